@@ -1,0 +1,447 @@
+//! Chart data → SVG with plotters. Layout is done in pixels here (label
+//! widths measured with the bundled Korean font), so long Korean labels are
+//! never clipped and bars never overlap their labels.
+
+use crate::model::chart::{ChartData, ChartKind, PanelData};
+use crate::numfmt::format_fixed;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+use std::sync::Once;
+
+pub const FONT_FAMILY: &str = "NanumSquare";
+pub static FONT_REGULAR: &[u8] = include_bytes!("../../templates/assets/fonts/NanumSquareR.ttf");
+pub static FONT_BOLD: &[u8] = include_bytes!("../../templates/assets/fonts/NanumSquareB.ttf");
+
+/// Colours ordered so that neighbours differ in lightness (grayscale print).
+const PALETTE: [&str; 6] = [
+    "#1f4e79", "#9dc3e6", "#7f7f7f", "#d9d9d9", "#c55a11", "#f4b183",
+];
+
+static REGISTER: Once = Once::new();
+
+fn register_fonts() {
+    REGISTER.call_once(|| {
+        // The bytes are the bundled font; a failure would be a broken build
+        // artefact, and text then falls back to the backend's default.
+        let _ = plotters::style::register_font(FONT_FAMILY, FontStyle::Normal, FONT_REGULAR);
+        let _ = plotters::style::register_font(FONT_FAMILY, FontStyle::Bold, FONT_BOLD);
+    });
+}
+
+fn parse_hex(c: &str) -> RGBColor {
+    let h = c.trim_start_matches('#');
+    let v = |i: usize| u8::from_str_radix(h.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    RGBColor(v(0), v(2), v(4))
+}
+
+/// A step of 1, 2, 2.5 or 5 × 10^k giving about five ticks.
+pub fn nice_step(max: f64) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let raw = max / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let n = raw / mag;
+    let m = if n <= 1.0 {
+        1.0
+    } else if n <= 2.0 {
+        2.0
+    } else if n <= 2.5 {
+        2.5
+    } else if n <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    m * mag
+}
+
+fn fmt(v: f64, dp: u32) -> String {
+    Decimal::from_f64(v).map_or_else(|| format!("{v:.2}"), |d| format_fixed(d, dp))
+}
+
+const W: i32 = 880;
+const BAR_H: i32 = 15;
+const BAND_GAP: i32 = 12;
+const PANEL_TITLE_H: i32 = 26;
+const AXIS_H: i32 = 44;
+
+struct Stacks {
+    names: Vec<String>,
+}
+
+fn stacks(p: &PanelData) -> Stacks {
+    let mut names: Vec<String> = Vec::new();
+    for s in &p.series {
+        if !names.contains(&s.stack) {
+            names.push(s.stack.clone());
+        }
+    }
+    Stacks { names }
+}
+
+fn panel_height(p: &PanelData, ncat: usize) -> i32 {
+    let st = stacks(p).names.len().max(1) as i32;
+    PANEL_TITLE_H + ncat as i32 * (st * BAR_H + BAND_GAP) + AXIS_H
+}
+
+/// Renders a chart to an SVG string with `<title>` and `<desc>`.
+pub fn render_svg(c: &ChartData) -> Result<String, String> {
+    register_fonts();
+    match c.kind {
+        ChartKind::HBar => hbar(c),
+    }
+}
+
+fn hbar(c: &ChartData) -> Result<String, String> {
+    let ncat = c.categories.len();
+    let title_h = 40;
+    let legend_h = 30;
+    let source_h = if c.source.is_some() { 24 } else { 8 };
+    let h =
+        title_h + legend_h + c.panels.iter().map(|p| panel_height(p, ncat)).sum::<i32>() + source_h;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W as u32, h as u32)).into_drawing_area();
+        let e = |e: DrawingAreaErrorKind<_>| e.to_string();
+        root.fill(&WHITE).map_err(e)?;
+        let font = |size: f64| (FONT_FAMILY, size).into_font();
+        let bold = |size: f64| (FONT_FAMILY, size).into_font().style(FontStyle::Bold);
+        root.draw(&Text::new(
+            c.title.clone(),
+            (W / 2, 12),
+            bold(18.0)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(e)?;
+
+        // Legend: one swatch per series, in order, wrapped if needed.
+        let mut x = 20;
+        let mut y = title_h + 6;
+        let mut seen: Vec<String> = Vec::new();
+        for (i, s) in c
+            .panels
+            .first()
+            .map(|p| p.series.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            if seen.contains(&s.label) {
+                continue;
+            }
+            seen.push(s.label.clone());
+            let color = parse_hex(s.color.as_deref().unwrap_or(PALETTE[i % PALETTE.len()]));
+            let (tw, _) = root
+                .estimate_text_size(&s.label, &font(13.0).into_text_style(&root))
+                .map_err(e)?;
+            if x + 22 + tw as i32 > W - 20 {
+                x = 20;
+                y += 18;
+            }
+            root.draw(&Rectangle::new(
+                [(x, y + 2), (x + 14, y + 14)],
+                color.filled(),
+            ))
+            .map_err(e)?;
+            root.draw(&Rectangle::new(
+                [(x, y + 2), (x + 14, y + 14)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(e)?;
+            root.draw(&Text::new(
+                s.label.clone(),
+                (x + 20, y + 8),
+                font(13.0)
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(e)?;
+            x += 20 + tw as i32 + 18;
+        }
+
+        // Category labels share one width across panels so bars line up.
+        let mut label_w = 0;
+        for cat in &c.categories {
+            let (tw, _) = root
+                .estimate_text_size(cat, &font(13.0).into_text_style(&root))
+                .map_err(e)?;
+            label_w = label_w.max(tw as i32);
+        }
+        let label_w = label_w.min(340);
+        let x0 = 20 + label_w + 12;
+        let x1 = W - 80;
+
+        let mut top = title_h + legend_h;
+        for p in &c.panels {
+            let ph = panel_height(p, ncat);
+            draw_panel(&root, p, &c.categories, top, x0, x1, label_w).map_err(e)?;
+            top += ph;
+        }
+        if let Some(src) = &c.source {
+            root.draw(&Text::new(
+                src.clone(),
+                (20, h - 18),
+                font(12.0)
+                    .color(&RGBColor(64, 64, 64))
+                    .pos(Pos::new(HPos::Left, VPos::Top)),
+            ))
+            .map_err(e)?;
+        }
+        root.present().map_err(e)?;
+    }
+    Ok(add_title_desc(&svg, c))
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    p: &PanelData,
+    categories: &[String],
+    top: i32,
+    x0: i32,
+    x1: i32,
+    label_w: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = |size: f64| (FONT_FAMILY, size).into_font();
+    let st = stacks(p);
+    let nst = st.names.len().max(1) as i32;
+    // Largest stacked total decides the scale; negatives are drawn from 0 too.
+    let mut max = 0f64;
+    for ci in 0..categories.len() {
+        for name in &st.names {
+            let total: f64 = p
+                .series
+                .iter()
+                .filter(|s| &s.stack == name)
+                .filter_map(|s| s.values[ci])
+                .filter(|v| *v > 0.0)
+                .sum();
+            max = max.max(total);
+        }
+    }
+    let step = nice_step(max);
+    let axis_max = ((max / step).ceil().max(1.0)) * step;
+    let sx = |v: f64| x0 + ((v / axis_max) * (x1 - x0) as f64).round() as i32;
+
+    if let Some(t) = &p.title {
+        root.draw(&Text::new(
+            t.clone(),
+            (20, top + 6),
+            font(15.0)
+                .style(FontStyle::Bold)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Left, VPos::Top)),
+        ))?;
+    }
+    let plot_top = top + PANEL_TITLE_H;
+    let band = nst * BAR_H + BAND_GAP;
+    let plot_bottom = plot_top + categories.len() as i32 * band;
+
+    // Grid lines and ticks.
+    let grid = RGBColor(220, 220, 220);
+    let mut v = 0.0;
+    while v <= axis_max + step * 0.01 {
+        let x = sx(v);
+        root.draw(&PathElement::new(
+            vec![(x, plot_top), (x, plot_bottom)],
+            grid.stroke_width(1),
+        ))?;
+        root.draw(&Text::new(
+            fmt(v, if step.fract() == 0.0 { 0 } else { 1 }),
+            (x, plot_bottom + 4),
+            font(11.0)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+        v += step;
+    }
+    root.draw(&PathElement::new(
+        vec![(x0, plot_top), (x0, plot_bottom)],
+        BLACK.stroke_width(1),
+    ))?;
+    if let Some(vl) = &p.value_label {
+        root.draw(&Text::new(
+            vl.clone(),
+            ((x0 + x1) / 2, plot_bottom + 22),
+            font(12.0)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
+
+    for (ci, cat) in categories.iter().enumerate() {
+        let band_top = plot_top + ci as i32 * band + BAND_GAP / 2;
+        let label = truncate_to(root, cat, label_w);
+        root.draw(&Text::new(
+            label,
+            (x0 - 8, band_top + nst * BAR_H / 2),
+            font(13.0)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+        for (si, name) in st.names.iter().enumerate() {
+            let y0 = band_top + si as i32 * BAR_H;
+            let mut acc = 0f64;
+            let mut any = false;
+            for (idx, s) in p.series.iter().enumerate() {
+                if &s.stack != name {
+                    continue;
+                }
+                let Some(val) = s.values[ci] else { continue };
+                any = true;
+                let color = parse_hex(s.color.as_deref().unwrap_or(PALETTE[idx % PALETTE.len()]));
+                let (a, b) = (sx(acc.max(0.0)), sx((acc + val).max(0.0)));
+                if b > a {
+                    root.draw(&Rectangle::new(
+                        [(a, y0 + 1), (b, y0 + BAR_H - 1)],
+                        color.filled(),
+                    ))?;
+                    root.draw(&Rectangle::new(
+                        [(a, y0 + 1), (b, y0 + BAR_H - 1)],
+                        RGBColor(60, 60, 60).stroke_width(1),
+                    ))?;
+                }
+                acc += val;
+            }
+            let text = if any {
+                fmt(acc, p.decimals)
+            } else {
+                "-".to_string()
+            };
+            root.draw(&Text::new(
+                text,
+                (sx(acc.max(0.0)) + 4, y0 + BAR_H / 2),
+                font(11.0)
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// Shortens a label with … when it is wider than the label column.
+fn truncate_to<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    s: &str,
+    max_w: i32,
+) -> String {
+    let font = (FONT_FAMILY, 13.0).into_font();
+    let fits = |t: &str| {
+        root.estimate_text_size(t, &font.clone().into_text_style(root))
+            .map(|(w, _)| w as i32 <= max_w)
+            .unwrap_or(true)
+    };
+    if fits(s) {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    for n in (1..chars.len()).rev() {
+        let t: String = chars[..n].iter().collect::<String>() + "…";
+        if fits(&t) {
+            return t;
+        }
+    }
+    s.to_string()
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Adds an accessible name and a text description listing the data.
+fn add_title_desc(svg: &str, c: &ChartData) -> String {
+    let mut desc = String::new();
+    for p in &c.panels {
+        if let Some(t) = &p.title {
+            desc.push_str(t);
+            desc.push_str(": ");
+        }
+        for s in &p.series {
+            let vals: Vec<String> = c
+                .categories
+                .iter()
+                .zip(&s.values)
+                .map(|(cat, v)| format!("{cat} {}", v.map_or("-".into(), |v| fmt(v, p.decimals))))
+                .collect();
+            desc.push_str(&format!("{} — {}. ", s.label, vals.join(", ")));
+        }
+    }
+    let Some(end) = svg.find('>') else {
+        return svg.to_string();
+    };
+    let id = esc(&c.id);
+    format!(
+        "{} role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{}",
+        &svg[..end],
+        esc(&c.title),
+        esc(desc.trim()),
+        &svg[end + 1..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::chart::SeriesData;
+
+    fn sample() -> ChartData {
+        ChartData {
+            id: "t".into(),
+            title: "사업별 예산".into(),
+            kind: ChartKind::HBar,
+            categories: vec!["잠재기업".into(), "시군구연고산업육성".into()],
+            source: Some("* 자료: 예산투자계획".into()),
+            panels: vec![PanelData {
+                title: Some("예산".into()),
+                value_label: Some("억원".into()),
+                decimals: 2,
+                series: vec![
+                    SeriesData {
+                        label: "국비".into(),
+                        stack: "'25".into(),
+                        color: None,
+                        values: vec![Some(8.21), Some(41.05)],
+                    },
+                    SeriesData {
+                        label: "지방비".into(),
+                        stack: "'25".into(),
+                        color: None,
+                        values: vec![Some(0.79), None],
+                    },
+                ],
+            }],
+            tables: vec![],
+        }
+    }
+
+    #[test]
+    fn svg_has_korean_labels_title_desc_and_no_nan() {
+        let svg = render_svg(&sample()).expect("renders");
+        assert!(svg.contains("<title id=\"t-title\">사업별 예산</title>"));
+        assert!(svg.contains("잠재기업"));
+        assert!(svg.contains("시군구연고산업육성"));
+        assert!(
+            svg.contains("9.00"),
+            "stacked total 8.21 + 0.79 labels the bar"
+        );
+        assert!(svg.contains(FONT_FAMILY));
+        assert!(!svg.contains("NaN"));
+        // two categories × one stack × two series, one of them missing: 3 bars
+        assert_eq!(svg.matches("<rect").count() - 1 - 2 * 2, 3 * 2);
+    }
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(60.0), 20.0);
+        assert_eq!(nice_step(7.26), 2.0);
+        assert_eq!(nice_step(0.0), 1.0);
+        assert_eq!(nice_step(11.0), 2.5);
+    }
+}

@@ -1,0 +1,23 @@
+use super::{CheckArgs, Format, EXIT_INVALID, EXIT_IO};
+use crate::load::Failure;
+use crate::validate::diagnostic::Severity;
+use std::process::ExitCode;
+
+pub fn run(a: &CheckArgs) -> ExitCode {
+    let (diags, failure) = match crate::analyse(&a.content) {
+        Ok((_, _, d)) => (d, None),
+        Err((f, d)) => (d, Some(f)),
+    };
+    match a.format {
+        Format::Human => eprint!("{}", diags.render_human()),
+        Format::Json => print!("{}", diags.render_json()),
+    }
+    match failure {
+        Some(Failure::Io) => ExitCode::from(EXIT_IO),
+        Some(Failure::Content) => ExitCode::from(EXIT_INVALID),
+        None if a.deny_warnings && diags.count(Severity::Warning) > 0 => {
+            ExitCode::from(EXIT_INVALID)
+        }
+        None => ExitCode::SUCCESS,
+    }
+}

@@ -1,0 +1,81 @@
+//! Command line: parse arguments, run a stage pipeline, map results to exit
+//! codes (0 ok, 1 invalid content, 2 usage or I/O). Holds no plan logic.
+
+mod build;
+mod check;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "planbook",
+    version,
+    about = "Builds a regional industry promotion plan (지역산업진흥계획) from YAML data and Markdown narrative"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site, print document, CSV and SVG into the output folder
+    Build(BuildArgs),
+    /// Validate and audit the plan; writes nothing
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    /// Plan folder (holds plan.yaml)
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// Output folder, replaced as a whole when the build succeeds
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Print only errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Plan folder (holds plan.yaml)
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// Report format: human (rustc-like) or json (one object per line)
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Exit 1 on warnings too
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+pub const EXIT_INVALID: u8 = 1;
+pub const EXIT_IO: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_IO)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Build(a) => build::run(&a),
+        Command::Check(a) => check::run(&a),
+    }
+}

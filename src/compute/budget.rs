@@ -1,0 +1,354 @@
+//! Budget views: the funding table (국비/지방비/합계/증감) and one ROI table per
+//! indicator (목표/예산/1억원당/증감), the dataset's own values, and its charts.
+
+use super::{Computed, Value};
+use crate::calc::budget::{aggregate, combine, parse_combination, Aggregates, Funding, NodeYear};
+use crate::calc::delta;
+use crate::model::budget::{BudgetFile, BudgetView, Node, TotalRow, ViewKind};
+use crate::model::chart::{ChartData, PanelData, SeriesData};
+use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+pub fn yy(year: u16) -> String {
+    format!("{:02}", year % 100)
+}
+
+/// Computes every view, value and chart of one budget dataset. References are
+/// validated before this runs; anything still unresolved is skipped, not guessed.
+pub fn compute(file: &BudgetFile, out: &mut Computed) {
+    let agg = aggregate(file);
+    register_base_values(file, &agg, out);
+    for v in &file.views {
+        let t = view_table(file, v, &agg);
+        out.register_table_values(&t);
+        out.tables.push(t);
+    }
+    for spec in &file.charts {
+        let mut panels = Vec::new();
+        for p in &spec.panels {
+            let Some(t) = out.table(&p.table) else {
+                continue;
+            };
+            let mut series = Vec::new();
+            let mut decimals = 2;
+            for s in &p.series {
+                let values = spec
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        t.cell(r, &s.col)
+                            .and_then(Cell::value)
+                            .and_then(|d| d.to_f64())
+                    })
+                    .collect();
+                if let Some(Cell::Num {
+                    format: NumFormat::Fixed(dp),
+                    ..
+                }) = spec.rows.first().and_then(|r| t.cell(r, &s.col))
+                {
+                    decimals = *dp;
+                }
+                series.push(SeriesData {
+                    label: s.label.clone(),
+                    stack: s.stack.clone().unwrap_or_else(|| s.label.clone()),
+                    color: s.color.clone(),
+                    values,
+                });
+            }
+            panels.push(PanelData {
+                title: p.title.clone(),
+                value_label: p.value_label.clone().or_else(|| spec.value_label.clone()),
+                series,
+                decimals,
+            });
+        }
+        let nodes = file.nodes();
+        let categories = spec
+            .rows
+            .iter()
+            .map(|r| {
+                nodes
+                    .iter()
+                    .find(|n| &n.id == r)
+                    .map_or_else(|| r.clone(), |n| n.label.clone())
+            })
+            .collect();
+        out.charts.push(ChartData {
+            id: spec.id.clone(),
+            title: spec.title.clone(),
+            kind: spec.kind,
+            categories,
+            source: spec.source.clone(),
+            panels,
+            tables: spec.panels.iter().map(|p| p.table.clone()).collect(),
+        });
+    }
+}
+
+fn register_funding(out: &mut Computed, prefix: &str, years: [u16; 2], f: &[Funding; 2]) {
+    for (yi, year) in years.iter().enumerate() {
+        let y = yy(*year);
+        let fy = &f[yi];
+        for (name, v) in [
+            ("gov", fy.gov),
+            ("local", fy.local),
+            ("prov", fy.prov()),
+            ("city", fy.city),
+            ("total", fy.total()),
+            ("cost", fy.project_cost),
+        ] {
+            if let Some(v) = v {
+                out.values.insert(
+                    format!("{prefix}.{name}{y}"),
+                    Value {
+                        value: v,
+                        format: NumFormat::Amount,
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn register_base_values(file: &BudgetFile, agg: &Aggregates, out: &mut Computed) {
+    for n in file.nodes() {
+        let Some(ny) = agg.get(&n.id) else { continue };
+        let f = [ny[0].funding.clone(), ny[1].funding.clone()];
+        register_funding(out, &format!("{}.{}", file.id, n.id), file.years, &f);
+        for year in file.years {
+            // 과제수 of a group is the count over its leaves.
+            let mut leaves = Vec::new();
+            n.walk(&mut leaves);
+            let tasks: Option<u32> = leaves
+                .iter()
+                .filter_map(|l| l.amounts.get(&year).and_then(|a| a.tasks))
+                .fold(None, |acc, t| Some(acc.unwrap_or(0) + t));
+            if let Some(t) = tasks {
+                out.values.insert(
+                    format!("{}.{}.tasks{}", file.id, n.id, yy(year)),
+                    Value {
+                        value: Decimal::from(t),
+                        format: NumFormat::Fixed(0),
+                    },
+                );
+            }
+        }
+        for (year, input) in &n.amounts {
+            let y = yy(*year);
+            if let Some(a) = input.sales_achievement {
+                out.values.insert(
+                    format!("{}.{}.sales_achievement{y}", file.id, n.id),
+                    Value {
+                        value: a.0,
+                        format: NumFormat::Fixed(2),
+                    },
+                );
+            }
+            for p in &input.parts {
+                out.values.insert(
+                    format!("{}.{}.amount{y}", file.id, p.id),
+                    Value {
+                        value: p.amount.0,
+                        format: NumFormat::Amount,
+                    },
+                );
+            }
+        }
+    }
+    for d in &file.derived {
+        let Ok(c) = parse_combination(&d.expr) else {
+            continue;
+        };
+        if let Some(f) = combine(&c, agg) {
+            register_funding(out, &format!("{}.{}", file.id, d.id), file.years, &f);
+        }
+    }
+}
+
+fn columns(file: &BudgetFile, v: &BudgetView) -> Vec<Column> {
+    let names: [(&str, &str); 3] = match v.kind {
+        ViewKind::Funding => [("gov", "국비"), ("local", "지방비"), ("total", "합계")],
+        ViewKind::Roi => [("target", "목표"), ("budget", "예산"), ("roi", "1억원당")],
+    };
+    let mut cols = Vec::new();
+    for year in file.years {
+        for (id, label) in names {
+            cols.push(Column {
+                id: format!("{id}{}", yy(year)),
+                group: format!("'{}년도", yy(year)),
+                label: label.into(),
+            });
+        }
+    }
+    for (id, label) in names {
+        cols.push(Column {
+            id: format!("d{id}"),
+            group: "증감".into(),
+            label: label.into(),
+        });
+    }
+    cols
+}
+
+fn with_paren(value: Option<Decimal>, paren: Option<Decimal>, format: NumFormat) -> Cell {
+    match value {
+        Some(v) => Cell::Num {
+            value: v,
+            format,
+            paren,
+            mark: None,
+        },
+        None => Cell::Missing,
+    }
+}
+
+/// The 총사업비 of a leaf in both years and its change, when it has one.
+fn costs(ny: &[NodeYear; 2]) -> [Option<Decimal>; 3] {
+    let (a, b) = (ny[0].funding.project_cost, ny[1].funding.project_cost);
+    let d = if a.is_some() || b.is_some() {
+        delta(a, b)
+    } else {
+        None
+    };
+    [a, b, d]
+}
+
+fn funding_cells(ny: &[NodeYear; 2]) -> Vec<Cell> {
+    let a = NumFormat::Amount;
+    let cost = costs(ny);
+    let mut cells = Vec::new();
+    for (yi, f) in ny.iter().map(|y| &y.funding).enumerate() {
+        cells.push(with_paren(f.gov, cost[yi], a));
+        cells.push(Cell::opt(f.local, a));
+        cells.push(with_paren(f.total(), cost[yi], a));
+    }
+    let (p, c) = (&ny[0].funding, &ny[1].funding);
+    cells.push(with_paren(delta(p.gov, c.gov), cost[2], a));
+    cells.push(Cell::opt(delta(p.local, c.local), a));
+    cells.push(with_paren(delta(p.total(), c.total()), cost[2], a));
+    cells
+}
+
+fn roi_cells(ny: &[NodeYear; 2], ind: &str, targeted_note: bool) -> Vec<Cell> {
+    let a = NumFormat::Amount;
+    let r = NumFormat::Fixed(2);
+    let cost = costs(ny);
+    let mut cells = Vec::new();
+    for (yi, y) in ny.iter().enumerate() {
+        cells.push(Cell::opt(y.target(ind), NumFormat::Fixed(2)));
+        cells.push(with_paren(y.roi_budget(ind), cost[yi], a));
+        let mut roi = Cell::opt(y.roi(ind), r);
+        if targeted_note {
+            if let (
+                Cell::Num {
+                    value, paren, mark, ..
+                },
+                Some(t),
+            ) = (&mut roi, y.targeted_roi(ind))
+            {
+                if crate::calc::round_half_up(t, 2) != crate::calc::round_half_up(*value, 2) {
+                    *paren = Some(t);
+                    *mark = Some("*".into());
+                }
+            }
+        }
+        cells.push(roi);
+    }
+    let (p, c) = (&ny[0], &ny[1]);
+    cells.push(Cell::opt(
+        delta(p.target(ind), c.target(ind)),
+        NumFormat::Fixed(2),
+    ));
+    cells.push(with_paren(
+        delta(p.roi_budget(ind), c.roi_budget(ind)),
+        cost[2],
+        a,
+    ));
+    // 증감 of a ratio is taken from the unrounded ratios.
+    cells.push(Cell::opt(delta(p.roi(ind), c.roi(ind)), r));
+    cells
+}
+
+fn view_table(file: &BudgetFile, v: &BudgetView, agg: &Aggregates) -> Table {
+    let mut rows = Vec::new();
+    let ind = v.indicator.clone().unwrap_or_default();
+    let cells = |n: &Node| -> Vec<Cell> {
+        let Some(ny) = agg.get(&n.id) else {
+            return Vec::new();
+        };
+        match v.kind {
+            ViewKind::Funding => funding_cells(ny),
+            ViewKind::Roi => roi_cells(ny, &ind, v.targeted_roi_rows.contains(&n.id)),
+        }
+    };
+    for n in &file.tree {
+        push_rows(n, 0, &[], &cells, &mut rows);
+    }
+    Table {
+        id: v.id.clone(),
+        title: v.title.clone(),
+        unit: Some(v.unit.clone()),
+        source: v.source.clone(),
+        label_header: "사업명 (산업명)".into(),
+        columns: columns(file, v),
+        rows,
+    }
+}
+
+fn push_rows(
+    n: &Node,
+    depth: usize,
+    path: &[String],
+    cells: &dyn Fn(&Node) -> Vec<Cell>,
+    out: &mut Vec<Row>,
+) {
+    let row = |kind: RowKind, label: String, depth: usize| Row {
+        id: n.id.clone(),
+        label,
+        path: path.to_vec(),
+        depth,
+        kind,
+        cells: if kind == RowKind::Heading {
+            Vec::new()
+        } else {
+            cells(n)
+        },
+    };
+    if n.is_leaf() {
+        out.push(row(RowKind::Leaf, n.label.clone(), depth));
+        return;
+    }
+    let total_kind = if depth == 0 {
+        RowKind::Total
+    } else {
+        RowKind::Subtotal
+    };
+    let mut child_path = path.to_vec();
+    child_path.push(n.label.clone());
+    match n.total_row.unwrap_or_default() {
+        TotalRow::First => {
+            let label = n.total_label.clone().unwrap_or_else(|| n.label.clone());
+            out.push(row(total_kind, label, depth));
+            for c in &n.children {
+                push_rows(c, depth + 1, &child_path, cells, out);
+            }
+        }
+        TotalRow::Last => {
+            out.push(row(RowKind::Heading, n.label.clone(), depth));
+            for c in &n.children {
+                push_rows(c, depth + 1, &child_path, cells, out);
+            }
+            let label = n.total_label.clone().unwrap_or_else(|| "소계".into());
+            let mut r = row(total_kind, label, depth + 1);
+            r.path = child_path.clone();
+            out.push(r);
+        }
+        TotalRow::None => {
+            out.push(row(RowKind::Heading, n.label.clone(), depth));
+            for c in &n.children {
+                push_rows(c, depth + 1, &child_path, cells, out);
+            }
+        }
+    }
+}

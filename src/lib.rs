@@ -1,0 +1,35 @@
+//! planbook: YAML plan data and Markdown narrative → validated, computed,
+//! rendered regional industry promotion plan (site, print document, CSV, SVG).
+//!
+//! Stages, one direction: load → compute → validate → render → output.
+
+pub mod calc;
+pub mod chart;
+pub mod cli;
+pub mod compute;
+pub mod load;
+pub mod model;
+pub mod numfmt;
+pub mod output;
+pub mod render;
+pub mod validate;
+
+use compute::Computed;
+use load::{Content, Failure};
+use validate::diagnostic::Diagnostics;
+
+/// Loads, computes and validates a plan: what both `check` and `build` need.
+pub fn analyse(
+    dir: &std::path::Path,
+) -> Result<(Content, Computed, Diagnostics), (Failure, Diagnostics)> {
+    let (content, mut diags) = load::load(dir)?;
+    let mut computed = Computed::default();
+    for b in &content.budgets {
+        compute::budget::compute(&b.value, &mut computed);
+    }
+    diags.extend(validate::validate(&content, &computed));
+    if diags.has_errors() {
+        return Err((Failure::Content, diags));
+    }
+    Ok((content, computed, diags))
+}

@@ -1,0 +1,122 @@
+//! Where things are in a YAML file. serde_yaml gives positions only for parse
+//! errors, so semantic checks find their node again by its `id:` line and the
+//! key path below it, using indentation. Good enough for the block-and-flow
+//! style the content uses; when a key cannot be found the node's line is used.
+
+/// 1-based (line, column) of `id: <id>`.
+pub fn find_id(src: &str, id: &str) -> Option<(usize, usize)> {
+    for (i, line) in src.lines().enumerate() {
+        let t = line.trim_start();
+        let t2 = t.strip_prefix("- ").unwrap_or(t).trim_start();
+        if let Some(rest) = t2.strip_prefix("id:") {
+            let v = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+            let v = v.split(" #").next().unwrap_or(v).trim();
+            if v == id {
+                let col = line.len() - t2.len() + 1;
+                return Some((i + 1, char_col(line, col)));
+            }
+        }
+    }
+    None
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+fn char_col(line: &str, byte_col: usize) -> usize {
+    line[..byte_col.saturating_sub(1).min(line.len())]
+        .chars()
+        .count()
+        + 1
+}
+
+/// Finds `keys[0]: … keys[1]: …` under the mapping that holds `id: <id>`.
+/// Returns the deepest key found, so a report lands as close as it can.
+pub fn find_under_id(src: &str, id: &str, keys: &[&str]) -> Option<(usize, usize)> {
+    let (id_line, id_col) = find_id(src, id)?;
+    let lines: Vec<&str> = src.lines().collect();
+    let key_indent = {
+        let l = lines[id_line - 1];
+        let t = l.trim_start();
+        indent(l) + if t.starts_with("- ") { 2 } else { 0 }
+    };
+    let mut best = (id_line, id_col);
+    let mut want = 0usize;
+    let mut min_indent = key_indent;
+    let mut exact = true;
+    for (i, line) in lines.iter().enumerate().skip(id_line) {
+        if want >= keys.len() {
+            break;
+        }
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let ind = indent(line);
+        if ind < key_indent
+            || (ind == key_indent.saturating_sub(2) && line.trim_start().starts_with("- "))
+        {
+            break;
+        }
+        let t = line.trim_start();
+        let matches_level = if exact {
+            ind == min_indent
+        } else {
+            ind >= min_indent
+        };
+        if matches_level && t.starts_with(&format!("{}:", keys[want])) {
+            best = (i + 1, ind + 1);
+            want += 1;
+            // Remaining keys inside a flow mapping on the same line.
+            let mut pos = ind + keys[want - 1].len() + 1;
+            while want < keys.len() {
+                let pat = format!("{}:", keys[want]);
+                let found = line[pos..].match_indices(&pat).find(|(at, _)| {
+                    let abs = pos + at;
+                    abs == 0
+                        || !line.as_bytes()[abs - 1].is_ascii_alphanumeric()
+                            && line.as_bytes()[abs - 1] != b'_'
+                            && line.as_bytes()[abs - 1] != b'-'
+                });
+                match found {
+                    Some((at, _)) => {
+                        pos += at;
+                        best = (i + 1, char_col(line, pos + 1));
+                        pos += pat.len();
+                        want += 1;
+                    }
+                    None => break,
+                }
+            }
+            min_indent = ind + 1;
+            exact = false;
+        }
+    }
+    Some(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "tree:\n  - id: total\n    label: 총 계\n    children:\n      - id: rnd\n        published:\n          plan: { a: \"1\" }\n    published:\n      plan: { gov24: \"1\", total24: \"2\" }\n";
+
+    #[test]
+    fn finds_ids() {
+        assert_eq!(find_id(SRC, "rnd"), Some((5, 9)));
+        assert_eq!(find_id(SRC, "nope"), None);
+    }
+
+    #[test]
+    fn finds_keys_of_the_node_not_of_its_children() {
+        assert_eq!(
+            find_under_id(SRC, "total", &["published", "plan", "total24"]),
+            Some((9, 27))
+        );
+        assert_eq!(
+            find_under_id(SRC, "rnd", &["published", "plan", "a"]),
+            Some((7, 19))
+        );
+        assert_eq!(find_under_id(SRC, "total", &["label"]), Some((3, 5)));
+    }
+}

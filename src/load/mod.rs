@@ -1,0 +1,221 @@
+//! The load stage: read content/, parse YAML and narrative, keep sources for
+//! diagnostics. Computes nothing.
+
+pub mod locate;
+pub mod narrative;
+
+use crate::model::budget::BudgetFile;
+use crate::model::outline::{DataKind, PlanFile};
+use crate::validate::diagnostic::{rel, Diagnostic, Diagnostics};
+use narrative::Narrative;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A parsed file with the text it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    pub path: PathBuf,
+    pub src: String,
+    pub value: T,
+}
+
+#[derive(Debug)]
+pub struct Content {
+    pub dir: PathBuf,
+    pub plan: Loaded<PlanFile>,
+    pub budgets: Vec<Loaded<BudgetFile>>,
+    /// Narrative by the `file:` string used in plan.yaml.
+    pub narratives: BTreeMap<String, Narrative>,
+}
+
+/// Why a load failed: bad content (exit 1) or unreadable files (exit 2).
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Failure {
+    Content,
+    Io,
+}
+
+pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => {
+            diags.add_source(&rel(path), &s);
+            Some(s)
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("E001", format!("cannot read {}: {e}", rel(path).display()))
+                    .in_file(&rel(path)),
+            );
+            None
+        }
+    }
+}
+
+fn strip_location(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Parses YAML in two steps so that a syntax error (E002) is told apart from
+/// a schema error (E003: unknown field, wrong type, missing field).
+pub fn parse_yaml<T: DeserializeOwned>(
+    path: &Path,
+    src: &str,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let p = rel(path);
+    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(src) {
+        let loc = e.location().map(|l| (l.line(), l.column()));
+        diags.push(
+            Diagnostic::error(
+                "E002",
+                format!("malformed YAML: {}", strip_location(&e.to_string())),
+            )
+            .at_loc(&p, loc)
+            .help("check indentation, colons and quotes around this line"),
+        );
+        return None;
+    }
+    match serde_yaml::from_str::<T>(src) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let msg = strip_location(&e.to_string());
+            let help = if msg.contains("unknown field") {
+                "fix the field name: the allowed names are listed in the message"
+            } else if msg.contains("missing field") {
+                "add the field to this entry"
+            } else if msg.contains("invalid type") || msg.contains("invalid value") {
+                "write a value of the expected type here (numbers without quotes or units)"
+            } else {
+                "fix the value at this position"
+            };
+            diags.push(
+                Diagnostic::error("E003", msg)
+                    .at_loc(&p, e.location().map(|l| (l.line(), l.column())))
+                    .help(help),
+            );
+            None
+        }
+    }
+}
+
+fn load_yaml<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<Loaded<T>> {
+    let src = read_source(path, diags)?;
+    let value = parse_yaml(path, &src, diags)?;
+    Some(Loaded {
+        path: path.to_path_buf(),
+        src,
+        value,
+    })
+}
+
+/// Line of the first occurrence of `needle` in a source, for references made
+/// in plan.yaml.
+pub fn line_of(src: &str, needle: &str) -> Option<(usize, usize)> {
+    src.lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+}
+
+/// Loads everything under `dir`. On failure the diagnostics say why.
+pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)> {
+    let mut diags = Diagnostics::default();
+    let plan_path = dir.join("plan.yaml");
+    if !plan_path.is_file() {
+        diags.push(
+            Diagnostic::error("E001", format!("no plan.yaml in {}", rel(dir).display())).help(
+                "point --content at a plan folder (one with plan.yaml), e.g. --content content",
+            ),
+        );
+        return Err((Failure::Io, diags));
+    }
+    let Some(plan) = load_yaml::<PlanFile>(&plan_path, &mut diags) else {
+        let f = if diags.items.iter().any(|d| d.code == "E001") {
+            Failure::Io
+        } else {
+            Failure::Content
+        };
+        return Err((f, diags));
+    };
+
+    let mut budgets = Vec::new();
+    for dref in &plan.value.data {
+        let path = dir.join(&dref.file);
+        if !path.is_file() {
+            diags.push(
+                Diagnostic::error("E013", format!("data file `{}` does not exist", dref.file))
+                    .at_loc(&rel(&plan_path), line_of(&plan.src, &dref.file))
+                    .help("create the file or fix the path (relative to the content folder)"),
+            );
+            continue;
+        }
+        match dref.kind {
+            DataKind::Budget => {
+                if let Some(b) = load_yaml::<BudgetFile>(&path, &mut diags) {
+                    budgets.push(b);
+                }
+            }
+        }
+    }
+
+    let mut narratives = BTreeMap::new();
+    for file in narrative_files(&plan.value) {
+        if narratives.contains_key(&file) {
+            continue;
+        }
+        let path = dir.join(&file);
+        if !path.is_file() {
+            diags.push(
+                Diagnostic::error("E013", format!("narrative file `{file}` does not exist"))
+                    .at_loc(&rel(&plan_path), line_of(&plan.src, &file))
+                    .help(
+                        "create the Markdown file, or remove `file:` to mark the section 작성 예정",
+                    ),
+            );
+            continue;
+        }
+        if let Some(src) = read_source(&path, &mut diags) {
+            let (n, d) = narrative::parse(&rel(&path), &src);
+            for x in d {
+                diags.push(x);
+            }
+            narratives.insert(file, n);
+        }
+    }
+
+    if diags.has_errors() {
+        let f = if diags.items.iter().any(|d| d.code == "E001") {
+            Failure::Io
+        } else {
+            Failure::Content
+        };
+        return Err((f, diags));
+    }
+    Ok((
+        Content {
+            dir: dir.to_path_buf(),
+            plan,
+            budgets,
+            narratives,
+        },
+        diags,
+    ))
+}
+
+/// Every narrative file the outline names, in outline order.
+pub fn narrative_files(p: &PlanFile) -> Vec<String> {
+    let mut v = Vec::new();
+    v.extend(p.front.iter().filter_map(|f| f.file.clone()));
+    for c in &p.chapters {
+        v.extend(c.file.clone());
+        for s in &c.sections {
+            v.extend(s.file.clone());
+            v.extend(s.items.iter().filter_map(|i| i.file.clone()));
+        }
+    }
+    v.extend(p.attachments.iter().filter_map(|a| a.file.clone()));
+    v
+}

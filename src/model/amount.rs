@@ -1,0 +1,58 @@
+//! A decimal amount read from YAML without going through binary floating point.
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// An exact decimal. YAML numbers arrive as f64; Rust prints an f64 as the
+/// shortest string that round-trips, which is exactly what the author typed
+/// (`3.675` stays 3.675, never 3.67499…). Quoted strings keep trailing zeros.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Amount(pub Decimal);
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Amount;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number such as 3.675")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
+                if !v.is_finite() {
+                    return Err(E::custom("a finite number"));
+                }
+                Decimal::from_str(&format!("{v}"))
+                    .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))
+                    .map(Amount)
+                    .map_err(|_| E::custom(format!("{v} is out of range for an amount")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+                let t = v.trim().replace(',', "");
+                let (neg, t) = match t.strip_prefix('△') {
+                    Some(rest) => (true, rest.to_string()),
+                    None => (false, t),
+                };
+                let d = Decimal::from_str(&t).map_err(|_| {
+                    E::invalid_value(de::Unexpected::Str(v), &"a number such as 3.675")
+                })?;
+                Ok(Amount(if neg { -d } else { d }))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}

@@ -1,0 +1,82 @@
+//! Declarative chart specs (content) and the resolved data a chart draws.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    pub id: String,
+    pub title: String,
+    pub kind: ChartKind,
+    /// Category rows (table row ids), in display order.
+    pub rows: Vec<String>,
+    /// Axis title with its unit.
+    #[serde(default)]
+    pub value_label: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    pub panels: Vec<PanelSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartKind {
+    /// Horizontal bars: one bar per stack group, stacked segments within it.
+    HBar,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelSpec {
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The table the series read from.
+    pub table: String,
+    #[serde(default)]
+    pub value_label: Option<String>,
+    pub series: Vec<SeriesSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesSpec {
+    pub col: String,
+    pub label: String,
+    /// Series with the same stack name are stacked in one bar.
+    #[serde(default)]
+    pub stack: Option<String>,
+    /// A CSS colour; by default the palette, which stays distinct in grayscale.
+    #[serde(default)]
+    pub color: Option<String>,
+}
+
+/// What the chart module draws: resolved numbers, no ids left to look up.
+#[derive(Debug, Clone)]
+pub struct ChartData {
+    pub id: String,
+    pub title: String,
+    pub kind: ChartKind,
+    pub categories: Vec<String>,
+    pub source: Option<String>,
+    pub panels: Vec<PanelData>,
+    /// Ids of the tables the panels read, for the figure's data links.
+    pub tables: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PanelData {
+    pub title: Option<String>,
+    pub value_label: Option<String>,
+    pub series: Vec<SeriesData>,
+    /// Decimal places for the value labels on bars.
+    pub decimals: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeriesData {
+    pub label: String,
+    pub stack: String,
+    pub color: Option<String>,
+    /// One value per category; None is "-" (not applicable).
+    pub values: Vec<Option<f64>>,
+}

@@ -1,0 +1,10 @@
+//! Plain serde types of the plan as authors write it (outline, datasets, views)
+//! and of what the compute stage derives (tables, charts, values).
+
+pub mod amount;
+pub mod budget;
+pub mod chart;
+pub mod outline;
+pub mod table;
+
+pub use amount::Amount;

@@ -1,0 +1,128 @@
+//! `content/plan.yaml`: edition metadata and the outline of the plan.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFile {
+    pub edition: Edition,
+    #[serde(default)]
+    pub front: Vec<Leaf>,
+    pub chapters: Vec<Chapter>,
+    #[serde(default)]
+    pub attachments: Vec<Leaf>,
+    /// Dataset files under content/, in load order.
+    #[serde(default)]
+    pub data: Vec<DataRef>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edition {
+    pub title: String,
+    pub short_title: String,
+    pub region: String,
+    #[serde(default)]
+    pub region_en: Option<String>,
+    pub year: u16,
+    pub date: String,
+    pub classification: String,
+    #[serde(default)]
+    pub slogan: Option<String>,
+}
+
+/// A front-matter page or an attachment: a titled page with optional narrative.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Leaf {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chapter {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub file: Option<String>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub file: Option<String>,
+    #[serde(default)]
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub no: String,
+    pub title: String,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+/// A dataset file and what kind of data it holds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataRef {
+    pub file: String,
+    pub kind: DataKind,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DataKind {
+    Budget,
+}
+
+/// Ⅰ–Ⅷ for display; ids stay ASCII.
+pub fn roman_display(id: &str) -> String {
+    let map = [
+        ("VIII", "Ⅷ"),
+        ("VII", "Ⅶ"),
+        ("III", "Ⅲ"),
+        ("II", "Ⅱ"),
+        ("IV", "Ⅳ"),
+        ("VI", "Ⅵ"),
+        ("V", "Ⅴ"),
+        ("I", "Ⅰ"),
+    ];
+    let (head, tail) = match id.find('-') {
+        Some(i) => (&id[..i], &id[i..]),
+        None => (id, ""),
+    };
+    for (a, b) in map {
+        if head == a {
+            return format!("{b}{tail}");
+        }
+    }
+    id.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roman_display;
+
+    #[test]
+    fn roman_numerals_render_as_unicode() {
+        assert_eq!(roman_display("VIII-2"), "Ⅷ-2");
+        assert_eq!(roman_display("IV"), "Ⅳ");
+        assert_eq!(roman_display("A1"), "A1");
+    }
+}

@@ -1,0 +1,106 @@
+//! A computed table: the plain data type between compute and render.
+
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumFormat {
+    /// Exactly this many decimals.
+    Fixed(u32),
+    /// Two decimals, or three when the third is not zero (101.195, 44.925).
+    Amount,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// "-": not applicable.
+    Missing,
+    Num {
+        value: Decimal,
+        format: NumFormat,
+        /// A second figure printed in parentheses: 총사업비, or the ratio over
+        /// targeted programmes only.
+        paren: Option<Decimal>,
+        /// A footnote mark after the cell (`*`).
+        mark: Option<String>,
+    },
+    Text(String),
+}
+
+impl Cell {
+    pub fn num(value: Decimal, format: NumFormat) -> Cell {
+        Cell::Num {
+            value,
+            format,
+            paren: None,
+            mark: None,
+        }
+    }
+
+    pub fn opt(value: Option<Decimal>, format: NumFormat) -> Cell {
+        value.map_or(Cell::Missing, |v| Cell::num(v, format))
+    }
+
+    pub fn value(&self) -> Option<Decimal> {
+        match self {
+            Cell::Num { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub id: String,
+    /// The upper header ('24년도).
+    pub group: String,
+    /// The lower header (국비).
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A heading row with no figures (the group name above its children).
+    Heading,
+    Leaf,
+    Subtotal,
+    Total,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: String,
+    pub label: String,
+    /// Ancestor labels, outermost first.
+    pub path: Vec<String>,
+    pub depth: usize,
+    pub kind: RowKind,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub id: String,
+    pub title: String,
+    pub unit: Option<String>,
+    pub source: Option<String>,
+    pub label_header: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    pub fn col_index(&self, id: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.id == id)
+    }
+
+    pub fn row(&self, id: &str) -> Option<&Row> {
+        self.rows
+            .iter()
+            .find(|r| r.id == id && r.kind != RowKind::Heading)
+    }
+
+    pub fn cell(&self, row: &str, col: &str) -> Option<&Cell> {
+        let c = self.col_index(col)?;
+        self.row(row).and_then(|r| r.cells.get(c))
+    }
+}

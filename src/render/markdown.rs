@@ -1,0 +1,103 @@
+//! Narrative → HTML: directives become values, links and embed placeholders,
+//! then pulldown-cmark renders the Markdown.
+
+use super::registry::{LinkMode, Registry};
+use crate::compute::Computed;
+use crate::load::narrative::{EmbedKind, Line, Narrative, Piece};
+use crate::numfmt::{format_fixed, format_num};
+use pulldown_cmark::{html, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+pub struct MdContext<'a> {
+    pub computed: &'a Computed,
+    pub registry: &'a Registry,
+    pub mode: &'a LinkMode,
+    /// Added to every Markdown heading level (print nests one level deeper).
+    pub heading_shift: usize,
+}
+
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn shift(level: HeadingLevel, by: usize) -> HeadingLevel {
+    let n = (level as usize + by).min(6);
+    match n {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// Renders a narrative; `embed` returns the HTML of a table or chart by id.
+pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) -> String) -> String {
+    let mut md = String::new();
+    let mut blocks: Vec<String> = Vec::new();
+    for line in &n.lines {
+        match line {
+            Line::Text(pieces) => {
+                for p in pieces {
+                    match p {
+                        Piece::Text(t) => md.push_str(t),
+                        Piece::Val { key, dp, .. } => {
+                            let text = ctx.computed.values.get(key).map_or_else(
+                                || "?".to_string(),
+                                |v| match dp {
+                                    Some(dp) => format_fixed(v.value, *dp),
+                                    None => format_num(v.value, v.format),
+                                },
+                            );
+                            md.push_str(&format!(
+                                "<span class=\"v\" data-key=\"{}\">{}</span>",
+                                escape(key),
+                                text
+                            ));
+                        }
+                        Piece::Ref { id, .. } => md.push_str(&ctx.registry.ref_html(id, ctx.mode)),
+                    }
+                }
+                md.push('\n');
+            }
+            Line::Embed { kind, id, .. } => {
+                md.push_str(&format!("\n<!--pb:{}-->\n\n", blocks.len()));
+                blocks.push(embed(*kind, id));
+            }
+            Line::Open { kind } => {
+                md.push_str(&format!("\n<div class=\"{kind}\">\n"));
+                if kind == "keypoint" {
+                    md.push_str("<p class=\"kp-title\">KEY POINT</p>\n");
+                }
+                md.push('\n');
+            }
+            Line::Close => md.push_str("\n</div>\n\n"),
+        }
+    }
+    let parser = Parser::new_ext(&md, Options::ENABLE_TABLES).map(|ev| match ev {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: shift(level, ctx.heading_shift),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => {
+            Event::End(TagEnd::Heading(shift(level, ctx.heading_shift)))
+        }
+        e => e,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    for (i, b) in blocks.iter().enumerate() {
+        out = out.replace(&format!("<!--pb:{i}-->"), b);
+    }
+    out
+}

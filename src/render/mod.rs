@@ -1,0 +1,515 @@
+//! The render stage: computed tables, charts and narrative → HTML pages, the
+//! print document, CSV and SVG, as an in-memory file list. Computes no numbers.
+
+pub mod markdown;
+pub mod registry;
+pub mod table;
+pub mod templates;
+
+use crate::compute::Computed;
+use crate::load::narrative::EmbedKind;
+use crate::load::Content;
+use crate::model::outline::{roman_display, Section};
+use markdown::{escape, MdContext};
+use registry::{chapter_url, item_anchor, section_anchor, section_url, LinkMode, Registry};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::{Context, Tera};
+
+/// A file of the output tree, path relative to the output root.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+struct NavEntry {
+    number: String,
+    title: String,
+    url: String,
+    anchor: String,
+    pending: bool,
+    sections: Vec<NavEntry>,
+    items: Vec<NavEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Nav {
+    front: Vec<NavEntry>,
+    chapters: Vec<NavEntry>,
+    attachments: Vec<NavEntry>,
+}
+
+const PENDING: &str = "<p class=\"pending\" role=\"note\">작성 예정</p>\n";
+
+fn depth_root(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+struct Renderer<'a> {
+    content: &'a Content,
+    computed: &'a Computed,
+    registry: Registry,
+    tera: Tera,
+}
+
+impl Renderer<'_> {
+    fn narrative(&self, file: &str, mode: &LinkMode, shift: usize) -> String {
+        let Some(n) = self.content.narratives.get(file) else {
+            return String::new();
+        };
+        let ctx = MdContext {
+            computed: self.computed,
+            registry: &self.registry,
+            mode,
+            heading_shift: shift,
+        };
+        let embed = |kind: EmbedKind, id: &str| -> String {
+            let root = match mode {
+                LinkMode::Site { root } => root.clone(),
+                LinkMode::Print => String::new(),
+            };
+            match kind {
+                EmbedKind::Table => self.table_html(id, &root),
+                EmbedKind::Chart => self.figure_html(id, &root),
+            }
+        };
+        markdown::render(n, &ctx, &embed)
+    }
+
+    fn table_html(&self, id: &str, root: &str) -> String {
+        let Some(t) = self.computed.table(id) else {
+            return String::new();
+        };
+        let anchor = self
+            .registry
+            .tables
+            .get(id)
+            .map_or_else(|| format!("tbl-{id}"), |a| a.anchor.clone());
+        let v = table::view(
+            t,
+            self.registry.table_label(id),
+            anchor,
+            format!("{root}tables/{id}.csv"),
+        );
+        let mut ctx = Context::new();
+        ctx.insert("t", &v);
+        self.tera
+            .render("table.html", &ctx)
+            .unwrap_or_else(|e| format!("<!-- {} -->", escape(&e.to_string())))
+    }
+
+    fn figure_html(&self, id: &str, root: &str) -> String {
+        let Some(c) = self.computed.chart(id) else {
+            return String::new();
+        };
+        let svg = crate::chart::render_svg(c)
+            .unwrap_or_else(|e| format!("<p class=\"error\">{}</p>", escape(&e)));
+        let tables: Vec<Link> = c
+            .tables
+            .iter()
+            .filter_map(|t| self.computed.table(t))
+            .map(|t| Link {
+                title: t.title.clone(),
+                url: format!("{root}tables/{}.csv", t.id),
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct Fig<'a> {
+            anchor: String,
+            label: String,
+            title: &'a str,
+            svg: String,
+            tables: Vec<CsvLink>,
+        }
+        #[derive(Serialize)]
+        struct CsvLink {
+            title: String,
+            csv: String,
+        }
+        let f = Fig {
+            anchor: self
+                .registry
+                .figures
+                .get(id)
+                .map_or_else(|| format!("fig-{id}"), |a| a.anchor.clone()),
+            label: self.registry.figure_label(id),
+            title: &c.title,
+            svg,
+            tables: tables
+                .into_iter()
+                .map(|l| CsvLink {
+                    title: l.title,
+                    csv: l.url,
+                })
+                .collect(),
+        };
+        let mut ctx = Context::new();
+        ctx.insert("f", &f);
+        self.tera
+            .render("figure.html", &ctx)
+            .unwrap_or_else(|e| format!("<!-- {} -->", escape(&e.to_string())))
+    }
+
+    /// The body of a section: its own narrative, then each numbered item.
+    fn section_body(&self, s: &Section, mode: &LinkMode, print: bool) -> String {
+        let shift = usize::from(print);
+        let item_h = if print { "h3" } else { "h2" };
+        let mut body = String::new();
+        if let Some(f) = &s.file {
+            body.push_str(&self.narrative(f, mode, shift));
+        }
+        for it in &s.items {
+            body.push_str(&format!(
+                "<{item_h} id=\"{}\" class=\"item\">{}. {}</{item_h}>\n",
+                item_anchor(&s.id, &it.no),
+                escape(&it.no),
+                escape(&it.title)
+            ));
+            match &it.file {
+                Some(f) => body.push_str(&self.narrative(f, mode, shift)),
+                None => body.push_str(PENDING),
+            }
+        }
+        if s.file.is_none() && s.items.is_empty() {
+            body.push_str(PENDING);
+        }
+        body
+    }
+
+    fn nav(&self) -> Nav {
+        let p = &self.content.plan.value;
+        let leaf = |prefix: &str, l: &crate::model::outline::Leaf| NavEntry {
+            number: String::new(),
+            title: l.title.clone(),
+            url: format!("{prefix}/{}.html", l.id.to_lowercase()),
+            anchor: format!("{prefix}-{}", l.id.to_lowercase()),
+            pending: l.file.is_none(),
+            ..Default::default()
+        };
+        Nav {
+            front: p
+                .front
+                .iter()
+                .filter(|f| f.id != "cover")
+                .map(|f| leaf("front", f))
+                .collect(),
+            attachments: p
+                .attachments
+                .iter()
+                .map(|a| leaf("attachments", a))
+                .collect(),
+            chapters: p
+                .chapters
+                .iter()
+                .map(|c| NavEntry {
+                    number: roman_display(&c.id),
+                    title: c.title.clone(),
+                    url: chapter_url(&c.id),
+                    anchor: section_anchor(&c.id),
+                    pending: false,
+                    items: Vec::new(),
+                    sections: c
+                        .sections
+                        .iter()
+                        .map(|s| {
+                            let url = section_url(&c.id, &s.id);
+                            NavEntry {
+                                number: roman_display(&s.id),
+                                title: s.title.clone(),
+                                url: url.clone(),
+                                anchor: section_anchor(&s.id),
+                                pending: s.file.is_none()
+                                    && (s.items.is_empty()
+                                        || s.items.iter().all(|i| i.file.is_none())),
+                                sections: Vec::new(),
+                                items: s
+                                    .items
+                                    .iter()
+                                    .map(|i| NavEntry {
+                                        number: i.no.clone(),
+                                        title: i.title.clone(),
+                                        url: format!("{url}#{}", item_anchor(&s.id, &i.no)),
+                                        anchor: item_anchor(&s.id, &i.no),
+                                        pending: i.file.is_none(),
+                                        ..Default::default()
+                                    })
+                                    .collect(),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+struct Page {
+    url: String,
+    title: String,
+    body: String,
+    breadcrumbs: Vec<Link>,
+}
+
+/// Renders the whole output tree.
+pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, String> {
+    let tera = templates::load(&content.dir)?;
+    let titles = |it: &mut dyn Iterator<Item = (String, String)>| it.collect::<BTreeMap<_, _>>();
+    let table_titles = titles(
+        &mut computed
+            .tables
+            .iter()
+            .map(|t| (t.id.clone(), t.title.clone())),
+    );
+    let chart_titles = titles(
+        &mut computed
+            .charts
+            .iter()
+            .map(|c| (c.id.clone(), c.title.clone())),
+    );
+    let r = Renderer {
+        content,
+        computed,
+        registry: Registry::build(content, &table_titles, &chart_titles),
+        tera,
+    };
+    let plan = &content.plan.value;
+    let nav = r.nav();
+    let mut files = Vec::new();
+    let mut pages: Vec<Page> = Vec::new();
+
+    for (f, entry) in plan
+        .front
+        .iter()
+        .filter(|f| f.id != "cover")
+        .zip(&nav.front)
+    {
+        let mode = LinkMode::Site {
+            root: depth_root(&entry.url),
+        };
+        let body = f
+            .file
+            .as_ref()
+            .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 0));
+        pages.push(Page {
+            url: entry.url.clone(),
+            title: f.title.clone(),
+            body: format!("<h1>{}</h1>\n{body}", escape(&f.title)),
+            breadcrumbs: Vec::new(),
+        });
+    }
+    for (c, centry) in plan.chapters.iter().zip(&nav.chapters) {
+        let mode = LinkMode::Site {
+            root: depth_root(&centry.url),
+        };
+        let intro = c
+            .file
+            .as_ref()
+            .map(|f| r.narrative(f, &mode, 0))
+            .unwrap_or_default();
+        let mut ctx = Context::new();
+        ctx.insert("root", &depth_root(&centry.url));
+        ctx.insert(
+            "chapter",
+            &serde_json::json!({
+                "number": centry.number, "title": centry.title, "anchor": centry.anchor,
+                "sections": centry.sections, "intro": intro,
+            }),
+        );
+        let body = r
+            .tera
+            .render("chapter.html", &ctx)
+            .map_err(|e| format!("template chapter.html: {e:?}"))?;
+        pages.push(Page {
+            url: centry.url.clone(),
+            title: format!("{}. {}", centry.number, c.title),
+            body,
+            breadcrumbs: Vec::new(),
+        });
+        for (s, sentry) in c.sections.iter().zip(&centry.sections) {
+            let mode = LinkMode::Site {
+                root: depth_root(&sentry.url),
+            };
+            let body = format!(
+                "<h1 id=\"{}\">{} {}</h1>\n{}",
+                sentry.anchor,
+                escape(&sentry.number),
+                escape(&s.title),
+                r.section_body(s, &mode, false)
+            );
+            pages.push(Page {
+                url: sentry.url.clone(),
+                title: format!("{} {}", sentry.number, s.title),
+                body,
+                breadcrumbs: vec![Link {
+                    title: format!("{}. {}", centry.number, c.title),
+                    url: centry.url.clone(),
+                }],
+            });
+        }
+    }
+    for (a, entry) in plan.attachments.iter().zip(&nav.attachments) {
+        let mode = LinkMode::Site {
+            root: depth_root(&entry.url),
+        };
+        let body = a
+            .file
+            .as_ref()
+            .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 0));
+        pages.push(Page {
+            url: entry.url.clone(),
+            title: a.title.clone(),
+            body: format!("<h1>{}</h1>\n{body}", escape(&a.title)),
+            breadcrumbs: Vec::new(),
+        });
+    }
+
+    // index.html: cover and contents.
+    let mut ctx = Context::new();
+    ctx.insert("edition", &plan.edition);
+    ctx.insert("nav", &nav);
+    ctx.insert("root", "");
+    let index_body = r
+        .tera
+        .render("index.html", &ctx)
+        .map_err(|e| format!("template index.html: {e:?}"))?;
+    let index = Page {
+        url: "index.html".into(),
+        title: "표지 및 목차".into(),
+        body: index_body,
+        breadcrumbs: Vec::new(),
+    };
+    let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
+    for (i, p) in all.iter().enumerate() {
+        let link = |q: &Page| Link {
+            title: q.title.clone(),
+            url: q.url.clone(),
+        };
+        let mut ctx = Context::new();
+        ctx.insert("edition", &plan.edition);
+        ctx.insert("nav", &nav);
+        ctx.insert("root", &depth_root(&p.url));
+        ctx.insert("body", &p.body);
+        ctx.insert(
+            "page",
+            &serde_json::json!({
+                "url": p.url, "title": p.title, "breadcrumbs": p.breadcrumbs,
+                "prev": i.checked_sub(1).map(|j| link(all[j])),
+                "next": all.get(i + 1).map(|q| link(q)),
+            }),
+        );
+        let html = r
+            .tera
+            .render("base.html", &ctx)
+            .map_err(|e| format!("template base.html: {e:?}"))?;
+        files.push(OutFile {
+            path: p.url.clone(),
+            bytes: html.into_bytes(),
+        });
+    }
+
+    files.push(print_document(&r, &nav)?);
+
+    for t in &computed.tables {
+        files.push(OutFile {
+            path: format!("tables/{}.csv", t.id),
+            bytes: table::csv(t),
+        });
+    }
+    for c in &computed.charts {
+        let svg = crate::chart::render_svg(c)?;
+        files.push(OutFile {
+            path: format!("charts/{}.svg", c.id),
+            bytes: standalone_svg(&svg).into_bytes(),
+        });
+    }
+    files.extend(templates::assets());
+    files.push(OutFile {
+        path: ".gitkeep".into(),
+        bytes: Vec::new(),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// A chart file opened on its own finds the bundled font next to the site.
+fn standalone_svg(svg: &str) -> String {
+    let style = "<style>@font-face{font-family:NanumSquare;src:url(../assets/fonts/NanumSquareR.ttf)}@font-face{font-family:NanumSquare;font-weight:bold;src:url(../assets/fonts/NanumSquareB.ttf)}</style>";
+    match svg
+        .find("<desc")
+        .and_then(|i| svg[i..].find("</desc>").map(|j| i + j + 7))
+    {
+        Some(at) => format!("{}{}{}", &svg[..at], style, &svg[at..]),
+        None => svg.to_string(),
+    }
+}
+
+fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
+    let plan = &r.content.plan.value;
+    let mode = LinkMode::Print;
+    let front: Vec<serde_json::Value> = plan
+        .front
+        .iter()
+        .filter(|f| f.id != "cover")
+        .zip(&nav.front)
+        .map(|(f, e)| {
+            let body = f
+                .file
+                .as_ref()
+                .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 1));
+            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body})
+        })
+        .collect();
+    let chapters: Vec<serde_json::Value> = plan
+        .chapters
+        .iter()
+        .zip(&nav.chapters)
+        .map(|(c, ce)| {
+            let sections: Vec<serde_json::Value> = c
+                .sections
+                .iter()
+                .zip(&ce.sections)
+                .map(|(s, se)| {
+                    serde_json::json!({
+                        "number": se.number, "title": s.title, "anchor": se.anchor,
+                        "items": se.items, "body": r.section_body(s, &mode, true),
+                    })
+                })
+                .collect();
+            let intro = c.file.as_ref().map(|f| r.narrative(f, &mode, 1)).unwrap_or_default();
+            serde_json::json!({"number": ce.number, "title": c.title, "anchor": ce.anchor, "intro": intro, "sections": sections})
+        })
+        .collect();
+    let attachments: Vec<serde_json::Value> = plan
+        .attachments
+        .iter()
+        .zip(&nav.attachments)
+        .map(|(a, e)| {
+            let body = a
+                .file
+                .as_ref()
+                .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 1));
+            serde_json::json!({"title": a.title, "anchor": e.anchor, "body": body})
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("edition", &plan.edition);
+    ctx.insert("front", &front);
+    ctx.insert("chapters", &chapters);
+    ctx.insert("attachments", &attachments);
+    let html = r
+        .tera
+        .render("print.html", &ctx)
+        .map_err(|e| format!("template print.html: {e:?}"))?;
+    Ok(OutFile {
+        path: "print.html".into(),
+        bytes: html.into_bytes(),
+    })
+}

@@ -1,0 +1,161 @@
+//! Numbering and addresses of tables, figures and sections, so that a
+//! reference renders as «<표 Ⅷ-2>» and links to where the table is.
+
+use super::markdown::escape;
+use crate::load::narrative::EmbedKind;
+use crate::load::Content;
+use crate::model::outline::roman_display;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    /// «Ⅷ-2»; None for objects outside the chapters.
+    pub number: Option<String>,
+    /// Root-relative page.
+    pub page: String,
+    pub anchor: String,
+    pub title: String,
+}
+
+/// How links are written: pages of the site, or anchors of one print document.
+pub enum LinkMode {
+    Site { root: String },
+    Print,
+}
+
+impl LinkMode {
+    pub fn href(&self, page: &str, anchor: &str) -> String {
+        match self {
+            LinkMode::Site { root } => format!("{root}{page}#{anchor}"),
+            LinkMode::Print => format!("#{anchor}"),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub tables: BTreeMap<String, Anchor>,
+    pub figures: BTreeMap<String, Anchor>,
+    pub sections: BTreeMap<String, Anchor>,
+}
+
+pub fn chapter_url(ch: &str) -> String {
+    format!("{}/index.html", ch.to_lowercase())
+}
+
+pub fn section_url(ch: &str, sec: &str) -> String {
+    format!("{}/{}.html", ch.to_lowercase(), sec.to_lowercase())
+}
+
+pub fn section_anchor(id: &str) -> String {
+    format!("sec-{}", id.to_lowercase())
+}
+
+pub fn item_anchor(sec: &str, no: &str) -> String {
+    format!("sec-{}-{}", sec.to_lowercase(), no.to_lowercase())
+}
+
+impl Registry {
+    /// Numbers tables and figures per chapter in order of appearance.
+    pub fn build(
+        content: &Content,
+        table_titles: &BTreeMap<String, String>,
+        chart_titles: &BTreeMap<String, String>,
+    ) -> Registry {
+        let mut r = Registry::default();
+        for ch in &content.plan.value.chapters {
+            r.sections.insert(
+                ch.id.clone(),
+                Anchor {
+                    number: Some(roman_display(&ch.id)),
+                    page: chapter_url(&ch.id),
+                    anchor: section_anchor(&ch.id),
+                    title: ch.title.clone(),
+                },
+            );
+            let (mut nt, mut nf) = (0, 0);
+            for s in &ch.sections {
+                let page = section_url(&ch.id, &s.id);
+                r.sections.insert(
+                    s.id.clone(),
+                    Anchor {
+                        number: Some(roman_display(&s.id)),
+                        page: page.clone(),
+                        anchor: section_anchor(&s.id),
+                        title: s.title.clone(),
+                    },
+                );
+                let files = s
+                    .file
+                    .iter()
+                    .chain(s.items.iter().filter_map(|i| i.file.as_ref()));
+                for f in files {
+                    let Some(n) = content.narratives.get(f) else {
+                        continue;
+                    };
+                    for (kind, id, _, _) in n.embeds() {
+                        let (map, counter, prefix, titles) = match kind {
+                            EmbedKind::Table => (&mut r.tables, &mut nt, "tbl", table_titles),
+                            EmbedKind::Chart => (&mut r.figures, &mut nf, "fig", chart_titles),
+                        };
+                        if map.contains_key(id) {
+                            continue;
+                        }
+                        *counter += 1;
+                        map.insert(
+                            id.to_string(),
+                            Anchor {
+                                number: Some(format!("{}-{}", roman_display(&ch.id), counter)),
+                                page: page.clone(),
+                                anchor: format!("{prefix}-{id}"),
+                                title: titles.get(id).cloned().unwrap_or_default(),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        r
+    }
+
+    pub fn table_label(&self, id: &str) -> String {
+        match self.tables.get(id).and_then(|a| a.number.as_ref()) {
+            Some(n) => format!("<표 {n}>"),
+            None => "<표>".into(),
+        }
+    }
+
+    pub fn figure_label(&self, id: &str) -> String {
+        match self.figures.get(id).and_then(|a| a.number.as_ref()) {
+            Some(n) => format!("[그림 {n}]"),
+            None => "[그림]".into(),
+        }
+    }
+
+    /// «<표 Ⅷ-2>», «[그림 Ⅷ-1]» or «Ⅷ-2 예산투자대비 성과목표», linked.
+    pub fn ref_html(&self, id: &str, mode: &LinkMode) -> String {
+        if let Some(a) = self.tables.get(id) {
+            return format!(
+                "<a class=\"ref\" href=\"{}\">{}</a>",
+                mode.href(&a.page, &a.anchor),
+                escape(&self.table_label(id))
+            );
+        }
+        if let Some(a) = self.figures.get(id) {
+            return format!(
+                "<a class=\"ref\" href=\"{}\">{}</a>",
+                mode.href(&a.page, &a.anchor),
+                escape(&self.figure_label(id))
+            );
+        }
+        if let Some(a) = self.sections.get(id) {
+            let label = format!("{} {}", a.number.clone().unwrap_or_default(), a.title);
+            return format!(
+                "<a class=\"ref\" href=\"{}\">{}</a>",
+                mode.href(&a.page, &a.anchor),
+                escape(&label)
+            );
+        }
+        escape(id)
+    }
+}

@@ -1,0 +1,67 @@
+//! The default theme, compiled into the binary; a plan may override any
+//! template with a file of the same name in `<content>/templates/`.
+
+use super::OutFile;
+use std::path::Path;
+use tera::Tera;
+
+const TEMPLATES: [(&str, &str); 7] = [
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("chapter.html", include_str!("../../templates/chapter.html")),
+    ("print.html", include_str!("../../templates/print.html")),
+    ("table.html", include_str!("../../templates/table.html")),
+    ("figure.html", include_str!("../../templates/figure.html")),
+    (
+        "style.css",
+        include_str!("../../templates/assets/style.css"),
+    ),
+];
+
+const PRINT_CSS: &str = include_str!("../../templates/assets/print.css");
+const FONT_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-NanumSquare.txt");
+
+pub fn load(content_dir: &Path) -> Result<Tera, String> {
+    let mut tera = Tera::default();
+    for (name, builtin) in TEMPLATES.iter().filter(|(n, _)| n.ends_with(".html")) {
+        let custom = content_dir.join("templates").join(name);
+        let text = if custom.is_file() {
+            std::fs::read_to_string(&custom)
+                .map_err(|e| format!("cannot read {}: {e}", custom.display()))?
+        } else {
+            (*builtin).to_string()
+        };
+        tera.add_raw_template(name, &text)
+            .map_err(|e| format!("template {name}: {e:?}"))?;
+    }
+    Ok(tera)
+}
+
+pub fn assets() -> Vec<OutFile> {
+    let style = TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "style.css")
+        .map_or("", |(_, s)| s);
+    vec![
+        OutFile {
+            path: "assets/style.css".into(),
+            bytes: style.as_bytes().to_vec(),
+        },
+        OutFile {
+            path: "assets/print.css".into(),
+            bytes: PRINT_CSS.as_bytes().to_vec(),
+        },
+        OutFile {
+            path: "assets/fonts/NanumSquareR.ttf".into(),
+            bytes: crate::chart::FONT_REGULAR.to_vec(),
+        },
+        OutFile {
+            path: "assets/fonts/NanumSquareB.ttf".into(),
+            bytes: crate::chart::FONT_BOLD.to_vec(),
+        },
+        OutFile {
+            path: "assets/fonts/LICENSE-NanumSquare.txt".into(),
+            bytes: FONT_LICENSE.as_bytes().to_vec(),
+        },
+    ]
+}

@@ -1,0 +1,392 @@
+//! The validate stage: references, schema rules serde cannot express, and the
+//! audit of published figures against computed ones. Renders nothing.
+
+pub mod diagnostic;
+
+use crate::calc::budget::parse_combination;
+use crate::compute::Computed;
+use crate::load::locate::{find_id, find_under_id};
+use crate::load::narrative::{EmbedKind, Piece};
+use crate::load::{line_of, Content, Loaded};
+use crate::model::budget::{BudgetFile, ViewKind};
+use crate::numfmt::{format_cell, matches_printed, parse_printed};
+use diagnostic::{rel, Diagnostic, Diagnostics};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    outline(content, &mut d);
+    for b in &content.budgets {
+        budget(b, computed, &mut d);
+    }
+    narrative(content, computed, &mut d);
+    d
+}
+
+fn outline(content: &Content, d: &mut Diagnostics) {
+    let p = &content.plan.value;
+    let path = rel(&content.plan.path);
+    let mut seen = BTreeSet::new();
+    let ids = p
+        .front
+        .iter()
+        .map(|f| f.id.as_str())
+        .chain(p.chapters.iter().flat_map(|c| {
+            std::iter::once(c.id.as_str()).chain(c.sections.iter().map(|s| s.id.as_str()))
+        }))
+        .chain(p.attachments.iter().map(|a| a.id.as_str()));
+    for id in ids {
+        if !seen.insert(id) {
+            d.push(
+                Diagnostic::error("E010", format!("outline id `{id}` is used twice"))
+                    .at_loc(&path, find_id(&content.plan.src, id))
+                    .help("give every chapter, section, front page and attachment its own id"),
+            );
+        }
+    }
+    for c in &p.chapters {
+        for s in &c.sections {
+            let mut nos = BTreeSet::new();
+            for it in &s.items {
+                if !nos.insert(it.no.as_str()) {
+                    d.push(
+                        Diagnostic::error(
+                            "E010",
+                            format!("item number {} appears twice in section {}", it.no, s.id),
+                        )
+                        .at_loc(&path, find_id(&content.plan.src, &s.id)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
+    let f = &b.value;
+    let path = rel(&b.path);
+    let src = &b.src;
+    let nodes = f.nodes();
+    let mut node_ids = BTreeSet::new();
+    for n in &nodes {
+        if !node_ids.insert(n.id.as_str()) {
+            d.push(
+                Diagnostic::error("E010", format!("node id `{}` is used twice", n.id))
+                    .at_loc(&path, find_id(src, &n.id)),
+            );
+        }
+    }
+    let indicators: BTreeSet<&str> = f.indicators.iter().map(|i| i.id.as_str()).collect();
+    let view_ids: BTreeSet<&str> = f.views.iter().map(|v| v.id.as_str()).collect();
+
+    for n in &nodes {
+        if !n.is_leaf() && !n.amounts.is_empty() {
+            d.push(
+                Diagnostic::error(
+                    "E020",
+                    format!("`{}` has children and amounts of its own", n.id),
+                )
+                .at_loc(&path, find_under_id(src, &n.id, &["amounts"]))
+                .help("only leaves carry amounts; a subtotal is always the sum of its children"),
+            );
+        }
+        for (year, y) in &n.amounts {
+            let ys = year.to_string();
+            if !f.years.contains(year) {
+                d.push(
+                    Diagnostic::error("E020", format!("`{}` has amounts for {year}, which is not one of the dataset's years {:?}", n.id, f.years))
+                        .at_loc(&path, find_under_id(src, &n.id, &["amounts", &ys])),
+                );
+            }
+            for k in y.targets.keys() {
+                if !indicators.contains(k.as_str()) {
+                    d.push(
+                        Diagnostic::error(
+                            "E011",
+                            format!("unknown indicator `{k}` in the targets of `{}`", n.id),
+                        )
+                        .at_loc(
+                            &path,
+                            find_under_id(src, &n.id, &["amounts", &ys, "targets", k]),
+                        )
+                        .help(format!("declared indicators: {}", join(&indicators))),
+                    );
+                }
+            }
+            if !y.parts.is_empty() {
+                let sum: rust_decimal::Decimal = y.parts.iter().map(|p| p.amount.0).sum();
+                let total = y.gov.map(|a| a.0).unwrap_or_default()
+                    + y.local.map(|a| a.0).unwrap_or_default();
+                if sum != total {
+                    d.push(
+                        Diagnostic::error("E021", format!("the parts of `{}` in {year} add up to {sum}, but its 합계 is {total}", n.id))
+                            .at_loc(&path, find_under_id(src, &n.id, &["amounts", &ys, "parts"]))
+                            .help("a breakdown must add up to the amount it breaks down"),
+                    );
+                }
+            }
+        }
+        for (view, cols) in &n.published {
+            let Some(table) = computed
+                .table(view)
+                .filter(|_| view_ids.contains(view.as_str()))
+            else {
+                d.push(
+                    Diagnostic::error(
+                        "E011",
+                        format!("published figures for unknown view `{view}`"),
+                    )
+                    .at_loc(&path, find_under_id(src, &n.id, &["published", view]))
+                    .help(format!("views of this dataset: {}", join(&view_ids))),
+                );
+                continue;
+            };
+            for (col, printed) in cols {
+                let loc = find_under_id(src, &n.id, &["published", view, col]);
+                let Some(cell) = table.cell(&n.id, col) else {
+                    let help = if table.col_index(col).is_none() {
+                        format!(
+                            "columns of {view}: {}",
+                            table
+                                .columns
+                                .iter()
+                                .map(|c| c.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    } else {
+                        format!("`{}` has no row in {view}", n.id)
+                    };
+                    d.push(
+                        Diagnostic::error(
+                            "E011",
+                            format!("no cell `{col}` for `{}` in `{view}`", n.id),
+                        )
+                        .at_loc(&path, loc)
+                        .help(help),
+                    );
+                    continue;
+                };
+                let Some(p) = parse_printed(printed) else {
+                    d.push(
+                        Diagnostic::error("E003", format!("`{printed}` is not a printed figure"))
+                            .at_loc(&path, loc)
+                            .help("write it as printed: 1.23, △1.23, -, ***, 8.00 (71.72)"),
+                    );
+                    continue;
+                };
+                if !matches_printed(cell, &p) {
+                    d.push(
+                        Diagnostic::warning(
+                            "W001",
+                            format!(
+                                "published {view} `{}` {col} is {printed}, computed {}",
+                                n.id,
+                                format_cell(cell)
+                            ),
+                        )
+                        .at_loc(&path, loc)
+                        .help("the page shows the computed value; fix the data if the computed one is wrong"),
+                    );
+                }
+            }
+        }
+    }
+
+    for v in &f.views {
+        match (v.kind, &v.indicator) {
+            (ViewKind::Roi, None) => d.push(
+                Diagnostic::error("E003", format!("ROI view `{}` needs an `indicator`", v.id))
+                    .at_loc(&path, find_id(src, &v.id))
+                    .help(format!("declared indicators: {}", join(&indicators))),
+            ),
+            (ViewKind::Roi, Some(i)) if !indicators.contains(i.as_str()) => d.push(
+                Diagnostic::error("E011", format!("unknown indicator `{i}`"))
+                    .at_loc(&path, find_under_id(src, &v.id, &["indicator"]))
+                    .help(format!("declared indicators: {}", join(&indicators))),
+            ),
+            (ViewKind::Funding, Some(_)) => d.push(
+                Diagnostic::error(
+                    "E003",
+                    format!("funding view `{}` takes no indicator", v.id),
+                )
+                .at_loc(&path, find_under_id(src, &v.id, &["indicator"])),
+            ),
+            _ => {}
+        }
+        for r in &v.targeted_roi_rows {
+            if !node_ids.contains(r.as_str()) {
+                d.push(unknown_node(
+                    &path,
+                    find_under_id(src, &v.id, &["targeted_roi_rows"]),
+                    r,
+                ));
+            }
+        }
+    }
+    for x in &f.derived {
+        let loc = find_under_id(src, &x.id, &["expr"]);
+        match parse_combination(&x.expr) {
+            Err(e) => d.push(Diagnostic::error("E003", e).at_loc(&path, loc)),
+            Ok(c) => {
+                for (_, id) in c.0 {
+                    if !node_ids.contains(id.as_str()) {
+                        d.push(unknown_node(&path, loc, &id));
+                    }
+                }
+            }
+        }
+    }
+    for c in &f.charts {
+        for r in &c.rows {
+            if !node_ids.contains(r.as_str()) {
+                d.push(unknown_node(&path, find_under_id(src, &c.id, &["rows"]), r));
+            }
+        }
+        for p in &c.panels {
+            let loc = line_of(src, &format!("table: {}", p.table)).or_else(|| find_id(src, &c.id));
+            match computed.table(&p.table) {
+                None => d.push(
+                    Diagnostic::error(
+                        "E011",
+                        format!("chart `{}` reads unknown table `{}`", c.id, p.table),
+                    )
+                    .at_loc(&path, loc)
+                    .help(format!("tables: {}", join(&view_ids))),
+                ),
+                Some(t) => {
+                    for s in &p.series {
+                        if t.col_index(&s.col).is_none() {
+                            d.push(
+                                Diagnostic::error(
+                                    "E011",
+                                    format!("table `{}` has no column `{}`", p.table, s.col),
+                                )
+                                .at_loc(&path, line_of(src, &format!("col: {}", s.col)).or(loc))
+                                .help(format!(
+                                    "columns: {}",
+                                    t.columns
+                                        .iter()
+                                        .map(|c| c.id.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if c.panels.iter().all(|p| p.series.is_empty()) {
+            d.push(
+                Diagnostic::error("E022", format!("chart `{}` has no data series", c.id))
+                    .at_loc(&path, find_id(src, &c.id)),
+            );
+        }
+    }
+}
+
+fn unknown_node(path: &std::path::Path, loc: Option<(usize, usize)>, id: &str) -> Diagnostic {
+    Diagnostic::error("E011", format!("unknown node `{id}`"))
+        .at_loc(path, loc)
+        .help("use the id of a node of this dataset's tree")
+}
+
+fn join(s: &BTreeSet<&str>) -> String {
+    s.iter().copied().collect::<Vec<_>>().join(", ")
+}
+
+/// Keys that share the longest prefix with an unknown key: a hint, not a guess.
+fn near_keys<'a>(key: &str, keys: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
+    let mut best: Vec<&str> = Vec::new();
+    let mut best_len = 0;
+    for k in keys {
+        let common = k
+            .chars()
+            .zip(key.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if common > best_len {
+            best_len = common;
+            best.clear();
+        }
+        if common == best_len && best.len() < 6 {
+            best.push(k);
+        }
+    }
+    best
+}
+
+fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
+    let sections: BTreeSet<&str> = content
+        .plan
+        .value
+        .chapters
+        .iter()
+        .flat_map(|c| {
+            std::iter::once(c.id.as_str()).chain(c.sections.iter().map(|s| s.id.as_str()))
+        })
+        .collect();
+    let mut embedded: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in content.narratives.values() {
+        for (kind, id, line, col) in n.embeds() {
+            let known = match kind {
+                EmbedKind::Table => computed.table(id).is_some(),
+                EmbedKind::Chart => computed.chart(id).is_some(),
+            };
+            let what = if kind == EmbedKind::Table {
+                "table"
+            } else {
+                "chart"
+            };
+            if !known {
+                let all: Vec<&str> = match kind {
+                    EmbedKind::Table => computed.tables.iter().map(|t| t.id.as_str()).collect(),
+                    EmbedKind::Chart => computed.charts.iter().map(|c| c.id.as_str()).collect(),
+                };
+                d.push(
+                    Diagnostic::error("E011", format!("unknown {what} `{id}`"))
+                        .at(&n.path, line, col)
+                        .help(format!("{what}s defined in the data: {}", all.join(", "))),
+                );
+            } else {
+                let count = embedded.entry(id).or_default();
+                *count += 1;
+                if *count == 2 {
+                    d.push(
+                        Diagnostic::warning(
+                            "W003",
+                            format!("{what} `{id}` is embedded more than once"),
+                        )
+                        .at(&n.path, line, col)
+                        .help("embed it once and point to it elsewhere with {{ref ID}}"),
+                    );
+                }
+            }
+        }
+        for p in n.pieces() {
+            match p {
+                Piece::Val { key, line, col, .. } if !computed.values.contains_key(key) => {
+                    let near = near_keys(key, computed.values.keys());
+                    d.push(
+                        Diagnostic::error("E011", format!("unknown value `{key}`"))
+                            .at(&n.path, *line, *col)
+                            .help(format!("values with the nearest name: {}", near.join(", "))),
+                    );
+                }
+                Piece::Ref { id, line, col }
+                    if computed.table(id).is_none()
+                        && computed.chart(id).is_none()
+                        && !sections.contains(id.as_str()) =>
+                {
+                    d.push(
+                        Diagnostic::error("E011", format!("reference to unknown table, chart or section `{id}`"))
+                            .at(&n.path, *line, *col)
+                            .help("refer to a table or chart id from the data, or a section id such as VIII-2"),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
