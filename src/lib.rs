@@ -33,3 +33,32 @@ pub fn analyse(
     }
     Ok((content, computed, diags))
 }
+
+/// What a successful build wrote.
+#[derive(Debug)]
+pub struct Built {
+    pub diagnostics: Diagnostics,
+    pub files: Vec<render::OutFile>,
+}
+
+/// The whole pipeline into `out`; on any failure `out` is left as it was.
+pub fn build(content_dir: &std::path::Path, out: &std::path::Path) -> Result<Built, (Failure, Diagnostics)> {
+    let (content, computed, diagnostics) = analyse(content_dir)?;
+    let files = match render::render(&content, &computed) {
+        Ok(f) => f,
+        Err(e) => {
+            let mut d = diagnostics;
+            d.push(validate::diagnostic::Diagnostic::error("E030", format!("rendering failed: {e}")));
+            return Err((Failure::Content, d));
+        }
+    };
+    if let Err(e) = output::write_atomic(out, &files) {
+        let mut d = diagnostics;
+        d.push(validate::diagnostic::Diagnostic::error(
+            "E001",
+            format!("cannot write {}: {e}", out.display()),
+        ));
+        return Err((Failure::Io, d));
+    }
+    Ok(Built { diagnostics, files })
+}

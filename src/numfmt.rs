@@ -100,12 +100,12 @@ fn parse_num(s: &str) -> Option<(Decimal, u32)> {
 
 /// Parses what the seed prints: `-`, `***`, `△9.99`, `8.00 (71.72)`, `4.38 (4.61)*`.
 pub fn parse_printed(s: &str) -> Option<Printed> {
+    if s.trim().starts_with("**") {
+        return Some(Printed::Masked(s.trim().to_string()));
+    }
     let t = s.trim().trim_end_matches('*').trim();
     if t == "-" {
         return Some(Printed::Missing);
-    }
-    if t.starts_with("**") {
-        return Some(Printed::Masked(t.to_string()));
     }
     let (main, paren) = match t.split_once('(') {
         Some((m, p)) => (m.trim(), Some(p.trim().trim_end_matches(')').trim())),

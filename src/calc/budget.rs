@@ -261,7 +261,7 @@ tree:
         let agg = aggregate(&tree());
         let nonrnd = &agg["nonrnd"];
         assert_eq!(nonrnd[1].funding.gov, Some(dec!(51.51)));
-        assert_eq!(nonrnd[1].funding.total(), Some(dec!(70.35)));
+        assert_eq!(nonrnd[1].funding.total(), Some(dec!(70.60)));
         assert_eq!(agg["tp-equip"][0].funding.total(), None);
         assert_eq!(agg["eval"][1].funding.gov, None);
         assert_eq!(agg["eval"][1].funding.total(), Some(dec!(1.00)));

@@ -30,6 +30,11 @@ fn register_fonts() {
     });
 }
 
+/// plotters writes font sizes scaled by 1/1.24; this gives the pixel size asked for.
+fn px(size: f64) -> f64 {
+    size * 1.24
+}
+
 fn parse_hex(c: &str) -> RGBColor {
     let h = c.trim_start_matches('#');
     let v = |i: usize| u8::from_str_radix(h.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
@@ -107,8 +112,8 @@ fn hbar(c: &ChartData) -> Result<String, String> {
         let root = SVGBackend::with_string(&mut svg, (W as u32, h as u32)).into_drawing_area();
         let e = |e: DrawingAreaErrorKind<_>| e.to_string();
         root.fill(&WHITE).map_err(e)?;
-        let font = |size: f64| (FONT_FAMILY, size).into_font();
-        let bold = |size: f64| (FONT_FAMILY, size).into_font().style(FontStyle::Bold);
+        let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
+        let bold = |size: f64| (FONT_FAMILY, px(size)).into_font().style(FontStyle::Bold);
         root.draw(&Text::new(
             c.title.clone(),
             (W / 2, 12),
@@ -205,7 +210,7 @@ fn draw_panel<DB: DrawingBackend>(
     x1: i32,
     label_w: i32,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let font = |size: f64| (FONT_FAMILY, size).into_font();
+    let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
     let st = stacks(p);
     let nst = st.names.len().max(1) as i32;
     // Largest stacked total decides the scale; negatives are drawn from 0 too.
@@ -329,7 +334,7 @@ fn truncate_to<DB: DrawingBackend>(
     s: &str,
     max_w: i32,
 ) -> String {
-    let font = (FONT_FAMILY, 13.0).into_font();
+    let font = (FONT_FAMILY, px(13.0)).into_font();
     let fits = |t: &str| {
         root.estimate_text_size(t, &font.clone().into_text_style(root))
             .map(|(w, _)| w as i32 <= max_w)
@@ -428,7 +433,7 @@ mod tests {
         assert!(svg.contains("잠재기업"));
         assert!(svg.contains("시군구연고산업육성"));
         assert!(
-            svg.contains("9.00"),
+            svg.contains("\n9.00\n"),
             "stacked total 8.21 + 0.79 labels the bar"
         );
         assert!(svg.contains(FONT_FAMILY));

@@ -68,6 +68,9 @@ pub fn compute(file: &BudgetFile, out: &mut Computed) {
             .rows
             .iter()
             .map(|r| {
+                if let Some(l) = spec.labels.get(r) {
+                    return l.clone();
+                }
                 nodes
                     .iter()
                     .find(|n| &n.id == r)
@@ -314,6 +317,7 @@ fn push_rows(
         } else {
             cells(n)
         },
+        note: n.note.clone(),
     };
     if n.is_leaf() {
         out.push(row(RowKind::Leaf, n.label.clone(), depth));

@@ -10,6 +10,10 @@ pub struct ChartSpec {
     pub kind: ChartKind,
     /// Category rows (table row ids), in display order.
     pub rows: Vec<String>,
+    /// Category labels where the row's own label needs its context
+    /// (`proj-1: 지역특화프로젝트 1.0`).
+    #[serde(default)]
+    pub labels: std::collections::BTreeMap<String, String>,
     /// Axis title with its unit.
     #[serde(default)]
     pub value_label: Option<String>,

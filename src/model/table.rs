@@ -75,6 +75,8 @@ pub struct Row {
     pub depth: usize,
     pub kind: RowKind,
     pub cells: Vec<Cell>,
+    /// A remark printed with the label (`* 괄호 : 총사업비 구분기재`).
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]

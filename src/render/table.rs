@@ -27,6 +27,7 @@ pub struct RowView {
     pub depth: usize,
     pub kind: &'static str,
     pub cells: Vec<CellView>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -70,6 +71,7 @@ pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> Table
                 path: r.path.join(" > "),
                 depth: r.depth,
                 kind: kind_name(r.kind),
+                note: r.note.clone(),
                 cells: r
                     .cells
                     .iter()

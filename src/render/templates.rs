@@ -23,6 +23,8 @@ const FONT_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-Na
 
 pub fn load(content_dir: &Path) -> Result<Tera, String> {
     let mut tera = Tera::default();
+    // Tera's default also escapes `/`, which turns every URL into &#x2F;.
+    tera.set_escape_fn(escape_html);
     for (name, builtin) in TEMPLATES.iter().filter(|(n, _)| n.ends_with(".html")) {
         let custom = content_dir.join("templates").join(name);
         let text = if custom.is_file() {
@@ -35,6 +37,10 @@ pub fn load(content_dir: &Path) -> Result<Tera, String> {
             .map_err(|e| format!("template {name}: {e:?}"))?;
     }
     Ok(tera)
+}
+
+fn escape_html(s: &str) -> String {
+    super::markdown::escape(s).replace('\'', "&#39;")
 }
 
 pub fn assets() -> Vec<OutFile> {

@@ -238,6 +238,14 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
         }
     }
     for c in &f.charts {
+        for r in c.labels.keys() {
+            if !c.rows.contains(r) {
+                d.push(
+                    Diagnostic::error("E011", format!("chart `{}` labels `{r}`, which is not one of its rows", c.id))
+                        .at_loc(&path, find_under_id(src, &c.id, &["labels", r])),
+                );
+            }
+        }
         for r in &c.rows {
             if !node_ids.contains(r.as_str()) {
                 d.push(unknown_node(&path, find_under_id(src, &c.id, &["rows"]), r));

@@ -1,0 +1,232 @@
+//! Builds the embedded 2025 plan and checks what a reader would check.
+
+mod common;
+
+use common::*;
+use planbook::numfmt::{parse_printed, Printed};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+fn build(out: &Path) -> planbook::Built {
+    planbook::build(&content_dir(), out).unwrap_or_else(|(_, d)| panic!("build failed:\n{}", d.render_human()))
+}
+
+#[test]
+fn index_links_every_chapter_section_and_item_and_print_holds_them_in_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    build(&out);
+    let index = fs::read_to_string(out.join("index.html")).expect("index");
+    let print = fs::read_to_string(out.join("print.html")).expect("print");
+    let plan: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(content_dir().join("plan.yaml")).expect("plan")).expect("yaml");
+    let mut titles = Vec::new();
+    let mut count = 0;
+    for ch in plan["chapters"].as_sequence().expect("chapters") {
+        let cid = ch["id"].as_str().expect("id").to_lowercase();
+        assert!(index.contains(&format!("href=\"{cid}/index.html\"")), "index links chapter {cid}");
+        titles.push(ch["title"].as_str().expect("title").to_string());
+        for s in ch["sections"].as_sequence().expect("sections") {
+            let sid = s["id"].as_str().expect("id").to_lowercase();
+            let url = format!("{cid}/{sid}.html");
+            assert!(index.contains(&format!("href=\"{url}\"")), "index links section {sid}");
+            assert!(out.join(&url).is_file(), "{url} exists");
+            titles.push(s["title"].as_str().expect("title").to_string());
+            count += 1;
+            for it in s["items"].as_sequence().into_iter().flatten() {
+                let no = it["no"].as_str().expect("no");
+                assert!(index.contains(&format!("href=\"{url}#sec-{sid}-{no}\"")), "index links item {sid} {no}");
+                titles.push(it["title"].as_str().expect("title").to_string());
+                count += 1;
+            }
+        }
+    }
+    assert!(count >= 50, "the outline has the seed's {count} sections and items");
+    let mut pos = 0;
+    for t in &titles {
+        let t = t.replace('&', "&amp;");
+        let found = print[pos..].find(&t).unwrap_or_else(|| panic!("print.html holds `{t}` after position {pos}"));
+        pos += found;
+    }
+    assert!(print.contains("작성 예정"), "unwritten sections are marked");
+}
+
+/// Seed table cells as printed: the last nine tab-separated cells of a row.
+fn seed_rows(name: &str) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)).expect("fixture");
+    text.lines()
+        .map(|l| {
+            let mut cells: Vec<String> = l
+                .split('\t')
+                .map(|c| c.replace("<b>", "").replace("</b>", "").trim().to_string())
+                .collect();
+            while cells.last().is_some_and(|c| c.is_empty()) {
+                cells.pop();
+            }
+            cells[cells.len() - 9..].to_vec()
+        })
+        .collect()
+}
+
+fn same_at_printed_precision(ours: &str, seed: &str) -> bool {
+    match (parse_printed(ours), parse_printed(seed)) {
+        (Some(Printed::Missing), Some(Printed::Missing)) => true,
+        (Some(Printed::Num { value: a, paren: pa, .. }), Some(Printed::Num { value: b, dp, paren: pb })) => {
+            let r = |v: rust_decimal::Decimal, dp| planbook::calc::round_half_up(v, dp);
+            r(a, dp) == b
+                && match (pa, pb) {
+                    (_, None) => true,
+                    (Some((x, _)), Some((y, ydp))) => r(x, ydp) == y,
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
+}
+
+#[test]
+fn viii2_tables_reproduce_the_seed_except_where_check_reports_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    let built = build(&out);
+    let mut mismatches = BTreeSet::new();
+    for (table, fixture) in [
+        ("budget-plan", "seed_viii2_budget.tsv"),
+        ("budget-sales", "seed_viii2_sales.tsv"),
+        ("budget-jobs", "seed_viii2_jobs.tsv"),
+    ] {
+        let ours = csv_rows(&out.join(format!("tables/{table}.csv")));
+        let seed = seed_rows(fixture);
+        assert_eq!(ours.len() - 1, seed.len(), "{table}: one CSV row per printed row");
+        let mut cells = 0;
+        for (o, s) in ours[1..].iter().zip(&seed) {
+            for (i, (a, b)) in o[3..].iter().zip(s).enumerate() {
+                cells += 1;
+                if !same_at_printed_precision(a, b) {
+                    // Column ids in CSV order.
+                    let col = ours[0][3 + i].clone();
+                    mismatches.insert((table.to_string(), o[0].clone(), col, b.clone(), a.clone()));
+                }
+            }
+        }
+        assert_eq!(cells, 32 * 9, "{table}: every printed cell compared");
+    }
+    // The only differences are the seed's own slips, and check reports each of them.
+    let expected: BTreeSet<(String, String, String, String, String)> = [
+        ("budget-plan", "rnd-lead", "증감 국비", "17.330", "17.325"),
+        ("budget-plan", "rnd-lead", "증감 지방비", "7.430", "7.425"),
+        ("budget-plan", "total", "증감 지방비", "0.96", "0.965"),
+        ("budget-jobs", "tp-equip", "'24년도 예산", "0.00", "-"),
+    ]
+    .iter()
+    .map(|(a, b, c, d, e)| (a.to_string(), b.to_string(), c.to_string(), d.to_string(), e.to_string()))
+    .collect();
+    assert_eq!(mismatches, expected);
+    let warnings: Vec<_> = built.diagnostics.items.iter().filter(|d| d.code == "W001").collect();
+    assert_eq!(warnings.len(), expected.len(), "check reports exactly those places");
+    for w in warnings {
+        assert_eq!(w.file.as_deref().map(|f| f.ends_with("content/data/budget.yaml")), Some(true));
+        assert!(w.line.is_some_and(|l| l > 1) && w.column.is_some());
+    }
+}
+
+#[test]
+fn narrative_values_come_from_the_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    build(&out);
+    let viii1 = fs::read_to_string(out.join("viii/viii-1.html")).expect("page");
+    let viii2 = fs::read_to_string(out.join("viii/viii-2.html")).expect("page");
+    for (page, figure) in [
+        (&viii1, ">65.67<"),
+        (&viii1, ">34.35<"),
+        (&viii1, ">31.32<"),
+        (&viii1, ">14.90<"),
+        (&viii2, ">146.12<"),
+        (&viii2, ">101.195<"),
+        (&viii2, ">44.925<"),
+        (&viii2, ">37.245<"),
+        (&viii2, ">7.68<"),
+        (&viii2, ">89.02<"),
+        (&viii2, ">60.145<"),
+        (&viii2, ">28.875<"),
+        (&viii2, ">22.35<"),
+        (&viii2, ">8.37<"),
+        (&viii2, ">4.61<"),
+        (&viii2, ">2.20<"),
+    ] {
+        assert!(page.contains(&format!("class=\"v\"")) && page.contains(figure), "narrative shows {figure}");
+    }
+    assert!(viii2.contains("4.38 (4.61)*"), "the footnoted 비R&D ROI");
+    assert!(viii2.contains("<표 Ⅷ-1>".replace('<', "&lt;").replace('>', "&gt;").as_str()));
+    assert!(viii2.contains("[그림 Ⅷ-1]"));
+}
+
+#[test]
+fn changing_one_input_changes_every_dependent_figure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = copy_content(dir.path());
+    // 잠재기업 '25 국비 8.21 → 9.21
+    replace_in(
+        &content.join("data/budget.yaml"),
+        "2025: { gov: 8.21, local: 0.79,",
+        "2025: { gov: 9.21, local: 0.79,",
+    );
+    let out = dir.path().join("output");
+    let built = planbook::build(&content, &out).unwrap_or_else(|(_, d)| panic!("{}", d.render_human()));
+    let plan = csv_rows(&out.join("tables/budget-plan.csv"));
+    assert_eq!(csv_cell(&plan, "ladder-potential", "'25년도 합계"), "10.00");
+    assert_eq!(csv_cell(&plan, "ladder", "'25년도 합계"), "20.42");
+    assert_eq!(csv_cell(&plan, "nonrnd", "'25년도 국비"), "73.92");
+    assert_eq!(csv_cell(&plan, "total", "'25년도 합계"), "147.12");
+    assert_eq!(csv_cell(&plan, "total", "증감 합계"), "△8.02");
+    let jobs = csv_rows(&out.join("tables/budget-jobs.csv"));
+    // 29.25 / 10.00
+    assert_eq!(csv_cell(&jobs, "ladder-potential", "'25년도 1억원당"), "2.93");
+    assert_eq!(csv_cell(&jobs, "ladder-potential", "증감 1억원당"), "0.08");
+    // 229.18 / 128.27
+    assert_eq!(csv_cell(&jobs, "core", "'25년도 1억원당"), "1.79");
+    let page = fs::read_to_string(out.join("viii/viii-2.html")).expect("page");
+    assert!(page.contains(">147.12</span>억원"), "KEY POINT follows the data");
+    assert!(page.contains(">102.195</span>"));
+    assert!(page.contains(">90.02</span>"), "시군구 제외 기준 follows");
+    let chart = fs::read_to_string(out.join("charts/budget-by-programme.svg")).expect("svg");
+    assert!(chart.contains("\n20.42\n"), "the chart's 성장사다리 bar follows");
+    // The published figures that no longer hold are reported.
+    assert!(built.diagnostics.items.iter().any(|d| d.code == "W001" && d.message.contains("`total` total25 is 146.12")));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let fa = build(&a).files;
+    let fb = build(&b).files;
+    assert_eq!(fa.len(), fb.len());
+    for (x, y) in fa.iter().zip(&fb) {
+        assert_eq!(x.path, y.path);
+        let on_disk_a = fs::read(a.join(&x.path)).expect("read a");
+        let on_disk_b = fs::read(b.join(&y.path)).expect("read b");
+        assert!(on_disk_a == on_disk_b, "{} differs between builds", x.path);
+    }
+}
+
+#[test]
+fn every_table_and_chart_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    build(&out);
+    for t in ["budget-plan", "budget-sales", "budget-jobs"] {
+        let bytes = fs::read(out.join(format!("tables/{t}.csv"))).expect("csv");
+        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "{t}.csv has a UTF-8 BOM");
+    }
+    for c in ["budget-by-programme", "budget-roi"] {
+        let svg = fs::read_to_string(out.join(format!("charts/{c}.svg"))).expect("svg");
+        assert!(svg.contains("<title") && svg.contains("<desc") && !svg.contains("NaN"));
+        assert!(svg.contains("시군구연고산업육성"));
+    }
+    for f in ["assets/style.css", "assets/print.css", "assets/fonts/NanumSquareR.ttf", "assets/fonts/LICENSE-NanumSquare.txt"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+}
