@@ -42,13 +42,19 @@ pub struct Built {
 }
 
 /// The whole pipeline into `out`; on any failure `out` is left as it was.
-pub fn build(content_dir: &std::path::Path, out: &std::path::Path) -> Result<Built, (Failure, Diagnostics)> {
+pub fn build(
+    content_dir: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<Built, (Failure, Diagnostics)> {
     let (content, computed, diagnostics) = analyse(content_dir)?;
     let files = match render::render(&content, &computed) {
         Ok(f) => f,
         Err(e) => {
             let mut d = diagnostics;
-            d.push(validate::diagnostic::Diagnostic::error("E030", format!("rendering failed: {e}")));
+            d.push(validate::diagnostic::Diagnostic::error(
+                "E030",
+                format!("rendering failed: {e}"),
+            ));
             return Err((Failure::Content, d));
         }
     };

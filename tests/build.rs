@@ -9,7 +9,8 @@ use std::fs;
 use std::path::Path;
 
 fn build(out: &Path) -> planbook::Built {
-    planbook::build(&content_dir(), out).unwrap_or_else(|(_, d)| panic!("build failed:\n{}", d.render_human()))
+    planbook::build(&content_dir(), out)
+        .unwrap_or_else(|(_, d)| panic!("build failed:\n{}", d.render_human()))
 }
 
 #[test]
@@ -20,33 +21,48 @@ fn index_links_every_chapter_section_and_item_and_print_holds_them_in_order() {
     let index = fs::read_to_string(out.join("index.html")).expect("index");
     let print = fs::read_to_string(out.join("print.html")).expect("print");
     let plan: serde_yaml::Value =
-        serde_yaml::from_str(&fs::read_to_string(content_dir().join("plan.yaml")).expect("plan")).expect("yaml");
+        serde_yaml::from_str(&fs::read_to_string(content_dir().join("plan.yaml")).expect("plan"))
+            .expect("yaml");
     let mut titles = Vec::new();
     let mut count = 0;
     for ch in plan["chapters"].as_sequence().expect("chapters") {
         let cid = ch["id"].as_str().expect("id").to_lowercase();
-        assert!(index.contains(&format!("href=\"{cid}/index.html\"")), "index links chapter {cid}");
+        assert!(
+            index.contains(&format!("href=\"{cid}/index.html\"")),
+            "index links chapter {cid}"
+        );
         titles.push(ch["title"].as_str().expect("title").to_string());
         for s in ch["sections"].as_sequence().expect("sections") {
             let sid = s["id"].as_str().expect("id").to_lowercase();
             let url = format!("{cid}/{sid}.html");
-            assert!(index.contains(&format!("href=\"{url}\"")), "index links section {sid}");
+            assert!(
+                index.contains(&format!("href=\"{url}\"")),
+                "index links section {sid}"
+            );
             assert!(out.join(&url).is_file(), "{url} exists");
             titles.push(s["title"].as_str().expect("title").to_string());
             count += 1;
             for it in s["items"].as_sequence().into_iter().flatten() {
                 let no = it["no"].as_str().expect("no");
-                assert!(index.contains(&format!("href=\"{url}#sec-{sid}-{no}\"")), "index links item {sid} {no}");
+                assert!(
+                    index.contains(&format!("href=\"{url}#sec-{sid}-{no}\"")),
+                    "index links item {sid} {no}"
+                );
                 titles.push(it["title"].as_str().expect("title").to_string());
                 count += 1;
             }
         }
     }
-    assert!(count >= 50, "the outline has the seed's {count} sections and items");
+    assert!(
+        count >= 50,
+        "the outline has the seed's {count} sections and items"
+    );
     let mut pos = 0;
     for t in &titles {
         let t = t.replace('&', "&amp;");
-        let found = print[pos..].find(&t).unwrap_or_else(|| panic!("print.html holds `{t}` after position {pos}"));
+        let found = print[pos..]
+            .find(&t)
+            .unwrap_or_else(|| panic!("print.html holds `{t}` after position {pos}"));
         pos += found;
     }
     assert!(print.contains("작성 예정"), "unwritten sections are marked");
@@ -54,7 +70,12 @@ fn index_links_every_chapter_section_and_item_and_print_holds_them_in_order() {
 
 /// Seed table cells as printed: the last nine tab-separated cells of a row.
 fn seed_rows(name: &str) -> Vec<Vec<String>> {
-    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)).expect("fixture");
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .expect("fixture");
     text.lines()
         .map(|l| {
             let mut cells: Vec<String> = l
@@ -72,7 +93,18 @@ fn seed_rows(name: &str) -> Vec<Vec<String>> {
 fn same_at_printed_precision(ours: &str, seed: &str) -> bool {
     match (parse_printed(ours), parse_printed(seed)) {
         (Some(Printed::Missing), Some(Printed::Missing)) => true,
-        (Some(Printed::Num { value: a, paren: pa, .. }), Some(Printed::Num { value: b, dp, paren: pb })) => {
+        (
+            Some(Printed::Num {
+                value: a,
+                paren: pa,
+                ..
+            }),
+            Some(Printed::Num {
+                value: b,
+                dp,
+                paren: pb,
+            }),
+        ) => {
             let r = |v: rust_decimal::Decimal, dp| planbook::calc::round_half_up(v, dp);
             r(a, dp) == b
                 && match (pa, pb) {
@@ -98,7 +130,11 @@ fn viii2_tables_reproduce_the_seed_except_where_check_reports_it() {
     ] {
         let ours = csv_rows(&out.join(format!("tables/{table}.csv")));
         let seed = seed_rows(fixture);
-        assert_eq!(ours.len() - 1, seed.len(), "{table}: one CSV row per printed row");
+        assert_eq!(
+            ours.len() - 1,
+            seed.len(),
+            "{table}: one CSV row per printed row"
+        );
         let mut cells = 0;
         for (o, s) in ours[1..].iter().zip(&seed) {
             for (i, (a, b)) in o[3..].iter().zip(s).enumerate() {
@@ -120,13 +156,35 @@ fn viii2_tables_reproduce_the_seed_except_where_check_reports_it() {
         ("budget-jobs", "tp-equip", "'24년도 예산", "0.00", "-"),
     ]
     .iter()
-    .map(|(a, b, c, d, e)| (a.to_string(), b.to_string(), c.to_string(), d.to_string(), e.to_string()))
+    .map(|(a, b, c, d, e)| {
+        (
+            a.to_string(),
+            b.to_string(),
+            c.to_string(),
+            d.to_string(),
+            e.to_string(),
+        )
+    })
     .collect();
     assert_eq!(mismatches, expected);
-    let warnings: Vec<_> = built.diagnostics.items.iter().filter(|d| d.code == "W001").collect();
-    assert_eq!(warnings.len(), expected.len(), "check reports exactly those places");
+    let warnings: Vec<_> = built
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.code == "W001")
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        expected.len(),
+        "check reports exactly those places"
+    );
     for w in warnings {
-        assert_eq!(w.file.as_deref().map(|f| f.ends_with("content/data/budget.yaml")), Some(true));
+        assert_eq!(
+            w.file
+                .as_deref()
+                .map(|f| f.ends_with("content/data/budget.yaml")),
+            Some(true)
+        );
         assert!(w.line.is_some_and(|l| l > 1) && w.column.is_some());
     }
 }
@@ -137,29 +195,48 @@ fn narrative_values_come_from_the_data() {
     let out = dir.path().join("output");
     build(&out);
     let viii1 = fs::read_to_string(out.join("viii/viii-1.html")).expect("page");
+    for md in ["chapters/VIII/VIII-1-1.md", "chapters/VIII/VIII-2-1.md"] {
+        let text = fs::read_to_string(content_dir().join(md)).expect("md");
+        for typed in ["146.12", "101.195", "65.67", "89.02", "4.61"] {
+            assert!(
+                !text.contains(typed),
+                "{md} types {typed} instead of computing it"
+            );
+        }
+    }
     let viii2 = fs::read_to_string(out.join("viii/viii-2.html")).expect("page");
     for (page, figure) in [
-        (&viii1, ">65.67<"),
-        (&viii1, ">34.35<"),
-        (&viii1, ">31.32<"),
-        (&viii1, ">14.90<"),
-        (&viii2, ">146.12<"),
-        (&viii2, ">101.195<"),
-        (&viii2, ">44.925<"),
-        (&viii2, ">37.245<"),
-        (&viii2, ">7.68<"),
-        (&viii2, ">89.02<"),
-        (&viii2, ">60.145<"),
-        (&viii2, ">28.875<"),
-        (&viii2, ">22.35<"),
-        (&viii2, ">8.37<"),
-        (&viii2, ">4.61<"),
-        (&viii2, ">2.20<"),
+        (&viii1, "65.67"),
+        (&viii1, "34.35"),
+        (&viii1, "31.32"),
+        (&viii1, "14.90"),
+        (&viii2, "146.12"),
+        (&viii2, "101.195"),
+        (&viii2, "44.925"),
+        (&viii2, "37.245"),
+        (&viii2, "7.68"),
+        (&viii2, "89.02"),
+        (&viii2, "60.145"),
+        (&viii2, "28.875"),
+        (&viii2, "22.35"),
+        (&viii2, "8.37"),
+        (&viii2, "4.61"),
+        (&viii2, "2.20"),
     ] {
-        assert!(page.contains(&format!("class=\"v\"")) && page.contains(figure), "narrative shows {figure}");
+        // A computed value is a span carrying its key; the figure is not typed in the Markdown.
+        let span = format!(">{figure}</span>");
+        assert!(
+            page.contains(&span),
+            "narrative shows {figure} as a computed value"
+        );
     }
     assert!(viii2.contains("4.38 (4.61)*"), "the footnoted 비R&D ROI");
-    assert!(viii2.contains("<표 Ⅷ-1>".replace('<', "&lt;").replace('>', "&gt;").as_str()));
+    assert!(viii2.contains(
+        "<표 Ⅷ-1>"
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .as_str()
+    ));
     assert!(viii2.contains("[그림 Ⅷ-1]"));
 }
 
@@ -174,7 +251,8 @@ fn changing_one_input_changes_every_dependent_figure() {
         "2025: { gov: 9.21, local: 0.79,",
     );
     let out = dir.path().join("output");
-    let built = planbook::build(&content, &out).unwrap_or_else(|(_, d)| panic!("{}", d.render_human()));
+    let built =
+        planbook::build(&content, &out).unwrap_or_else(|(_, d)| panic!("{}", d.render_human()));
     let plan = csv_rows(&out.join("tables/budget-plan.csv"));
     assert_eq!(csv_cell(&plan, "ladder-potential", "'25년도 합계"), "10.00");
     assert_eq!(csv_cell(&plan, "ladder", "'25년도 합계"), "20.42");
@@ -183,18 +261,31 @@ fn changing_one_input_changes_every_dependent_figure() {
     assert_eq!(csv_cell(&plan, "total", "증감 합계"), "△8.02");
     let jobs = csv_rows(&out.join("tables/budget-jobs.csv"));
     // 29.25 / 10.00
-    assert_eq!(csv_cell(&jobs, "ladder-potential", "'25년도 1억원당"), "2.93");
+    assert_eq!(
+        csv_cell(&jobs, "ladder-potential", "'25년도 1억원당"),
+        "2.93"
+    );
     assert_eq!(csv_cell(&jobs, "ladder-potential", "증감 1억원당"), "0.08");
     // 229.18 / 128.27
     assert_eq!(csv_cell(&jobs, "core", "'25년도 1억원당"), "1.79");
     let page = fs::read_to_string(out.join("viii/viii-2.html")).expect("page");
-    assert!(page.contains(">147.12</span>억원"), "KEY POINT follows the data");
+    assert!(
+        page.contains(">147.12</span>억원"),
+        "KEY POINT follows the data"
+    );
     assert!(page.contains(">102.195</span>"));
     assert!(page.contains(">90.02</span>"), "시군구 제외 기준 follows");
     let chart = fs::read_to_string(out.join("charts/budget-by-programme.svg")).expect("svg");
-    assert!(chart.contains("\n20.42\n"), "the chart's 성장사다리 bar follows");
+    assert!(
+        chart.contains("\n20.42\n"),
+        "the chart's 성장사다리 bar follows"
+    );
     // The published figures that no longer hold are reported.
-    assert!(built.diagnostics.items.iter().any(|d| d.code == "W001" && d.message.contains("`total` total25 is 146.12")));
+    assert!(built
+        .diagnostics
+        .items
+        .iter()
+        .any(|d| d.code == "W001" && d.message.contains("`total` total25 is 146.12")));
 }
 
 #[test]
@@ -219,14 +310,22 @@ fn every_table_and_chart_is_written() {
     build(&out);
     for t in ["budget-plan", "budget-sales", "budget-jobs"] {
         let bytes = fs::read(out.join(format!("tables/{t}.csv"))).expect("csv");
-        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "{t}.csv has a UTF-8 BOM");
+        assert!(
+            bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+            "{t}.csv has a UTF-8 BOM"
+        );
     }
     for c in ["budget-by-programme", "budget-roi"] {
         let svg = fs::read_to_string(out.join(format!("charts/{c}.svg"))).expect("svg");
         assert!(svg.contains("<title") && svg.contains("<desc") && !svg.contains("NaN"));
         assert!(svg.contains("시군구연고산업육성"));
     }
-    for f in ["assets/style.css", "assets/print.css", "assets/fonts/NanumSquareR.ttf", "assets/fonts/LICENSE-NanumSquare.txt"] {
+    for f in [
+        "assets/style.css",
+        "assets/print.css",
+        "assets/fonts/NanumSquareR.ttf",
+        "assets/fonts/LICENSE-NanumSquare.txt",
+    ] {
         assert!(out.join(f).is_file(), "{f}");
     }
 }

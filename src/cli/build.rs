@@ -13,7 +13,11 @@ pub fn run(a: &BuildArgs) -> ExitCode {
         Err((f, d)) => {
             eprint!("{}", d.render_human());
             eprintln!("build stopped: {} left as it was", a.out.display());
-            ExitCode::from(if f == Failure::Io { EXIT_IO } else { EXIT_INVALID })
+            ExitCode::from(if f == Failure::Io {
+                EXIT_IO
+            } else {
+                EXIT_INVALID
+            })
         }
         Ok(b) => {
             if !a.quiet {

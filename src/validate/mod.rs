@@ -241,8 +241,14 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
         for r in c.labels.keys() {
             if !c.rows.contains(r) {
                 d.push(
-                    Diagnostic::error("E011", format!("chart `{}` labels `{r}`, which is not one of its rows", c.id))
-                        .at_loc(&path, find_under_id(src, &c.id, &["labels", r])),
+                    Diagnostic::error(
+                        "E011",
+                        format!(
+                            "chart `{}` labels `{r}`, which is not one of its rows",
+                            c.id
+                        ),
+                    )
+                    .at_loc(&path, find_under_id(src, &c.id, &["labels", r])),
                 );
             }
         }

@@ -30,14 +30,21 @@ fn copy_dir(from: &Path, to: &Path) {
 
 pub fn replace_in(path: &Path, from: &str, to: &str) {
     let s = fs::read_to_string(path).expect("read");
-    assert_eq!(s.matches(from).count(), 1, "`{from}` must occur once in {}", path.display());
+    assert_eq!(
+        s.matches(from).count(),
+        1,
+        "`{from}` must occur once in {}",
+        path.display()
+    );
     fs::write(path, s.replacen(from, to, 1)).expect("write");
 }
 
 /// CSV rows (BOM stripped), split on commas outside quotes.
 pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     let text = fs::read_to_string(path).expect("csv");
-    let text = text.strip_prefix('\u{feff}').expect("CSV starts with a BOM");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("CSV starts with a BOM");
     text.lines()
         .map(|l| {
             let mut out = Vec::new();
@@ -62,7 +69,10 @@ pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
 }
 
 pub fn csv_cell(rows: &[Vec<String>], row_id: &str, header: &str) -> String {
-    let col = rows[0].iter().position(|h| h == header).unwrap_or_else(|| panic!("no column {header}"));
+    let col = rows[0]
+        .iter()
+        .position(|h| h == header)
+        .unwrap_or_else(|| panic!("no column {header}"));
     rows.iter()
         .find(|r| r[0] == row_id)
         .unwrap_or_else(|| panic!("no row {row_id}"))[col]

@@ -1,0 +1,44 @@
+//! Full-build benchmark: load, compute, validate, render and write the
+//! embedded 2025 plan. Run with `cargo bench`; prints min / median / max of
+//! wall time and the process's peak resident memory (VmHWM).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+fn main() {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let dir = std::env::temp_dir().join(format!("planbook-bench-{}", std::process::id()));
+    let out = dir.join("output");
+    let runs = 30;
+    let mut times: Vec<Duration> = Vec::with_capacity(runs);
+    // One warm-up build: the first one pays for page-cache misses.
+    if let Err((_, d)) = planbook::build(&content, &out) {
+        eprintln!("{}", d.render_human());
+        std::process::exit(1);
+    }
+    for _ in 0..runs {
+        let t = Instant::now();
+        let built = planbook::build(&content, &out);
+        times.push(t.elapsed());
+        assert!(built.is_ok());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "full build of content/ ({runs} runs): min {:.1} ms, median {:.1} ms, max {:.1} ms; peak RSS {} MiB",
+        ms(times[0]),
+        ms(times[runs / 2]),
+        ms(times[runs - 1]),
+        peak_rss_kib().map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
+    );
+}
