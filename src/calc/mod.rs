@@ -90,6 +90,25 @@ mod tests {
     }
 
     #[test]
+    fn delta_of_ratios_uses_unrounded_ratios() {
+        // 2.345 and 2.354 both print as 2.35, yet the change is 0.009 → 0.01
+        let (prev, cur) = (
+            per_budget(dec!(23.45), dec!(10)),
+            per_budget(dec!(23.54), dec!(10)),
+        );
+        assert_eq!(
+            round_half_up(delta(Some(prev), Some(cur)).unwrap(), 2),
+            dec!(0.01)
+        );
+        // the seed's 지역주력산업육성 소계, 사업화매출액: 101.10/39.88 → 24.00/9.60 is △0.04
+        let d = delta(
+            Some(per_budget(dec!(101.10), dec!(39.88))),
+            Some(per_budget(dec!(24.00), dec!(9.60))),
+        );
+        assert_eq!(round_half_up(d.unwrap(), 2), dec!(-0.04));
+    }
+
+    #[test]
     fn achievement_and_share() {
         assert_eq!(achievement(dec!(50), dec!(40)), Some(dec!(125)));
         assert_eq!(achievement(dec!(1), dec!(0)), None);
