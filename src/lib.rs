@@ -27,6 +27,9 @@ pub fn analyse(
     for b in &content.budgets {
         compute::budget::compute(&b.value, &mut computed);
     }
+    for t in &content.tables {
+        compute::tables::compute(&t.value, &mut computed);
+    }
     diags.extend(validate::validate(&content, &computed));
     if diags.has_errors() {
         return Err((Failure::Content, diags));

@@ -56,7 +56,7 @@ pub fn format_num(v: Decimal, f: NumFormat) -> String {
 pub fn format_cell(c: &Cell) -> String {
     match c {
         Cell::Missing => "-".into(),
-        Cell::Text(t) => t.clone(),
+        Cell::Text(t) | Cell::Masked(t) => t.clone(),
         Cell::Num {
             value,
             format,
@@ -123,6 +123,7 @@ pub fn parse_printed(s: &str) -> Option<Printed> {
 pub fn matches_printed(cell: &Cell, printed: &Printed) -> bool {
     match (cell, printed) {
         (Cell::Missing, Printed::Missing) => true,
+        (Cell::Masked(_), Printed::Masked(_)) => true,
         (_, Printed::Masked(_)) => true,
         (
             Cell::Num {

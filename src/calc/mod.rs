@@ -1,6 +1,7 @@
 //! Pure arithmetic on plan numbers. No files, no HTML.
 
 pub mod budget;
+pub mod expr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 

@@ -5,9 +5,7 @@ use super::{Computed, Value};
 use crate::calc::budget::{aggregate, combine, parse_combination, Aggregates, Funding, NodeYear};
 use crate::calc::delta;
 use crate::model::budget::{BudgetFile, BudgetView, Node, TotalRow, ViewKind};
-use crate::model::chart::{ChartData, PanelData, SeriesData};
 use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 pub fn yy(year: u16) -> String {
@@ -24,68 +22,11 @@ pub fn compute(file: &BudgetFile, out: &mut Computed) {
         out.register_table_values(&t);
         out.tables.push(t);
     }
+    let nodes = file.nodes();
     for spec in &file.charts {
-        let mut panels = Vec::new();
-        for p in &spec.panels {
-            let Some(t) = out.table(&p.table) else {
-                continue;
-            };
-            let mut series = Vec::new();
-            let mut decimals = 2;
-            for s in &p.series {
-                let values = spec
-                    .rows
-                    .iter()
-                    .map(|r| {
-                        t.cell(r, &s.col)
-                            .and_then(Cell::value)
-                            .and_then(|d| d.to_f64())
-                    })
-                    .collect();
-                if let Some(Cell::Num {
-                    format: NumFormat::Fixed(dp),
-                    ..
-                }) = spec.rows.first().and_then(|r| t.cell(r, &s.col))
-                {
-                    decimals = *dp;
-                }
-                series.push(SeriesData {
-                    label: s.label.clone(),
-                    stack: s.stack.clone().unwrap_or_else(|| s.label.clone()),
-                    color: s.color.clone(),
-                    values,
-                });
-            }
-            panels.push(PanelData {
-                title: p.title.clone(),
-                value_label: p.value_label.clone().or_else(|| spec.value_label.clone()),
-                series,
-                decimals,
-            });
-        }
-        let nodes = file.nodes();
-        let categories = spec
-            .rows
-            .iter()
-            .map(|r| {
-                if let Some(l) = spec.labels.get(r) {
-                    return l.clone();
-                }
-                nodes
-                    .iter()
-                    .find(|n| &n.id == r)
-                    .map_or_else(|| r.clone(), |n| n.label.clone())
-            })
-            .collect();
-        out.charts.push(ChartData {
-            id: spec.id.clone(),
-            title: spec.title.clone(),
-            kind: spec.kind,
-            categories,
-            source: spec.source.clone(),
-            panels,
-            tables: spec.panels.iter().map(|p| p.table.clone()).collect(),
-        });
+        let label = |r: &str| nodes.iter().find(|n| n.id == r).map(|n| n.label.clone());
+        let chart = super::resolve_chart(spec, out, &label);
+        out.charts.push(chart);
     }
 }
 

@@ -2,9 +2,12 @@
 //! Everything a page shows as a number comes out of here.
 
 pub mod budget;
+pub mod tables;
 
-use crate::model::chart::ChartData;
+use crate::model::chart::{ChartData, ChartSpec, PanelData, SeriesData};
+use crate::model::table::Cell;
 use crate::model::table::{NumFormat, Table};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -66,5 +69,74 @@ impl Computed {
                 }
             }
         }
+    }
+}
+
+/// Resolves a chart spec against computed tables; `label` names a row when
+/// the spec does not.
+pub fn resolve_chart(
+    spec: &ChartSpec,
+    out: &Computed,
+    label: &dyn Fn(&str) -> Option<String>,
+) -> ChartData {
+    let mut panels = Vec::new();
+    for p in &spec.panels {
+        let Some(t) = out.table(&p.table) else {
+            continue;
+        };
+        let mut series = Vec::new();
+        let mut decimals = 2;
+        for s in &p.series {
+            let values = spec
+                .rows
+                .iter()
+                .map(|r| {
+                    t.cell(r, &s.col)
+                        .and_then(Cell::value)
+                        .and_then(|d| d.to_f64())
+                })
+                .collect();
+            if let Some(Cell::Num {
+                format: crate::model::table::NumFormat::Fixed(dp),
+                ..
+            }) = spec
+                .rows
+                .iter()
+                .find_map(|r| t.cell(r, &s.col).filter(|c| c.value().is_some()))
+            {
+                decimals = *dp;
+            }
+            series.push(SeriesData {
+                label: s.label.clone(),
+                stack: s.stack.clone().unwrap_or_else(|| s.label.clone()),
+                color: s.color.clone(),
+                values,
+            });
+        }
+        panels.push(PanelData {
+            title: p.title.clone(),
+            value_label: p.value_label.clone().or_else(|| spec.value_label.clone()),
+            series,
+            decimals,
+        });
+    }
+    ChartData {
+        id: spec.id.clone(),
+        title: spec.title.clone(),
+        kind: spec.kind,
+        categories: spec
+            .rows
+            .iter()
+            .map(|r| {
+                spec.labels
+                    .get(r)
+                    .cloned()
+                    .or_else(|| label(r))
+                    .unwrap_or_else(|| r.clone())
+            })
+            .collect(),
+        source: spec.source.clone(),
+        panels,
+        tables: spec.panels.iter().map(|p| p.table.clone()).collect(),
     }
 }

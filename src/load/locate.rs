@@ -5,7 +5,13 @@
 
 /// 1-based (line, column) of `id: <id>`.
 pub fn find_id(src: &str, id: &str) -> Option<(usize, usize)> {
-    for (i, line) in src.lines().enumerate() {
+    find_id_from(src, 0, id)
+}
+
+/// Like `find_id`, searching from line `from` (1-based, inclusive) on: ids
+/// are unique within a table, not within a file.
+pub fn find_id_from(src: &str, from: usize, id: &str) -> Option<(usize, usize)> {
+    for (i, line) in src.lines().enumerate().skip(from.saturating_sub(1)) {
         let t = line.trim_start();
         let t2 = t.strip_prefix("- ").unwrap_or(t).trim_start();
         if let Some(rest) = t2.strip_prefix("id:") {
@@ -34,7 +40,16 @@ fn char_col(line: &str, byte_col: usize) -> usize {
 /// Finds `keys[0]: … keys[1]: …` under the mapping that holds `id: <id>`.
 /// Returns the deepest key found, so a report lands as close as it can.
 pub fn find_under_id(src: &str, id: &str, keys: &[&str]) -> Option<(usize, usize)> {
-    let (id_line, id_col) = find_id(src, id)?;
+    find_under_id_from(src, 0, id, keys)
+}
+
+pub fn find_under_id_from(
+    src: &str,
+    from: usize,
+    id: &str,
+    keys: &[&str],
+) -> Option<(usize, usize)> {
+    let (id_line, id_col) = find_id_from(src, from, id)?;
     let lines: Vec<&str> = src.lines().collect();
     let key_indent = {
         let l = lines[id_line - 1];

@@ -5,6 +5,7 @@ pub mod locate;
 pub mod narrative;
 
 use crate::model::budget::BudgetFile;
+use crate::model::dataset::{RecordsFile, TableFile};
 use crate::model::outline::{DataKind, PlanFile};
 use crate::validate::diagnostic::{rel, Diagnostic, Diagnostics};
 use narrative::Narrative;
@@ -25,6 +26,8 @@ pub struct Content {
     pub dir: PathBuf,
     pub plan: Loaded<PlanFile>,
     pub budgets: Vec<Loaded<BudgetFile>>,
+    pub tables: Vec<Loaded<TableFile>>,
+    pub records: Vec<Loaded<RecordsFile>>,
     /// Narrative by the `file:` string used in plan.yaml.
     pub narratives: BTreeMap<String, Narrative>,
 }
@@ -132,7 +135,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
         );
         return Err((Failure::Io, diags));
     }
-    let Some(plan) = load_yaml::<PlanFile>(&plan_path, &mut diags) else {
+    let Some(mut plan) = load_yaml::<PlanFile>(&plan_path, &mut diags) else {
         let f = if diags.items.iter().any(|d| d.code == "E001") {
             Failure::Io
         } else {
@@ -142,25 +145,66 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
     };
 
     let mut budgets = Vec::new();
+    let mut tables = Vec::new();
+    let mut records = Vec::new();
     for dref in &plan.value.data {
-        let path = dir.join(&dref.file);
-        if !path.is_file() {
-            diags.push(
-                Diagnostic::error("E013", format!("data file `{}` does not exist", dref.file))
-                    .at_loc(&rel(&plan_path), line_of(&plan.src, &dref.file))
-                    .help("create the file or fix the path (relative to the content folder)"),
-            );
-            continue;
-        }
-        match dref.kind {
-            DataKind::Budget => {
-                if let Some(b) = load_yaml::<BudgetFile>(&path, &mut diags) {
-                    budgets.push(b);
+        let loc = line_of(
+            &plan.src,
+            dref.file
+                .as_deref()
+                .or(dref.dir.as_deref())
+                .unwrap_or("data:"),
+        );
+        let paths: Vec<PathBuf> = match (&dref.file, &dref.dir) {
+            (Some(f), None) => vec![dir.join(f)],
+            (None, Some(d)) => match std::fs::read_dir(dir.join(d)) {
+                Ok(entries) => {
+                    let mut v: Vec<PathBuf> = entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                        .collect();
+                    v.sort();
+                    v
                 }
+                Err(_) => {
+                    diags.push(
+                        Diagnostic::error("E013", format!("data folder `{d}` does not exist"))
+                            .at_loc(&rel(&plan_path), loc)
+                            .help("create the folder or fix the path (relative to the content folder)"),
+                    );
+                    continue;
+                }
+            },
+            _ => {
+                diags.push(
+                    Diagnostic::error("E003", "a data entry needs exactly one of `file` or `dir`")
+                        .at_loc(&rel(&plan_path), loc),
+                );
+                continue;
+            }
+        };
+        for path in paths {
+            if !path.is_file() {
+                diags.push(
+                    Diagnostic::error(
+                        "E013",
+                        format!("data file `{}` does not exist", rel(&path).display()),
+                    )
+                    .at_loc(&rel(&plan_path), loc)
+                    .help("create the file or fix the path (relative to the content folder)"),
+                );
+                continue;
+            }
+            match dref.kind {
+                DataKind::Budget => budgets.extend(load_yaml::<BudgetFile>(&path, &mut diags)),
+                DataKind::Table => tables.extend(load_yaml::<TableFile>(&path, &mut diags)),
+                DataKind::Records => records.extend(load_yaml::<RecordsFile>(&path, &mut diags)),
             }
         }
     }
 
+    default_files(dir, &mut plan.value);
     let mut narratives = BTreeMap::new();
     for file in narrative_files(&plan.value) {
         if narratives.contains_key(&file) {
@@ -199,10 +243,41 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
             dir: dir.to_path_buf(),
             plan,
             budgets,
+            tables,
+            records,
             narratives,
         },
         diags,
     ))
+}
+
+/// A part without `file:` takes its narrative from the conventional path
+/// when that file exists: `chapters/<CH>/<SEC>.md`, `chapters/<CH>/<SEC>-<no>.md`,
+/// `chapters/<CH>/<CH>.md`, `front/<id>.md`, `attachments/<id>.md`.
+fn default_files(dir: &Path, p: &mut PlanFile) {
+    let pick = |slot: &mut Option<String>, rel: String| {
+        if slot.is_none() && dir.join(&rel).is_file() {
+            *slot = Some(rel);
+        }
+    };
+    for f in &mut p.front {
+        pick(&mut f.file, format!("front/{}.md", f.id));
+    }
+    for c in &mut p.chapters {
+        pick(&mut c.file, format!("chapters/{0}/{0}.md", c.id));
+        for s in &mut c.sections {
+            pick(&mut s.file, format!("chapters/{}/{}.md", c.id, s.id));
+            for it in &mut s.items {
+                pick(
+                    &mut it.file,
+                    format!("chapters/{}/{}-{}.md", c.id, s.id, it.no),
+                );
+            }
+        }
+    }
+    for a in &mut p.attachments {
+        pick(&mut a.file, format!("attachments/{}.md", a.id));
+    }
 }
 
 /// Every narrative file the outline names, in outline order.

@@ -1,6 +1,7 @@
 //! Narrative Markdown with planbook directives.
 //!
-//! - block embeds, alone on a line: `{{table ID}}`, `{{chart ID}}`
+//! - block embeds, alone on a line: `{{table ID}}`, `{{chart ID}}`,
+//!   `{{records ID}}` (a whole record collection), `{{record ID ITEM}}` (one record)
 //! - containers: `::: keypoint` / `::: note` / `::: box` … `:::`
 //! - inline: `{{val KEY}}`, `{{val KEY dp=3}}`, `{{ref ID}}`
 //!
@@ -10,12 +11,15 @@
 use crate::validate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
-pub const CONTAINERS: [&str; 3] = ["keypoint", "note", "box"];
+/// `missing` marks a figure whose data the seed lost (원자료 미수록).
+pub const CONTAINERS: [&str; 4] = ["keypoint", "note", "box", "missing"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmbedKind {
     Table,
     Chart,
+    /// A record collection (`id`) or one record of it (`id/item`).
+    Records,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +49,7 @@ pub enum Line {
     },
     Open {
         kind: String,
+        line: usize,
     },
     Close,
 }
@@ -56,6 +61,36 @@ pub struct Narrative {
 }
 
 impl Narrative {
+    /// Placeholders of figures whose data is missing: (line, first text).
+    pub fn missing_figures(&self) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            if let Line::Open { kind, line } = l {
+                if kind == "missing" {
+                    let text = self.lines[i + 1..]
+                        .iter()
+                        .take_while(|l| !matches!(l, Line::Close))
+                        .filter_map(|l| match l {
+                            Line::Text(p) => Some(
+                                p.iter()
+                                    .map(|x| match x {
+                                        Piece::Text(t) => t.as_str(),
+                                        _ => "",
+                                    })
+                                    .collect::<String>(),
+                            ),
+                            _ => None,
+                        })
+                        .map(|t| t.trim().to_string())
+                        .find(|t| !t.is_empty())
+                        .unwrap_or_default();
+                    out.push((*line, text));
+                }
+            }
+        }
+        out
+    }
+
     pub fn embeds(&self) -> impl Iterator<Item = (EmbedKind, &str, usize, usize)> {
         self.lines.iter().filter_map(|l| match l {
             Line::Embed {
@@ -100,7 +135,10 @@ pub fn parse(path: &Path, src: &str) -> (Narrative, Vec<Diagnostic>) {
                 }
             } else if CONTAINERS.contains(&name) {
                 open.push(ln);
-                lines.push(Line::Open { kind: name.into() });
+                lines.push(Line::Open {
+                    kind: name.into(),
+                    line: ln,
+                });
             } else {
                 diags.push(
                     Diagnostic::error("E012", format!("unknown container `{name}`"))
@@ -149,6 +187,13 @@ fn block_embed(t: &str) -> Option<Result<(EmbedKind, String), String>> {
     let kind = match parts.next()? {
         "table" => EmbedKind::Table,
         "chart" => EmbedKind::Chart,
+        "records" => EmbedKind::Records,
+        "record" => {
+            return Some(match (parts.next(), parts.next(), parts.next()) {
+                (Some(c), Some(item), None) => Ok((EmbedKind::Records, format!("{c}/{item}"))),
+                _ => Err(format!("`{{{{{inner}}}}}` must name a collection and a record, e.g. `{{{{record item-sheets bio-1}}}}`")),
+            })
+        }
         _ => return None,
     };
     Some(match (parts.next(), parts.next()) {
@@ -212,7 +257,7 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                 line: ln,
                 col,
             }),
-            (Some(kind @ ("table" | "chart")), _) => diags.push(
+            (Some(kind @ ("table" | "chart" | "records" | "record")), _) => diags.push(
                 Diagnostic::error(
                     "E012",
                     format!("`{{{{{kind} …}}}}` must stand alone on its line"),
@@ -223,7 +268,7 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
             _ => diags.push(
                 Diagnostic::error("E012", format!("unknown directive `{{{{{inner}}}}}`"))
                     .at(path, ln, col)
-                    .help("directives: {{val KEY}}, {{ref ID}}, {{table ID}}, {{chart ID}}"),
+                    .help("directives: {{val KEY}}, {{ref ID}}, {{table ID}}, {{chart ID}}, {{records ID}}, {{record ID ITEM}}"),
             ),
         }
         let consumed = start + 2 + end + 2;
@@ -251,7 +296,8 @@ mod tests {
         assert_eq!(
             n.lines[0],
             Line::Open {
-                kind: "keypoint".into()
+                kind: "keypoint".into(),
+                line: 1
             }
         );
         let Line::Text(pieces) = &n.lines[1] else {

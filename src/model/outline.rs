@@ -81,14 +81,24 @@ pub struct Item {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataRef {
-    pub file: String,
+    /// One file …
+    #[serde(default)]
+    pub file: Option<String>,
+    /// … or every `*.yaml` of a folder, in name order.
+    #[serde(default)]
+    pub dir: Option<String>,
     pub kind: DataKind,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum DataKind {
+    /// A budget tree (chapter VIII).
     Budget,
+    /// Quantitative tables with computed columns.
+    Table,
+    /// Records rendered by a template.
+    Records,
 }
 
 /// Ⅰ–Ⅷ for display; ids stay ASCII.

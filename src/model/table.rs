@@ -24,6 +24,8 @@ pub enum Cell {
         mark: Option<String>,
     },
     Text(String),
+    /// A figure masked in the public edition (`***`), shown as printed.
+    Masked(String),
 }
 
 impl Cell {

@@ -67,10 +67,12 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
                 md.push_str(&format!("\n<!--pb:{}-->\n\n", blocks.len()));
                 blocks.push(embed(*kind, id));
             }
-            Line::Open { kind } => {
+            Line::Open { kind, .. } => {
                 md.push_str(&format!("\n<div class=\"{kind}\">\n"));
-                if kind == "keypoint" {
-                    md.push_str("<p class=\"kp-title\">KEY POINT</p>\n");
+                match kind.as_str() {
+                    "keypoint" => md.push_str("<p class=\"kp-title\">KEY POINT</p>\n"),
+                    "missing" => md.push_str("<p class=\"missing-tag\">원자료 미수록</p>\n"),
+                    _ => {}
                 }
                 md.push('\n');
             }

@@ -58,6 +58,9 @@ struct Renderer<'a> {
     computed: &'a Computed,
     registry: Registry,
     tera: Tera,
+    /// Template failures met while rendering: the build fails rather than
+    /// writing a page with a hole in it.
+    errors: std::cell::RefCell<Vec<String>>,
 }
 
 impl Renderer<'_> {
@@ -79,6 +82,7 @@ impl Renderer<'_> {
             match kind {
                 EmbedKind::Table => self.table_html(id, &root),
                 EmbedKind::Chart => self.figure_html(id, &root),
+                EmbedKind::Records => self.records_html(id),
             }
         };
         markdown::render(n, &ctx, &embed)
@@ -104,6 +108,34 @@ impl Renderer<'_> {
         self.tera
             .render("table.html", &ctx)
             .unwrap_or_else(|e| format!("<!-- {} -->", escape(&e.to_string())))
+    }
+
+    /// A record collection, or one record (`collection/item`), through the
+    /// collection's template.
+    fn records_html(&self, id: &str) -> String {
+        let (coll, item) = id.split_once('/').map_or((id, None), |(c, i)| (c, Some(i)));
+        let Some(r) = self.content.records.iter().find(|r| r.value.id == coll) else {
+            return String::new();
+        };
+        let name = format!("records/{}.html", r.value.template);
+        let items: Vec<&serde_yaml::Mapping> = r
+            .value
+            .items
+            .iter()
+            .filter(|x| {
+                item.is_none_or(|i| crate::model::dataset::RecordsFile::item_id(x) == Some(i))
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("title", &r.value.title);
+        ctx.insert("items", &items);
+        ctx.insert("r", &items.first());
+        self.tera.render(&name, &ctx).unwrap_or_else(|e| {
+            self.errors
+                .borrow_mut()
+                .push(format!("{name} for `{id}`: {e:?}"));
+            String::new()
+        })
     }
 
     fn figure_html(&self, id: &str, root: &str) -> String {
@@ -279,6 +311,7 @@ pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, St
         computed,
         registry: Registry::build(content, &table_titles, &chart_titles),
         tera,
+        errors: Default::default(),
     };
     let plan = &content.plan.value;
     let nav = r.nav();
@@ -416,6 +449,9 @@ pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, St
     }
 
     files.push(print_document(&r, &nav)?);
+    if let Some(e) = r.errors.borrow().first() {
+        return Err(e.clone());
+    }
 
     for t in &computed.tables {
         files.push(OutFile {

@@ -13,9 +13,12 @@ pub struct TableView {
     pub unit: Option<String>,
     pub source: Option<String>,
     pub label_header: String,
-    /// Upper header cells with their column span.
-    pub groups: Vec<(String, usize)>,
-    pub columns: Vec<String>,
+    /// Upper header cells: label, column span, and whether the cell spans
+    /// both header rows (a column without a group).
+    pub groups: Vec<(String, usize, bool)>,
+    /// Lower header labels; None where the upper cell spans both rows.
+    pub columns: Vec<Option<String>>,
+    pub two_rows: bool,
     pub rows: Vec<RowView>,
     pub csv: String,
 }
@@ -34,6 +37,8 @@ pub struct RowView {
 pub struct CellView {
     pub text: String,
     pub missing: bool,
+    /// Words rather than a figure: left-aligned.
+    pub text_cell: bool,
 }
 
 fn kind_name(k: RowKind) -> &'static str {
@@ -46,11 +51,13 @@ fn kind_name(k: RowKind) -> &'static str {
 }
 
 pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> TableView {
-    let mut groups: Vec<(String, usize)> = Vec::new();
+    let two_rows = t.columns.iter().any(|c| !c.group.is_empty());
+    let mut groups: Vec<(String, usize, bool)> = Vec::new();
     for c in &t.columns {
         match groups.last_mut() {
-            Some((g, n)) if *g == c.group => *n += 1,
-            _ => groups.push((c.group.clone(), 1)),
+            Some((g, n, false)) if !c.group.is_empty() && *g == c.group => *n += 1,
+            _ if c.group.is_empty() => groups.push((c.label.clone(), 1, true)),
+            _ => groups.push((c.group.clone(), 1, false)),
         }
     }
     TableView {
@@ -62,7 +69,12 @@ pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> Table
         source: t.source.clone(),
         label_header: t.label_header.clone(),
         groups,
-        columns: t.columns.iter().map(|c| c.label.clone()).collect(),
+        columns: t
+            .columns
+            .iter()
+            .map(|c| (!c.group.is_empty()).then(|| c.label.clone()))
+            .collect(),
+        two_rows,
         rows: t
             .rows
             .iter()
@@ -78,6 +90,7 @@ pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> Table
                     .map(|c| CellView {
                         text: format_cell(c),
                         missing: matches!(c, Cell::Missing),
+                        text_cell: matches!(c, Cell::Text(_)),
                     })
                     .collect(),
             })
@@ -98,7 +111,11 @@ fn csv_field(s: &str) -> String {
 pub fn csv(t: &Table) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
     let mut header = vec!["id".to_string(), "구분".to_string(), t.label_header.clone()];
-    header.extend(t.columns.iter().map(|c| format!("{} {}", c.group, c.label)));
+    header.extend(
+        t.columns
+            .iter()
+            .map(|c| format!("{} {}", c.group, c.label).trim().to_string()),
+    );
     out.push_str(
         &header
             .iter()

@@ -36,6 +36,27 @@ pub fn load(content_dir: &Path) -> Result<Tera, String> {
         tera.add_raw_template(name, &text)
             .map_err(|e| format!("template {name}: {e:?}"))?;
     }
+    // Record templates belong to the plan: content/templates/records/*.html.
+    let dir = content_dir.join("templates/records");
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let name = format!(
+                "records/{}",
+                p.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            );
+            tera.add_raw_template(&name, &text)
+                .map_err(|e| format!("template {}: {e:?}", p.display()))?;
+        }
+    }
     Ok(tera)
 }
 

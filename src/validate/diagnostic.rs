@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+    /// Information for the author (data to supply); never fails a check.
+    Note,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -33,6 +35,13 @@ impl Diagnostic {
             line: None,
             column: None,
             help: None,
+        }
+    }
+
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(code, message)
         }
     }
 
@@ -127,6 +136,7 @@ impl Diagnostics {
             let sev = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
+                Severity::Note => "note",
             };
             let _ = writeln!(out, "{sev}[{}]: {}", d.code, d.message);
             if let Some(file) = &d.file {
@@ -172,7 +182,12 @@ impl Diagnostics {
         }
         let e = self.count(Severity::Error);
         let w = self.count(Severity::Warning);
-        let _ = writeln!(out, "{e} error(s), {w} warning(s)");
+        let n = self.count(Severity::Note);
+        if n > 0 {
+            let _ = writeln!(out, "{e} error(s), {w} warning(s), {n} note(s)");
+        } else {
+            let _ = writeln!(out, "{e} error(s), {w} warning(s)");
+        }
         out
     }
 

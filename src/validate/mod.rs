@@ -5,10 +5,11 @@ pub mod diagnostic;
 
 use crate::calc::budget::parse_combination;
 use crate::compute::Computed;
-use crate::load::locate::{find_id, find_under_id};
+use crate::load::locate::{find_id, find_id_from, find_under_id, find_under_id_from};
 use crate::load::narrative::{EmbedKind, Piece};
 use crate::load::{line_of, Content, Loaded};
 use crate::model::budget::{BudgetFile, ViewKind};
+use crate::model::dataset::{RecordsFile, TableFile};
 use crate::numfmt::{format_cell, matches_printed, parse_printed};
 use diagnostic::{rel, Diagnostic, Diagnostics};
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +20,13 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     for b in &content.budgets {
         budget(b, computed, &mut d);
     }
+    for t in &content.tables {
+        tables(t, computed, &mut d);
+    }
+    for r in &content.records {
+        records(content, r, &mut d);
+    }
+    unique_ids(content, &mut d);
     narrative(content, computed, &mut d);
     d
 }
@@ -143,52 +151,7 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
             };
             for (col, printed) in cols {
                 let loc = find_under_id(src, &n.id, &["published", view, col]);
-                let Some(cell) = table.cell(&n.id, col) else {
-                    let help = if table.col_index(col).is_none() {
-                        format!(
-                            "columns of {view}: {}",
-                            table
-                                .columns
-                                .iter()
-                                .map(|c| c.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    } else {
-                        format!("`{}` has no row in {view}", n.id)
-                    };
-                    d.push(
-                        Diagnostic::error(
-                            "E011",
-                            format!("no cell `{col}` for `{}` in `{view}`", n.id),
-                        )
-                        .at_loc(&path, loc)
-                        .help(help),
-                    );
-                    continue;
-                };
-                let Some(p) = parse_printed(printed) else {
-                    d.push(
-                        Diagnostic::error("E003", format!("`{printed}` is not a printed figure"))
-                            .at_loc(&path, loc)
-                            .help("write it as printed: 1.23, △1.23, -, ***, 8.00 (71.72)"),
-                    );
-                    continue;
-                };
-                if !matches_printed(cell, &p) {
-                    d.push(
-                        Diagnostic::warning(
-                            "W001",
-                            format!(
-                                "published {view} `{}` {col} is {printed}, computed {}",
-                                n.id,
-                                format_cell(cell)
-                            ),
-                        )
-                        .at_loc(&path, loc)
-                        .help("the page shows the computed value; fix the data if the computed one is wrong"),
-                    );
-                }
+                audit(table, view, &n.id, col, printed, &path, loc, d);
             }
         }
     }
@@ -300,6 +263,258 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
     }
 }
 
+/// Table, chart and record ids share one namespace: `{{table X}}`, `{{ref X}}`.
+fn unique_ids(content: &Content, d: &mut Diagnostics) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut add = |id: &str, path: &std::path::Path, src: &str, d: &mut Diagnostics| {
+        let here = rel(path).display().to_string();
+        if let Some(first) = seen.get(id) {
+            d.push(
+                Diagnostic::error("E010", format!("id `{id}` is already used in {first}"))
+                    .at_loc(&rel(path), find_id(src, id))
+                    .help("tables, charts and record collections need distinct ids"),
+            );
+        } else {
+            seen.insert(id.to_string(), here);
+        }
+    };
+    for b in &content.budgets {
+        for v in &b.value.views {
+            add(&v.id, &b.path, &b.src, d);
+        }
+        for c in &b.value.charts {
+            add(&c.id, &b.path, &b.src, d);
+        }
+    }
+    for t in &content.tables {
+        for s in &t.value.tables {
+            add(&s.id, &t.path, &t.src, d);
+        }
+        for c in &t.value.charts {
+            add(&c.id, &t.path, &t.src, d);
+        }
+    }
+    for r in &content.records {
+        add(&r.value.id, &r.path, &r.src, d);
+    }
+}
+
+fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
+    let path = rel(&t.path);
+    let src = &t.src;
+    for spec in &t.value.tables {
+        let at = find_id(src, &spec.id).map_or(0, |(l, _)| l);
+        let cols: BTreeSet<&str> = spec.columns.iter().map(|c| c.id.as_str()).collect();
+        let rows: BTreeSet<&str> = spec.rows.iter().map(|r| r.id.as_str()).collect();
+        if cols.len() != spec.columns.len() || rows.len() != spec.rows.len() {
+            d.push(
+                Diagnostic::error(
+                    "E010",
+                    format!("table `{}` repeats a column or row id", spec.id),
+                )
+                .at_loc(&path, find_id(src, &spec.id)),
+            );
+        }
+        let col_list = || {
+            spec.columns
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for c in &spec.columns {
+            let Some(f) = &c.compute else { continue };
+            let loc =
+                find_under_id_from(src, at, &c.id, &["compute"]).or_else(|| find_id(src, &spec.id));
+            match crate::calc::expr::parse(f).and_then(|e| e.check_arity().map(|()| e)) {
+                Err(e) => d.push(
+                    Diagnostic::error("E003", format!("formula of `{}`: {e}", c.id))
+                        .at_loc(&path, loc),
+                ),
+                Ok(e) => {
+                    let (mut rc, mut rr) = (Vec::new(), Vec::new());
+                    e.refs(&mut rc, &mut rr);
+                    for x in rc.iter().filter(|x| !cols.contains(x.as_str())) {
+                        d.push(
+                            Diagnostic::error(
+                                "E011",
+                                format!("formula of `{}` reads unknown column `{x}`", c.id),
+                            )
+                            .at_loc(&path, loc)
+                            .help(format!(
+                                "columns of {}: {}",
+                                spec.id,
+                                col_list()
+                            )),
+                        );
+                    }
+                    for x in rr.iter().filter(|x| !rows.contains(x.as_str())) {
+                        d.push(
+                            Diagnostic::error(
+                                "E011",
+                                format!("formula of `{}` reads unknown row `{x}`", c.id),
+                            )
+                            .at_loc(&path, loc),
+                        );
+                    }
+                }
+            }
+        }
+        let n_inputs = spec.columns.iter().filter(|c| c.compute.is_none()).count();
+        for r in &spec.rows {
+            let loc = find_id_from(src, at, &r.id);
+            match &r.values {
+                Some(crate::model::dataset::Values::List(l)) if l.len() != n_inputs => d.push(
+                    Diagnostic::error(
+                        "E003",
+                        format!(
+                            "row `{}` has {} values, the table has {n_inputs} input columns",
+                            r.id,
+                            l.len()
+                        ),
+                    )
+                    .at_loc(
+                        &path,
+                        find_under_id_from(src, at, &r.id, &["values"]).or(loc),
+                    )
+                    .help("give one value per input column in order, or a map { column: value }"),
+                ),
+                Some(crate::model::dataset::Values::Map(m)) => {
+                    for k in m.keys().filter(|k| !cols.contains(k.as_str())) {
+                        d.push(
+                            Diagnostic::error(
+                                "E011",
+                                format!("row `{}` sets unknown column `{k}`", r.id),
+                            )
+                            .at_loc(
+                                &path,
+                                find_under_id_from(src, at, &r.id, &["values", k]).or(loc),
+                            )
+                            .help(format!("columns: {}", col_list())),
+                        );
+                    }
+                }
+                _ => {}
+            }
+            for p in r
+                .sum
+                .iter()
+                .flatten()
+                .filter(|p| !rows.contains(p.as_str()))
+            {
+                d.push(
+                    Diagnostic::error("E011", format!("row `{}` sums unknown row `{p}`", r.id))
+                        .at_loc(&path, loc),
+                );
+            }
+        }
+        let Some(table) = computed.table(&spec.id) else {
+            continue;
+        };
+        for (row, cells) in &spec.published {
+            for (col, printed) in cells {
+                let loc = find_under_id(src, &spec.id, &["published", row, col]);
+                audit(table, &spec.id, row, col, printed, &path, loc, d);
+            }
+        }
+    }
+}
+
+fn records(content: &Content, r: &Loaded<RecordsFile>, d: &mut Diagnostics) {
+    let path = rel(&r.path);
+    let tpl = content
+        .dir
+        .join("templates/records")
+        .join(format!("{}.html", r.value.template));
+    if !tpl.is_file() {
+        d.push(
+            Diagnostic::error(
+                "E013",
+                format!("record template `{}` does not exist", rel(&tpl).display()),
+            )
+            .at_loc(&path, line_of(&r.src, "template:"))
+            .help("create the template (Tera/HTML) or fix `template:`"),
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (i, item) in r.value.items.iter().enumerate() {
+        match RecordsFile::item_id(item) {
+            None => d.push(
+                Diagnostic::error(
+                    "E003",
+                    format!("record {} of `{}` has no `id`", i + 1, r.value.id),
+                )
+                .in_file(&path)
+                .help("give every record an id: text without spaces"),
+            ),
+            Some(id) if !seen.insert(id.to_string()) => d.push(
+                Diagnostic::error(
+                    "E010",
+                    format!("record id `{id}` is used twice in `{}`", r.value.id),
+                )
+                .at_loc(&path, find_id(&r.src, id)),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Compares one published figure with the computed cell.
+#[allow(clippy::too_many_arguments)]
+fn audit(
+    table: &crate::model::table::Table,
+    view: &str,
+    row: &str,
+    col: &str,
+    printed: &str,
+    path: &std::path::Path,
+    loc: Option<(usize, usize)>,
+    d: &mut Diagnostics,
+) {
+    let Some(cell) = table.cell(row, col) else {
+        let help = if table.col_index(col).is_none() {
+            format!(
+                "columns of {view}: {}",
+                table
+                    .columns
+                    .iter()
+                    .map(|c| c.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!("`{row}` has no row in {view}")
+        };
+        d.push(
+            Diagnostic::error("E011", format!("no cell `{col}` for `{row}` in `{view}`"))
+                .at_loc(path, loc)
+                .help(help),
+        );
+        return;
+    };
+    let Some(p) = parse_printed(printed) else {
+        d.push(
+            Diagnostic::error("E003", format!("`{printed}` is not a printed figure"))
+                .at_loc(path, loc)
+                .help("write it as printed: 1.23, △1.23, -, ***, 8.00 (71.72)"),
+        );
+        return;
+    };
+    if !matches_printed(cell, &p) {
+        d.push(
+            Diagnostic::warning(
+                "W001",
+                format!(
+                    "published {view} `{row}` {col} is {printed}, computed {}",
+                    format_cell(cell)
+                ),
+            )
+            .at_loc(path, loc)
+            .help("the page shows the computed value; fix the data if the computed one is wrong"),
+        );
+    }
+}
+
 fn unknown_node(path: &std::path::Path, loc: Option<(usize, usize)>, id: &str) -> Diagnostic {
     Diagnostic::error("E011", format!("unknown node `{id}`"))
         .at_loc(path, loc)
@@ -343,27 +558,51 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
         .collect();
     let mut embedded: BTreeMap<&str, usize> = BTreeMap::new();
     for n in content.narratives.values() {
+        for (line, text) in n.missing_figures() {
+            d.push(
+                Diagnostic::note("N001", format!("figure without data (원자료 미수록): {text}"))
+                    .at(&n.path, line, 1)
+                    .help("supply the series as a table in data/ and replace the placeholder with {{chart ID}}"),
+            );
+        }
         for (kind, id, line, col) in n.embeds() {
             let known = match kind {
                 EmbedKind::Table => computed.table(id).is_some(),
                 EmbedKind::Chart => computed.chart(id).is_some(),
+                EmbedKind::Records => {
+                    let (coll, item) = id.split_once('/').map_or((id, None), |(c, i)| (c, Some(i)));
+                    content.records.iter().any(|r| {
+                        r.value.id == coll
+                            && item.is_none_or(|i| {
+                                r.value
+                                    .items
+                                    .iter()
+                                    .any(|x| RecordsFile::item_id(x) == Some(i))
+                            })
+                    })
+                }
             };
-            let what = if kind == EmbedKind::Table {
-                "table"
-            } else {
-                "chart"
+            let what = match kind {
+                EmbedKind::Table => "table",
+                EmbedKind::Chart => "chart",
+                EmbedKind::Records => "record collection or record",
             };
             if !known {
                 let all: Vec<&str> = match kind {
                     EmbedKind::Table => computed.tables.iter().map(|t| t.id.as_str()).collect(),
                     EmbedKind::Chart => computed.charts.iter().map(|c| c.id.as_str()).collect(),
+                    EmbedKind::Records => content
+                        .records
+                        .iter()
+                        .map(|r| r.value.id.as_str())
+                        .collect(),
                 };
                 d.push(
                     Diagnostic::error("E011", format!("unknown {what} `{id}`"))
                         .at(&n.path, line, col)
                         .help(format!("{what}s defined in the data: {}", all.join(", "))),
                 );
-            } else {
+            } else if kind != EmbedKind::Records {
                 let count = embedded.entry(id).or_default();
                 *count += 1;
                 if *count == 2 {

@@ -1,0 +1,117 @@
+//! Generic datasets: quantitative tables with computed columns, and record
+//! collections rendered through a template.
+
+use super::chart::ChartSpec;
+use super::Amount;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A file of tables (`kind: table` in plan.yaml).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableFile {
+    pub tables: Vec<TableSpec>,
+    #[serde(default)]
+    pub charts: Vec<ChartSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    pub id: String,
+    pub title: String,
+    /// The `(단위 : …)` note.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The `* 출처:` / `* 자료:` note, as printed.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub label_header: Option<String>,
+    pub columns: Vec<ColumnSpec>,
+    pub rows: Vec<RowSpec>,
+    /// Printed figures of computed cells, by row id and column id.
+    #[serde(default)]
+    pub published: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSpec {
+    pub id: String,
+    pub label: String,
+    /// Upper header shared by neighbouring columns ('22년, 증감 …).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// A formula over this row's columns: `a + b`, `pct(a, b)`,
+    /// `share(a, total)`, `cagr(y17, y22, 5)`, `sum(…)`, `mean(…)`.
+    #[serde(default)]
+    pub compute: Option<String>,
+    /// Decimals shown; by default 0 for whole-number inputs, else 2.
+    #[serde(default)]
+    pub dp: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RowKindSpec {
+    Heading,
+    Leaf,
+    Subtotal,
+    Total,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowSpec {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub depth: usize,
+    #[serde(default)]
+    pub kind: Option<RowKindSpec>,
+    /// This row's input columns are the sums of these rows (unless given).
+    #[serde(default)]
+    pub sum: Option<Vec<String>>,
+    /// Input cells: a list in input-column order, or a map by column id.
+    #[serde(default)]
+    pub values: Option<Values>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Values {
+    List(Vec<CellInput>),
+    Map(BTreeMap<String, CellInput>),
+}
+
+/// A typed cell: a number, or text (`-` not applicable, `***` masked, words).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CellInput {
+    Num(Amount),
+    Text(String),
+}
+
+/// True for the public edition's masks: `***`, `**건`, `***억원` …
+pub fn is_masked(s: &str) -> bool {
+    s.trim().starts_with("**")
+}
+
+/// A collection of records rendered by one template (`kind: records`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordsFile {
+    pub id: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// `content/templates/records/<template>.html`
+    pub template: String,
+    pub items: Vec<serde_yaml::Mapping>,
+}
+
+impl RecordsFile {
+    pub fn item_id(item: &serde_yaml::Mapping) -> Option<&str> {
+        item.get("id").and_then(|v| v.as_str())
+    }
+}
