@@ -27,6 +27,9 @@ pub fn analyse(
     for b in &content.budgets {
         compute::budget::compute(&b.value, &mut computed);
     }
+    for p in &content.performance {
+        compute::perf::compute(&p.value, &mut computed);
+    }
     for t in &content.tables {
         compute::tables::compute(&t.value, &mut computed);
     }

@@ -1,5 +1,7 @@
 //! Column formulas of table datasets: `a + b`, `pct(y22, y17)`,
-//! `share(y22, total)`, `cagr(y17, y22, 5)`, `sum(a, b, c)`, `mean(a, b)`.
+//! `share(y22, total)`, `cagr(y17, y22, 5)`, `sum(a, b, c)`, `mean(a, b)`,
+//! `cell(row, col)` (another row's cell) and `v("budget.rnd.total25")` (a
+//! value computed elsewhere in the plan).
 //! Parsed once, evaluated per row; masked and missing operands propagate.
 
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
@@ -9,6 +11,7 @@ use std::str::FromStr;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Num(Decimal),
+    Str(String),
     Col(String),
     Neg(Box<Expr>),
     Bin(char, Box<Expr>, Box<Expr>),
@@ -23,7 +26,7 @@ pub enum Val {
     Masked,
 }
 
-pub const FUNCTIONS: [&str; 6] = ["sum", "mean", "pct", "share", "cagr", "ratio"];
+pub const FUNCTIONS: [&str; 8] = ["sum", "mean", "pct", "share", "cagr", "ratio", "cell", "v"];
 
 pub fn parse(src: &str) -> Result<Expr, String> {
     let toks = tokenize(src)?;
@@ -43,6 +46,17 @@ fn tokenize(src: &str) -> Result<Vec<String>, String> {
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
+        } else if c == '"' {
+            let start = i;
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                i += 1;
+            }
+            if i >= chars.len() {
+                return Err(format!("unclosed quote in `{src}`"));
+            }
+            i += 1;
+            out.push(chars[start..i].iter().collect());
         } else if "+-*/(),".contains(c) {
             out.push(c.to_string());
             i += 1;
@@ -99,6 +113,7 @@ impl P {
         match self.next() {
             None => Err("the formula ends too early".into()),
             Some(t) if t == "-" => Ok(Expr::Neg(Box::new(self.factor()?))),
+            Some(t) if t.starts_with('"') => Ok(Expr::Str(t.trim_matches('"').to_string())),
             Some(t) if t == "(" => {
                 let e = self.expr()?;
                 match self.next().as_deref() {
@@ -147,7 +162,7 @@ impl Expr {
     /// second argument is a row id and is reported separately.
     pub fn refs(&self, cols: &mut Vec<String>, rows: &mut Vec<String>) {
         match self {
-            Expr::Num(_) => {}
+            Expr::Num(_) | Expr::Str(_) => {}
             Expr::Col(c) => cols.push(c.clone()),
             Expr::Neg(e) => e.refs(cols, rows),
             Expr::Bin(_, a, b) => {
@@ -157,7 +172,7 @@ impl Expr {
             Expr::Call(f, args) => {
                 for (i, a) in args.iter().enumerate() {
                     match (f.as_str(), i, a) {
-                        ("share", 1, Expr::Col(r)) => rows.push(r.clone()),
+                        ("share", 1, Expr::Col(r)) | ("cell", 0, Expr::Col(r)) => rows.push(r.clone()),
                         _ => a.refs(cols, rows),
                     }
                 }
@@ -177,6 +192,8 @@ impl Expr {
                 let ok = match f.as_str() {
                     "pct" | "ratio" => args.len() == 2,
                     "share" => args.len() == 2 && matches!(args[1], Expr::Col(_)),
+                    "cell" => args.len() == 2 && matches!((&args[0], &args[1]), (Expr::Col(_), Expr::Col(_))),
+                    "v" => args.len() == 1 && matches!(args[0], Expr::Str(_)),
                     "cagr" => args.len() == 3,
                     _ => !args.is_empty(),
                 };
@@ -187,6 +204,8 @@ impl Expr {
                             "pct" => "(part, whole): part / whole × 100",
                             "ratio" => "(a, b): a / b",
                             "share" => "(column, row id): this row's column as % of that row's",
+                            "cell" => "(row id, column): that row's cell",
+                            "v" => "(\"value key\"): a value computed elsewhere, e.g. v(\"budget.rnd.total25\")",
                             "cagr" => "(first, last, years): annual growth in %",
                             _ => "one or more values",
                         }
@@ -208,6 +227,7 @@ impl Expr {
         };
         match self {
             Expr::Num(n) => Num(*n),
+            Expr::Str(_) => Missing,
             Expr::Col(c) => col(c),
             Expr::Neg(e) => match e.eval(col, other) {
                 Num(x) => Num(-x),
@@ -224,7 +244,7 @@ impl Expr {
             }
             Expr::Call(f, args) => {
                 let vals: Vec<Val> = match f.as_str() {
-                    "share" => Vec::new(),
+                    "share" | "cell" | "v" => Vec::new(),
                     _ => args.iter().map(|a| a.eval(col, other)).collect(),
                 };
                 match f.as_str() {
@@ -255,6 +275,12 @@ impl Expr {
                         (Num(a), Num(b), Num(n)) => cagr(a, b, n).map_or(Missing, Num),
                         _ => Missing,
                     },
+                    "cell" => match (args.first(), args.get(1)) {
+                        (Some(Expr::Col(row)), Some(Expr::Col(c))) => other(row, c),
+                        _ => Missing,
+                    },
+                    // Resolved before evaluation by `resolve_values`.
+                    "v" => Missing,
                     "share" => {
                         let (Some(c), Some(Expr::Col(row))) = (args.first(), args.get(1)) else {
                             return Missing;
@@ -271,6 +297,40 @@ impl Expr {
                     _ => Missing,
                 }
             }
+        }
+    }
+}
+
+impl Expr {
+    /// Replaces `v("key")` by the value it names (or leaves it missing).
+    pub fn resolve_values(&self, lookup: &dyn Fn(&str) -> Option<Decimal>) -> Expr {
+        match self {
+            Expr::Call(f, args) if f == "v" => match args.first() {
+                Some(Expr::Str(k)) => lookup(k).map_or_else(|| self.clone(), Expr::Num),
+                _ => self.clone(),
+            },
+            Expr::Call(f, args) => Expr::Call(f.clone(), args.iter().map(|a| a.resolve_values(lookup)).collect()),
+            Expr::Neg(e) => Expr::Neg(Box::new(e.resolve_values(lookup))),
+            Expr::Bin(op, a, b) => Expr::Bin(*op, Box::new(a.resolve_values(lookup)), Box::new(b.resolve_values(lookup))),
+            e => e.clone(),
+        }
+    }
+
+    /// The value keys named by `v("…")`.
+    pub fn value_keys(&self, out: &mut Vec<String>) {
+        match self {
+            Expr::Call(f, args) if f == "v" => {
+                if let Some(Expr::Str(k)) = args.first() {
+                    out.push(k.clone());
+                }
+            }
+            Expr::Call(_, args) => args.iter().for_each(|a| a.value_keys(out)),
+            Expr::Neg(e) => e.value_keys(out),
+            Expr::Bin(_, a, b) => {
+                a.value_keys(out);
+                b.value_keys(out);
+            }
+            _ => {}
         }
     }
 }
@@ -343,6 +403,20 @@ mod tests {
             ev("sum(a, b)", &[("b", Val::Num(dec!(1)))]),
             Val::Num(dec!(1))
         );
+    }
+
+    #[test]
+    fn other_rows_and_plan_values() {
+        let e = parse("cell(total, a) - v(\"budget.rnd.total25\")").expect("parses");
+        e.check_arity().expect("arity");
+        let e = e.resolve_values(&|k| (k == "budget.rnd.total25").then_some(dec!(34.35)));
+        let col = |_: &str| Val::Missing;
+        let other = |r: &str, c: &str| if r == "total" && c == "a" { Val::Num(dec!(100)) } else { Val::Missing };
+        assert_eq!(e.eval(&col, &other), Val::Num(dec!(65.65)));
+        let mut keys = Vec::new();
+        parse("v(\"x.y\") + 1").expect("parses").value_keys(&mut keys);
+        assert_eq!(keys, vec!["x.y".to_string()]);
+        assert!(parse("v(x)").expect("parses").check_arity().is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod budget;
 pub mod expr;
+pub mod perf;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 

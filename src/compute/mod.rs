@@ -2,6 +2,7 @@
 //! Everything a page shows as a number comes out of here.
 
 pub mod budget;
+pub mod perf;
 pub mod tables;
 
 use crate::model::chart::{ChartData, ChartSpec, PanelData, SeriesData};
@@ -24,6 +25,8 @@ pub struct Computed {
     pub charts: Vec<ChartData>,
     /// Every quotable number: `table.row.col`, `dataset.node.field`.
     pub values: BTreeMap<String, Value>,
+    /// Budget aggregates by dataset id, for datasets that read the plan years.
+    pub budgets: BTreeMap<String, (crate::calc::budget::Aggregates, [u16; 2])>,
 }
 
 impl Computed {

@@ -64,6 +64,11 @@ fn default_dp(spec: &TableSpec, col: &str) -> u32 {
 }
 
 pub fn table(spec: &TableSpec) -> Table {
+    table_with(spec, &|_| None)
+}
+
+/// A table whose formulas may read values computed elsewhere (`v("…")`).
+pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) -> Table {
     let ncol = spec.columns.len();
     let dps: Vec<u32> = spec
         .columns
@@ -128,39 +133,48 @@ pub fn table(spec: &TableSpec) -> Table {
             };
         }
     }
-    // 3. Formulas, column by column, so that shares can read any row.
-    for (ci, c) in spec.columns.iter().enumerate() {
-        let Some(src) = &c.compute else { continue };
-        let Ok(e) = expr::parse(src) else { continue };
-        for ri in 0..spec.rows.len() {
-            if matches!(spec.rows[ri].kind, Some(RowKindSpec::Heading)) {
-                continue;
-            }
-            let given = row_inputs(spec, &spec.rows[ri].values);
-            if let Some(v) = given.get(c.id.as_str()) {
-                // A typed value in a computed column is kept as text: the data
-                // gives it (e.g. a masked total) and the formula is not applied.
-                grid[ri][ci] = input_cell(v, dps[ci]);
-                continue;
-            }
+    // 3. Formulas. A formula may read other rows (`share`, `cell`), so the
+    // computed cells are evaluated again until nothing changes.
+    let formula = |ri: usize, ci: usize| -> Option<expr::Expr> {
+        let c = &spec.columns[ci];
+        let src = spec.rows[ri].compute.get(&c.id).or(c.compute.as_ref())?;
+        expr::parse(src).ok().map(|e| e.resolve_values(lookup))
+    };
+    let cells_to_compute: Vec<(usize, usize)> = (0..spec.rows.len())
+        .filter(|&ri| !matches!(spec.rows[ri].kind, Some(RowKindSpec::Heading)))
+        .flat_map(|ri| (0..ncol).map(move |ci| (ri, ci)))
+        .filter(|&(ri, ci)| {
+            let id = spec.columns[ci].id.as_str();
+            let given = row_inputs(spec, &spec.rows[ri].values).contains_key(id);
+            !given && (spec.columns[ci].compute.is_some() || spec.rows[ri].compute.contains_key(id))
+        })
+        .collect();
+    let exprs: Vec<Option<expr::Expr>> = cells_to_compute.iter().map(|&(ri, ci)| formula(ri, ci)).collect();
+    for _ in 0..=cells_to_compute.len().min(8) {
+        let mut changed = false;
+        for (&(ri, ci), e) in cells_to_compute.iter().zip(&exprs) {
+            let Some(e) = e else { continue };
             let v = {
                 let row = &grid[ri];
-                let col = |name: &str| {
-                    col_index
-                        .get(name)
-                        .map_or(Val::Missing, |&i| to_val(&row[i]))
-                };
+                let col = |name: &str| col_index.get(name).map_or(Val::Missing, |&i| to_val(&row[i]));
                 let other = |r: &str, name: &str| match (row_index.get(r), col_index.get(name)) {
                     (Some(&ri2), Some(&ci2)) => to_val(&grid[ri2][ci2]),
                     _ => Val::Missing,
                 };
                 e.eval(&col, &other)
             };
-            grid[ri][ci] = match v {
+            let cell = match v {
                 Val::Num(x) => Cell::num(x, NumFormat::Fixed(dps[ci])),
                 Val::Missing => Cell::Missing,
                 Val::Masked => Cell::Masked("***".into()),
             };
+            if grid[ri][ci] != cell {
+                grid[ri][ci] = cell;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
         }
     }
 
@@ -212,7 +226,10 @@ pub fn table(spec: &TableSpec) -> Table {
 
 pub fn compute(file: &TableFile, out: &mut Computed) {
     for spec in &file.tables {
-        let t = table(spec);
+        let t = {
+            let values = &out.values;
+            table_with(spec, &|k| values.get(k).map(|v| v.value))
+        };
         out.register_table_values(&t);
         out.tables.push(t);
     }

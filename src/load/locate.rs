@@ -110,6 +110,32 @@ pub fn find_under_id_from(
     Some(best)
 }
 
+/// Line (1-based) of the first `key:` at or after line `from`.
+pub fn find_key_from(src: &str, from: usize, key: &str) -> Option<usize> {
+    let pat = format!("{key}:");
+    src.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| l.trim_start().starts_with(&pat))
+        .map(|(i, _)| i + 1)
+}
+
+/// (line, column) of `key:` inside a flow mapping on `line`.
+pub fn find_inline(src: &str, line: usize, key: &str) -> Option<(usize, usize)> {
+    let text = src.lines().nth(line.checked_sub(1)?)?;
+    let pat = format!("{key}:");
+    let mut from = 0;
+    while let Some(at) = text[from..].find(&pat) {
+        let abs = from + at;
+        let before = text[..abs].chars().last();
+        if before.is_none_or(|c| c == ' ' || c == '{' || c == ',') {
+            return Some((line, text[..abs].chars().count() + 1));
+        }
+        from = abs + pat.len();
+    }
+    Some((line, 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,7 @@ pub struct Content {
     pub budgets: Vec<Loaded<BudgetFile>>,
     pub tables: Vec<Loaded<TableFile>>,
     pub records: Vec<Loaded<RecordsFile>>,
+    pub performance: Vec<Loaded<crate::model::performance::PerfFile>>,
     /// Narrative by the `file:` string used in plan.yaml.
     pub narratives: BTreeMap<String, Narrative>,
 }
@@ -147,6 +148,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
     let mut budgets = Vec::new();
     let mut tables = Vec::new();
     let mut records = Vec::new();
+    let mut performance = Vec::new();
     for dref in &plan.value.data {
         let loc = line_of(
             &plan.src,
@@ -200,6 +202,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
                 DataKind::Budget => budgets.extend(load_yaml::<BudgetFile>(&path, &mut diags)),
                 DataKind::Table => tables.extend(load_yaml::<TableFile>(&path, &mut diags)),
                 DataKind::Records => records.extend(load_yaml::<RecordsFile>(&path, &mut diags)),
+                DataKind::Performance => performance.extend(load_yaml(&path, &mut diags)),
             }
         }
     }
@@ -245,6 +248,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
             budgets,
             tables,
             records,
+            performance,
             narratives,
         },
         diags,

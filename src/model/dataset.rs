@@ -76,6 +76,9 @@ pub struct RowSpec {
     /// Input cells: a list in input-column order, or a map by column id.
     #[serde(default)]
     pub values: Option<Values>,
+    /// Formulas for this row only, by column id, replacing the column's.
+    #[serde(default)]
+    pub compute: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -6,6 +6,7 @@ pub mod budget;
 pub mod chart;
 pub mod dataset;
 pub mod outline;
+pub mod performance;
 pub mod table;
 
 pub use amount::Amount;

@@ -99,6 +99,8 @@ pub enum DataKind {
     Table,
     /// Records rendered by a template.
     Records,
+    /// Performance history (III-1), read together with a budget dataset.
+    Performance,
 }
 
 /// Ⅰ–Ⅷ for display; ids stay ASCII.

@@ -116,6 +116,32 @@ impl Registry {
                 }
             }
         }
+        // Attachments number their own tables and figures: <표 붙임1-1>.
+        for (ai, a) in content.plan.value.attachments.iter().enumerate() {
+            let Some(n) = a.file.as_ref().and_then(|f| content.narratives.get(f)) else { continue };
+            let page = format!("attachments/{}.html", a.id.to_lowercase());
+            let (mut nt, mut nf) = (0, 0);
+            for (kind, id, _, _) in n.embeds() {
+                let (map, counter, prefix, titles) = match kind {
+                    EmbedKind::Table => (&mut r.tables, &mut nt, "tbl", table_titles),
+                    EmbedKind::Chart => (&mut r.figures, &mut nf, "fig", chart_titles),
+                    EmbedKind::Records => continue,
+                };
+                if map.contains_key(id) {
+                    continue;
+                }
+                *counter += 1;
+                map.insert(
+                    id.to_string(),
+                    Anchor {
+                        number: Some(format!("붙임{}-{}", ai + 1, counter)),
+                        page: page.clone(),
+                        anchor: format!("{prefix}-{id}"),
+                        title: titles.get(id).cloned().unwrap_or_default(),
+                    },
+                );
+            }
+        }
         r
     }
 

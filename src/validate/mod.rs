@@ -26,6 +26,9 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     for r in &content.records {
         records(content, r, &mut d);
     }
+    for p in &content.performance {
+        performance(content, p, computed, &mut d);
+    }
     unique_ids(content, &mut d);
     narrative(content, computed, &mut d);
     d
@@ -420,6 +423,88 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
     }
 }
 
+fn performance(content: &Content, p: &Loaded<crate::model::performance::PerfFile>, computed: &Computed, d: &mut Diagnostics) {
+    let f = &p.value;
+    let path = rel(&p.path);
+    let src = &p.src;
+    let Some(budget) = content.budgets.iter().find(|b| b.value.id == f.budget) else {
+        d.push(
+            Diagnostic::error("E011", format!("unknown budget dataset `{}`", f.budget))
+                .at_loc(&path, line_of(src, "budget:"))
+                .help("name the `id` of a budget dataset listed in plan.yaml"),
+        );
+        return;
+    };
+    let nodes: BTreeSet<String> = budget.value.nodes().iter().map(|n| n.id.clone()).collect();
+    let check_expr = |expr: &str, loc: Option<(usize, usize)>, d: &mut Diagnostics| match parse_combination(expr) {
+        Err(e) => d.push(Diagnostic::error("E003", e).at_loc(&path, loc)),
+        Ok(c) => {
+            for (_, id) in c.0 {
+                if !nodes.contains(&id) {
+                    d.push(
+                        Diagnostic::error("E011", format!("unknown budget node `{id}`"))
+                            .at_loc(&path, loc)
+                            .help(format!("use node ids of {}", rel(&budget.path).display())),
+                    );
+                }
+            }
+        }
+    };
+    let programmes = f.programmes();
+    let mut seen = BTreeSet::new();
+    for prog in &programmes {
+        if !seen.insert(prog.id.as_str()) {
+            d.push(Diagnostic::error("E010", format!("programme id `{}` is used twice", prog.id)).at_loc(&path, find_id(src, &prog.id)));
+        }
+        for (year, e) in &prog.plan {
+            check_expr(e, find_under_id(src, &prog.id, &["plan"]), d);
+            if !budget.value.years.contains(year) {
+                d.push(Diagnostic::error("E020", format!("{year} is not a year of the budget dataset")).at_loc(&path, find_under_id(src, &prog.id, &["plan"])));
+            }
+        }
+        if prog.plan.is_empty() && prog.in_roi_table && !nodes.contains(&prog.id) {
+            d.push(
+                Diagnostic::error("E011", format!("programme `{}` has no budget node of the same id", prog.id))
+                    .at_loc(&path, find_id(src, &prog.id))
+                    .help("add `plan: { 2024: NODE, 2025: NODE }` naming its budget nodes"),
+            );
+        }
+        for ind in prog.indicators.keys() {
+            if !f.indicators.contains(ind) {
+                d.push(Diagnostic::error("E011", format!("unknown indicator `{ind}`")).at_loc(&path, find_under_id(src, &prog.id, &["indicators", ind])));
+            }
+        }
+    }
+    let at_results = line_of(src, "results:").map_or(0, |(l, _)| l);
+    for r in &f.results {
+        let loc = find_id_from(src, at_results, &r.id);
+        if let Some(h) = &r.history {
+            if !programmes.iter().any(|p| &p.id == h) {
+                d.push(Diagnostic::error("E011", format!("unknown programme `{h}`")).at_loc(&path, loc));
+            }
+        }
+        for e in r.plan.values() {
+            check_expr(e, loc, d);
+        }
+    }
+    let at_pub = line_of(src, "published:").map_or(0, |(l, _)| l);
+    for (table_id, rows) in &f.published {
+        let Some(table) = computed.table(table_id) else {
+            d.push(Diagnostic::error("E011", format!("published figures for unknown table `{table_id}`")).at_loc(&path, line_of(src, &format!("{table_id}:"))));
+            continue;
+        };
+        let at_table = crate::load::locate::find_key_from(src, at_pub, table_id).unwrap_or(at_pub);
+        for (row, cells) in rows {
+            for (col, printed) in cells {
+                let loc = crate::load::locate::find_key_from(src, at_table, row)
+                    .and_then(|l| crate::load::locate::find_inline(src, l, col));
+                let tol = f.tolerance.get(col).map(|a| a.0);
+                audit_within(table, table_id, row, col, printed, tol, &path, loc, d);
+            }
+        }
+    }
+}
+
 fn records(content: &Content, r: &Loaded<RecordsFile>, d: &mut Diagnostics) {
     let path = rel(&r.path);
     let tpl = content
@@ -471,6 +556,22 @@ fn audit(
     loc: Option<(usize, usize)>,
     d: &mut Diagnostics,
 ) {
+    audit_within(table, view, row, col, printed, None, path, loc, d);
+}
+
+/// Like `audit`, accepting a difference up to `tol` at the printed precision.
+#[allow(clippy::too_many_arguments)]
+fn audit_within(
+    table: &crate::model::table::Table,
+    view: &str,
+    row: &str,
+    col: &str,
+    printed: &str,
+    tol: Option<rust_decimal::Decimal>,
+    path: &std::path::Path,
+    loc: Option<(usize, usize)>,
+    d: &mut Diagnostics,
+) {
     let Some(cell) = table.cell(row, col) else {
         let help = if table.col_index(col).is_none() {
             format!(
@@ -500,7 +601,13 @@ fn audit(
         );
         return;
     };
-    if !matches_printed(cell, &p) {
+    let within = match (tol, cell.value(), &p) {
+        (Some(t), Some(v), crate::numfmt::Printed::Num { value, dp, .. }) => {
+            (crate::calc::round_half_up(v, *dp) - value).abs() <= t
+        }
+        _ => false,
+    };
+    if !matches_printed(cell, &p) && !within {
         d.push(
             Diagnostic::warning(
                 "W001",
