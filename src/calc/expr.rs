@@ -62,8 +62,12 @@ fn tokenize(src: &str) -> Result<Vec<String>, String> {
             i += 1;
         } else if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
             let start = i;
+            // Row ids may hold hyphens (`export-all`): a hyphen between two
+            // letters or digits belongs to the name; subtraction is `a - b`.
+            let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
             while i < chars.len()
-                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+                && (word(chars[i])
+                    || (chars[i] == '-' && i > start && i + 1 < chars.len() && chars[i + 1].is_ascii_alphanumeric()))
             {
                 i += 1;
             }
@@ -383,6 +387,11 @@ mod tests {
             Val::Num(dec!(40))
         );
         assert_eq!(ev("-a", &[("a", a)]), Val::Num(dec!(-50)));
+        assert_eq!(ev("a - b", &[("a", a), ("b", b)]), Val::Num(dec!(20)));
+        assert_eq!(
+            parse("cell(export-all, t25)").expect("parses"),
+            Expr::Call("cell".into(), vec![Expr::Col("export-all".into()), Expr::Col("t25".into())])
+        );
     }
 
     #[test]

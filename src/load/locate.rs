@@ -14,9 +14,12 @@ pub fn find_id_from(src: &str, from: usize, id: &str) -> Option<(usize, usize)> 
     for (i, line) in src.lines().enumerate().skip(from.saturating_sub(1)) {
         let t = line.trim_start();
         let t2 = t.strip_prefix("- ").unwrap_or(t).trim_start();
+        // Flow mappings (`- { id: x, … }`) hold the id after the brace.
+        let t2 = t2.strip_prefix('{').map_or(t2, str::trim_start);
         if let Some(rest) = t2.strip_prefix("id:") {
             let v = rest.trim().trim_matches(|c| c == '"' || c == '\'');
             let v = v.split(" #").next().unwrap_or(v).trim();
+            let v = v.split(',').next().unwrap_or(v).trim().trim_matches(|c| c == '"' || c == '\'');
             if v == id {
                 let col = line.len() - t2.len() + 1;
                 return Some((i + 1, char_col(line, col)));
