@@ -7,6 +7,7 @@ pub mod calc;
 pub mod chart;
 pub mod cli;
 pub mod compute;
+pub mod fonts;
 pub mod load;
 pub mod model;
 pub mod numfmt;

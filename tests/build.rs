@@ -171,7 +171,12 @@ fn viii2_tables_reproduce_the_seed_except_where_check_reports_it() {
         .diagnostics
         .items
         .iter()
-        .filter(|d| d.code == "W001" && d.file.as_deref().is_some_and(|f| f.ends_with("data/budget.yaml")))
+        .filter(|d| {
+            d.code == "W001"
+                && d.file
+                    .as_deref()
+                    .is_some_and(|f| f.ends_with("data/budget.yaml"))
+        })
         .collect();
     assert_eq!(
         warnings.len(),

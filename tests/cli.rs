@@ -51,7 +51,13 @@ fn json_lists_each_diagnostic_with_its_location() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect();
-    assert!(lines.iter().filter(|d| d["file"] == "content/data/budget.yaml").count() == 4);
+    assert!(
+        lines
+            .iter()
+            .filter(|d| d["file"] == "content/data/budget.yaml")
+            .count()
+            == 4
+    );
     for d in &lines {
         for key in ["severity", "code", "message", "file", "line", "column"] {
             assert!(!d[key].is_null(), "{key} in {d}");

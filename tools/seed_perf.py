@@ -123,17 +123,23 @@ def emit(node, ind, out):
         plan = TOTAL_PLAN
     if plan:
         out.append(f"{p}  plan: {{ " + ", ".join(f"{y}: {q(e)}" for y, e in sorted(plan.items())) + " }")
+    n_active = len(opts.get("active", [2021, 2022, 2023]))
+    def le(last, avg):
+        """last and the sum of the earlier active years (average × n − last)."""
+        from decimal import Decimal
+        earlier = Decimal(avg) * n_active - Decimal(last)
+        return f"{{ last: {last} }}" if n_active == 1 else f"{{ last: {last}, earlier: {earlier:.2f} }}"
     if not kids:
         rj = data["jobs"][0][rid]
-        out.append(f"{p}  budget: {{ last: {rj[3]}, average: {rj[9]} }}")
+        out.append(f"{p}  budget: {le(rj[3], rj[9])}")
     inds = []
     for indn in ("jobs", "sales"):
         rev, roi, _ = data[indn]
         r = rev[rid]
         lines = []
         if not kids:
-            lines.append(f"target: {{ last: {r[0]}, average: {r[6]} }}")
-            lines.append(f"result: {{ last: {r[1]}, average: {r[7]} }}")
+            lines.append(f"target: {le(r[0], r[6])}")
+            lines.append(f"result: {le(r[1], r[7])}")
         if rid in roi:
             tr = roi[rid]
             trend = []
@@ -182,8 +188,9 @@ RESULTS = [
 
 out = ["# Performance history of chapter III-1 (seed lines 3584–3764) and the",
        "# result tables. Inputs: per programme the 2023 target, result and budget",
-       "# and the three-year averages (leaves only; subtotals are computed with the",
-       "# partial-year rule), and the printed '21/'22 ROI trend, whose base values",
+       "# (`last`) and their sum over the earlier active years (`earlier` =",
+       "# printed average × active years − 2023; leaves only: subtotals are",
+       "# computed with the partial-year rule), and the printed '21/'22 ROI trend, whose base values",
        "# the public plan omits. The 2024/2025 targets and budgets come from",
        "# data/budget.yaml through `plan`. Every other printed figure is a",
        "# `published` assertion. Transcribed with tools/seed_perf.py.",

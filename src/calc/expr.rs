@@ -67,7 +67,10 @@ fn tokenize(src: &str) -> Result<Vec<String>, String> {
             let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
             while i < chars.len()
                 && (word(chars[i])
-                    || (chars[i] == '-' && i > start && i + 1 < chars.len() && chars[i + 1].is_ascii_alphanumeric()))
+                    || (chars[i] == '-'
+                        && i > start
+                        && i + 1 < chars.len()
+                        && chars[i + 1].is_ascii_alphanumeric()))
             {
                 i += 1;
             }
@@ -176,7 +179,9 @@ impl Expr {
             Expr::Call(f, args) => {
                 for (i, a) in args.iter().enumerate() {
                     match (f.as_str(), i, a) {
-                        ("share", 1, Expr::Col(r)) | ("cell", 0, Expr::Col(r)) => rows.push(r.clone()),
+                        ("share", 1, Expr::Col(r)) | ("cell", 0, Expr::Col(r)) => {
+                            rows.push(r.clone())
+                        }
                         _ => a.refs(cols, rows),
                     }
                 }
@@ -196,7 +201,10 @@ impl Expr {
                 let ok = match f.as_str() {
                     "pct" | "ratio" => args.len() == 2,
                     "share" => args.len() == 2 && matches!(args[1], Expr::Col(_)),
-                    "cell" => args.len() == 2 && matches!((&args[0], &args[1]), (Expr::Col(_), Expr::Col(_))),
+                    "cell" => {
+                        args.len() == 2
+                            && matches!((&args[0], &args[1]), (Expr::Col(_), Expr::Col(_)))
+                    }
                     "v" => args.len() == 1 && matches!(args[0], Expr::Str(_)),
                     "cagr" => args.len() == 3,
                     _ => !args.is_empty(),
@@ -313,9 +321,16 @@ impl Expr {
                 Some(Expr::Str(k)) => lookup(k).map_or_else(|| self.clone(), Expr::Num),
                 _ => self.clone(),
             },
-            Expr::Call(f, args) => Expr::Call(f.clone(), args.iter().map(|a| a.resolve_values(lookup)).collect()),
+            Expr::Call(f, args) => Expr::Call(
+                f.clone(),
+                args.iter().map(|a| a.resolve_values(lookup)).collect(),
+            ),
             Expr::Neg(e) => Expr::Neg(Box::new(e.resolve_values(lookup))),
-            Expr::Bin(op, a, b) => Expr::Bin(*op, Box::new(a.resolve_values(lookup)), Box::new(b.resolve_values(lookup))),
+            Expr::Bin(op, a, b) => Expr::Bin(
+                *op,
+                Box::new(a.resolve_values(lookup)),
+                Box::new(b.resolve_values(lookup)),
+            ),
             e => e.clone(),
         }
     }
@@ -390,7 +405,10 @@ mod tests {
         assert_eq!(ev("a - b", &[("a", a), ("b", b)]), Val::Num(dec!(20)));
         assert_eq!(
             parse("cell(export-all, t25)").expect("parses"),
-            Expr::Call("cell".into(), vec![Expr::Col("export-all".into()), Expr::Col("t25".into())])
+            Expr::Call(
+                "cell".into(),
+                vec![Expr::Col("export-all".into()), Expr::Col("t25".into())]
+            )
         );
     }
 
@@ -420,10 +438,18 @@ mod tests {
         e.check_arity().expect("arity");
         let e = e.resolve_values(&|k| (k == "budget.rnd.total25").then_some(dec!(34.35)));
         let col = |_: &str| Val::Missing;
-        let other = |r: &str, c: &str| if r == "total" && c == "a" { Val::Num(dec!(100)) } else { Val::Missing };
+        let other = |r: &str, c: &str| {
+            if r == "total" && c == "a" {
+                Val::Num(dec!(100))
+            } else {
+                Val::Missing
+            }
+        };
         assert_eq!(e.eval(&col, &other), Val::Num(dec!(65.65)));
         let mut keys = Vec::new();
-        parse("v(\"x.y\") + 1").expect("parses").value_keys(&mut keys);
+        parse("v(\"x.y\") + 1")
+            .expect("parses")
+            .value_keys(&mut keys);
         assert_eq!(keys, vec!["x.y".to_string()]);
         assert!(parse("v(x)").expect("parses").check_arity().is_err());
     }

@@ -44,7 +44,10 @@ pub fn target_rule(ap: Decimal, last_result: Decimal, last_target: Decimal) -> (
     if x > last_target {
         (x, Branch::AboveLastTarget)
     } else {
-        ((x.max(last_result) + last_target) / dec!(2), Branch::MeanWithLastTarget)
+        (
+            (x.max(last_result) + last_target) / dec!(2),
+            Branch::MeanWithLastTarget,
+        )
     }
 }
 
@@ -74,7 +77,11 @@ mod tests {
         ];
         assert_eq!(round_half_up(span_average(sums, 3), 2), dec!(69.50));
         // 성장사다리 소계 예산: 지역혁신선도 ran two years
-        let sums = [history_sum(dec!(3.93), 2), history_sum(dec!(13.87), 3), history_sum(dec!(22.18), 3)];
+        let sums = [
+            history_sum(dec!(3.93), 2),
+            history_sum(dec!(13.87), 3),
+            history_sum(dec!(22.18), 3),
+        ];
         assert_eq!(round_half_up(span_average(sums, 3), 2), dec!(38.67));
     }
 
@@ -83,33 +90,73 @@ mod tests {
         // (AP = 3-year result / budget, P23 = 2023 result / budget, T24 = '24 target / budget)
         let cases = [
             // 천연물: 21.98/29.42, 25.44/30.65, 8.82/9.28 → ② 0.89
-            (dec!(21.98), dec!(29.42), dec!(25.44), dec!(30.65), dec!(8.82), dec!(9.28), dec!(0.89)),
+            (
+                dec!(21.98),
+                dec!(29.42),
+                dec!(25.44),
+                dec!(30.65),
+                dec!(8.82),
+                dec!(9.28),
+                dec!(0.89),
+            ),
             // 세라믹 → ② 0.75
-            (dec!(17.59), dec!(28.10), dec!(22.79), dec!(28.50), dec!(7.91), dec!(11.30), dec!(0.75)),
+            (
+                dec!(17.59),
+                dec!(28.10),
+                dec!(22.79),
+                dec!(28.50),
+                dec!(7.91),
+                dec!(11.30),
+                dec!(0.75),
+            ),
             // 디지털 → ② 1.18
-            (dec!(28.54), dec!(29.20), dec!(33.86), dec!(32.00), dec!(12.42), dec!(9.70), dec!(1.18)),
+            (
+                dec!(28.54),
+                dec!(29.20),
+                dec!(33.86),
+                dec!(32.00),
+                dec!(12.42),
+                dec!(9.70),
+                dec!(1.18),
+            ),
         ];
         for (p3, b3, p23, b23, t24, b24, want) in cases {
-            let (v, branch) = target_rule(per_budget(p3, b3), per_budget(p23, b23), per_budget(t24, b24));
+            let (v, branch) = target_rule(
+                per_budget(p3, b3),
+                per_budget(p23, b23),
+                per_budget(t24, b24),
+            );
             assert_eq!(round_half_up(v, 2), want);
             assert_eq!(branch, Branch::MeanWithLastTarget);
         }
         // 지역스타기업 사업화매출액: 91.51/13.87 × 1.1 = 7.26 > 6.50 → ①
         let (v, branch) = target_rule(per_budget(dec!(91.51), dec!(13.87)), dec!(5.92), dec!(6.50));
-        assert_eq!((round_half_up(v, 2), branch), (dec!(7.26), Branch::AboveLastTarget));
+        assert_eq!(
+            (round_half_up(v, 2), branch),
+            (dec!(7.26), Branch::AboveLastTarget)
+        );
     }
 
     #[test]
     fn challenge_column_uses_the_unrounded_roi() {
         // 세라믹 사업화매출액: 86.15/28.10 = 3.0658 → × 1.1 = 3.37 (not 3.38 from the rounded 3.07)
-        assert_eq!(round_half_up(challenge(per_budget(dec!(86.15), dec!(28.10))), 2), dec!(3.37));
+        assert_eq!(
+            round_half_up(challenge(per_budget(dec!(86.15), dec!(28.10))), 2),
+            dec!(3.37)
+        );
     }
 
     #[test]
     fn autonomous_indicators() {
         assert_eq!(patent_count(dec!(10), dec!(4)), dec!(16.0));
         // 사업화수출액: ROI 0.60 × 65.67 = 39.40; 특허: 0.58 × 34.35 = 19.92
-        assert_eq!(round_half_up(target_from_roi(dec!(0.60), dec!(65.67)), 2), dec!(39.40));
-        assert_eq!(round_half_up(target_from_roi(dec!(0.58), dec!(34.35)), 2), dec!(19.92));
+        assert_eq!(
+            round_half_up(target_from_roi(dec!(0.60), dec!(65.67)), 2),
+            dec!(39.40)
+        );
+        assert_eq!(
+            round_half_up(target_from_roi(dec!(0.58), dec!(34.35)), 2),
+            dec!(19.92)
+        );
     }
 }

@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 use std::sync::Once;
 
 pub const FONT_FAMILY: &str = "NanumSquare";
-pub static FONT_REGULAR: &[u8] = include_bytes!("../../templates/assets/fonts/NanumSquareR.ttf");
-pub static FONT_BOLD: &[u8] = include_bytes!("../../templates/assets/fonts/NanumSquareB.ttf");
+pub static FONT_REGULAR: &[u8] = crate::fonts::NANUM_SQUARE_R;
+pub static FONT_BOLD: &[u8] = crate::fonts::NANUM_SQUARE_B;
 
 /// Colours ordered so that neighbours differ in lightness (grayscale print).
 const PALETTE: [&str; 6] = [

@@ -17,7 +17,8 @@ pub fn yy(year: u16) -> String {
 pub fn compute(file: &BudgetFile, out: &mut Computed) {
     let agg = aggregate(file);
     register_base_values(file, &agg, out);
-    out.budgets.insert(file.id.clone(), (agg.clone(), file.years));
+    out.budgets
+        .insert(file.id.clone(), (agg.clone(), file.years));
     for v in &file.views {
         let t = view_table(file, v, &agg);
         out.register_table_values(&t);

@@ -149,14 +149,21 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
             !given && (spec.columns[ci].compute.is_some() || spec.rows[ri].compute.contains_key(id))
         })
         .collect();
-    let exprs: Vec<Option<expr::Expr>> = cells_to_compute.iter().map(|&(ri, ci)| formula(ri, ci)).collect();
+    let exprs: Vec<Option<expr::Expr>> = cells_to_compute
+        .iter()
+        .map(|&(ri, ci)| formula(ri, ci))
+        .collect();
     for _ in 0..=cells_to_compute.len().min(8) {
         let mut changed = false;
         for (&(ri, ci), e) in cells_to_compute.iter().zip(&exprs) {
             let Some(e) = e else { continue };
             let v = {
                 let row = &grid[ri];
-                let col = |name: &str| col_index.get(name).map_or(Val::Missing, |&i| to_val(&row[i]));
+                let col = |name: &str| {
+                    col_index
+                        .get(name)
+                        .map_or(Val::Missing, |&i| to_val(&row[i]))
+                };
                 let other = |r: &str, name: &str| match (row_index.get(r), col_index.get(name)) {
                     (Some(&ri2), Some(&ci2)) => to_val(&grid[ri2][ci2]),
                     _ => Val::Missing,

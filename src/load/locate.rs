@@ -19,7 +19,12 @@ pub fn find_id_from(src: &str, from: usize, id: &str) -> Option<(usize, usize)> 
         if let Some(rest) = t2.strip_prefix("id:") {
             let v = rest.trim().trim_matches(|c| c == '"' || c == '\'');
             let v = v.split(" #").next().unwrap_or(v).trim();
-            let v = v.split(',').next().unwrap_or(v).trim().trim_matches(|c| c == '"' || c == '\'');
+            let v = v
+                .split(',')
+                .next()
+                .unwrap_or(v)
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'');
             if v == id {
                 let col = line.len() - t2.len() + 1;
                 return Some((i + 1, char_col(line, col)));

@@ -58,6 +58,8 @@ pub enum Line {
 pub struct Narrative {
     pub path: PathBuf,
     pub lines: Vec<Line>,
+    /// The file's text, for checks that read it as written.
+    pub src: String,
 }
 
 impl Narrative {
@@ -176,6 +178,7 @@ pub fn parse(path: &Path, src: &str) -> (Narrative, Vec<Diagnostic>) {
         Narrative {
             path: path.to_path_buf(),
             lines,
+            src: src.to_string(),
         },
         diags,
     )

@@ -60,11 +60,18 @@ fn yes() -> bool {
     true
 }
 
+/// A quantity in the detailed (last) history year and summed over the
+/// earlier active years. The public plan prints the last year and the
+/// average; the earlier sum is `average × active years − last`, so that a new
+/// last-year figure flows into the average. Authors with yearly figures add
+/// them up for `earlier`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LastAndAverage {
     pub last: Amount,
-    pub average: Amount,
+    /// Absent for a programme that ran only in the last year.
+    #[serde(default)]
+    pub earlier: Option<Amount>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

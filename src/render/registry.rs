@@ -118,7 +118,9 @@ impl Registry {
         }
         // Attachments number their own tables and figures: <표 붙임1-1>.
         for (ai, a) in content.plan.value.attachments.iter().enumerate() {
-            let Some(n) = a.file.as_ref().and_then(|f| content.narratives.get(f)) else { continue };
+            let Some(n) = a.file.as_ref().and_then(|f| content.narratives.get(f)) else {
+                continue;
+            };
             let page = format!("attachments/{}.html", a.id.to_lowercase());
             let (mut nt, mut nf) = (0, 0);
             for (kind, id, _, _) in n.embeds() {

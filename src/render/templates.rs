@@ -20,6 +20,7 @@ const TEMPLATES: [(&str, &str); 7] = [
 
 const PRINT_CSS: &str = include_str!("../../templates/assets/print.css");
 const FONT_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-NanumSquare.txt");
+const DEJAVU_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-DejaVu.txt");
 
 pub fn load(content_dir: &Path) -> Result<Tera, String> {
     let mut tera = Tera::default();
@@ -69,26 +70,19 @@ pub fn assets() -> Vec<OutFile> {
         .iter()
         .find(|(n, _)| *n == "style.css")
         .map_or("", |(_, s)| s);
-    vec![
-        OutFile {
-            path: "assets/style.css".into(),
-            bytes: style.as_bytes().to_vec(),
-        },
-        OutFile {
-            path: "assets/print.css".into(),
-            bytes: PRINT_CSS.as_bytes().to_vec(),
-        },
-        OutFile {
-            path: "assets/fonts/NanumSquareR.ttf".into(),
-            bytes: crate::chart::FONT_REGULAR.to_vec(),
-        },
-        OutFile {
-            path: "assets/fonts/NanumSquareB.ttf".into(),
-            bytes: crate::chart::FONT_BOLD.to_vec(),
-        },
-        OutFile {
-            path: "assets/fonts/LICENSE-NanumSquare.txt".into(),
-            bytes: FONT_LICENSE.as_bytes().to_vec(),
-        },
-    ]
+    let text = |path: &str, body: &str| OutFile {
+        path: path.into(),
+        bytes: body.as_bytes().to_vec(),
+    };
+    let mut files = vec![
+        text("assets/style.css", style),
+        text("assets/print.css", PRINT_CSS),
+        text("assets/fonts/LICENSE-NanumSquare.txt", FONT_LICENSE),
+        text("assets/fonts/LICENSE-DejaVu.txt", DEJAVU_LICENSE),
+    ];
+    files.extend(crate::fonts::files().iter().map(|(p, b)| OutFile {
+        path: (*p).into(),
+        bytes: b.to_vec(),
+    }));
+    files
 }

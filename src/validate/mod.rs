@@ -30,6 +30,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
         performance(content, p, computed, &mut d);
     }
     unique_ids(content, &mut d);
+    glyphs(content, &mut d);
     narrative(content, computed, &mut d);
     d
 }
@@ -423,7 +424,12 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
     }
 }
 
-fn performance(content: &Content, p: &Loaded<crate::model::performance::PerfFile>, computed: &Computed, d: &mut Diagnostics) {
+fn performance(
+    content: &Content,
+    p: &Loaded<crate::model::performance::PerfFile>,
+    computed: &Computed,
+    d: &mut Diagnostics,
+) {
     let f = &p.value;
     let path = rel(&p.path);
     let src = &p.src;
@@ -436,16 +442,18 @@ fn performance(content: &Content, p: &Loaded<crate::model::performance::PerfFile
         return;
     };
     let nodes: BTreeSet<String> = budget.value.nodes().iter().map(|n| n.id.clone()).collect();
-    let check_expr = |expr: &str, loc: Option<(usize, usize)>, d: &mut Diagnostics| match parse_combination(expr) {
-        Err(e) => d.push(Diagnostic::error("E003", e).at_loc(&path, loc)),
-        Ok(c) => {
-            for (_, id) in c.0 {
-                if !nodes.contains(&id) {
-                    d.push(
-                        Diagnostic::error("E011", format!("unknown budget node `{id}`"))
-                            .at_loc(&path, loc)
-                            .help(format!("use node ids of {}", rel(&budget.path).display())),
-                    );
+    let check_expr = |expr: &str, loc: Option<(usize, usize)>, d: &mut Diagnostics| {
+        match parse_combination(expr) {
+            Err(e) => d.push(Diagnostic::error("E003", e).at_loc(&path, loc)),
+            Ok(c) => {
+                for (_, id) in c.0 {
+                    if !nodes.contains(&id) {
+                        d.push(
+                            Diagnostic::error("E011", format!("unknown budget node `{id}`"))
+                                .at_loc(&path, loc)
+                                .help(format!("use node ids of {}", rel(&budget.path).display())),
+                        );
+                    }
                 }
             }
         }
@@ -454,24 +462,39 @@ fn performance(content: &Content, p: &Loaded<crate::model::performance::PerfFile
     let mut seen = BTreeSet::new();
     for prog in &programmes {
         if !seen.insert(prog.id.as_str()) {
-            d.push(Diagnostic::error("E010", format!("programme id `{}` is used twice", prog.id)).at_loc(&path, find_id(src, &prog.id)));
+            d.push(
+                Diagnostic::error("E010", format!("programme id `{}` is used twice", prog.id))
+                    .at_loc(&path, find_id(src, &prog.id)),
+            );
         }
         for (year, e) in &prog.plan {
             check_expr(e, find_under_id(src, &prog.id, &["plan"]), d);
             if !budget.value.years.contains(year) {
-                d.push(Diagnostic::error("E020", format!("{year} is not a year of the budget dataset")).at_loc(&path, find_under_id(src, &prog.id, &["plan"])));
+                d.push(
+                    Diagnostic::error(
+                        "E020",
+                        format!("{year} is not a year of the budget dataset"),
+                    )
+                    .at_loc(&path, find_under_id(src, &prog.id, &["plan"])),
+                );
             }
         }
         if prog.plan.is_empty() && prog.in_roi_table && !nodes.contains(&prog.id) {
             d.push(
-                Diagnostic::error("E011", format!("programme `{}` has no budget node of the same id", prog.id))
-                    .at_loc(&path, find_id(src, &prog.id))
-                    .help("add `plan: { 2024: NODE, 2025: NODE }` naming its budget nodes"),
+                Diagnostic::error(
+                    "E011",
+                    format!("programme `{}` has no budget node of the same id", prog.id),
+                )
+                .at_loc(&path, find_id(src, &prog.id))
+                .help("add `plan: { 2024: NODE, 2025: NODE }` naming its budget nodes"),
             );
         }
         for ind in prog.indicators.keys() {
             if !f.indicators.contains(ind) {
-                d.push(Diagnostic::error("E011", format!("unknown indicator `{ind}`")).at_loc(&path, find_under_id(src, &prog.id, &["indicators", ind])));
+                d.push(
+                    Diagnostic::error("E011", format!("unknown indicator `{ind}`"))
+                        .at_loc(&path, find_under_id(src, &prog.id, &["indicators", ind])),
+                );
             }
         }
     }
@@ -480,7 +503,10 @@ fn performance(content: &Content, p: &Loaded<crate::model::performance::PerfFile
         let loc = find_id_from(src, at_results, &r.id);
         if let Some(h) = &r.history {
             if !programmes.iter().any(|p| &p.id == h) {
-                d.push(Diagnostic::error("E011", format!("unknown programme `{h}`")).at_loc(&path, loc));
+                d.push(
+                    Diagnostic::error("E011", format!("unknown programme `{h}`"))
+                        .at_loc(&path, loc),
+                );
             }
         }
         for e in r.plan.values() {
@@ -490,7 +516,13 @@ fn performance(content: &Content, p: &Loaded<crate::model::performance::PerfFile
     let at_pub = line_of(src, "published:").map_or(0, |(l, _)| l);
     for (table_id, rows) in &f.published {
         let Some(table) = computed.table(table_id) else {
-            d.push(Diagnostic::error("E011", format!("published figures for unknown table `{table_id}`")).at_loc(&path, line_of(src, &format!("{table_id}:"))));
+            d.push(
+                Diagnostic::error(
+                    "E011",
+                    format!("published figures for unknown table `{table_id}`"),
+                )
+                .at_loc(&path, line_of(src, &format!("{table_id}:"))),
+            );
             continue;
         };
         let at_table = crate::load::locate::find_key_from(src, at_pub, table_id).unwrap_or(at_pub);
@@ -619,6 +651,63 @@ fn audit_within(
             .at_loc(path, loc)
             .help("the page shows the computed value; fix the data if the computed one is wrong"),
         );
+    }
+}
+
+/// Characters no bundled font can draw: a reader without system fonts would
+/// see a blank or a box. One warning per character and file.
+fn glyphs(content: &Content, d: &mut Diagnostics) {
+    let cov = crate::fonts::Coverage::new();
+    let mut sources: Vec<(&std::path::Path, &str)> = vec![(&content.plan.path, &content.plan.src)];
+    sources.extend(
+        content
+            .budgets
+            .iter()
+            .map(|b| (b.path.as_path(), b.src.as_str())),
+    );
+    sources.extend(
+        content
+            .tables
+            .iter()
+            .map(|b| (b.path.as_path(), b.src.as_str())),
+    );
+    sources.extend(
+        content
+            .records
+            .iter()
+            .map(|b| (b.path.as_path(), b.src.as_str())),
+    );
+    sources.extend(
+        content
+            .performance
+            .iter()
+            .map(|b| (b.path.as_path(), b.src.as_str())),
+    );
+    sources.extend(
+        content
+            .narratives
+            .values()
+            .map(|n| (n.path.as_path(), n.src.as_str())),
+    );
+    for (path, src) in sources {
+        let mut seen = BTreeSet::new();
+        for (i, line) in src.lines().enumerate() {
+            // YAML comments are for authors, not readers.
+            let text = if path.extension().is_some_and(|e| e == "yaml") {
+                line.split(" #").next().unwrap_or(line)
+            } else {
+                line
+            };
+            for (col, c) in text.chars().enumerate() {
+                if !cov.draws(c) && seen.insert(c) {
+                    d.push(
+                        Diagnostic::warning("W004", format!("the bundled fonts have no glyph for `{c}` (U+{:04X})", c as u32))
+                            .at(&rel(path), i + 1, col + 1)
+                            .help("use a character the fonts draw (e.g. ※, ○, ·), or add the glyph to the fallback font subset"),
+                    );
+                }
+            }
+        }
     }
 }
 
