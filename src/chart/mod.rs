@@ -63,6 +63,15 @@ pub fn nice_step(max: f64) -> f64 {
     m * mag
 }
 
+/// Decimals that show a tick step exactly (0.25 → 2, 2.5 → 1, 20 → 0).
+fn tick_dp(step: f64) -> u32 {
+    (0..4)
+        .find(|&dp| {
+            ((step * 10f64.powi(dp as i32)).round() - step * 10f64.powi(dp as i32)).abs() < 1e-9
+        })
+        .unwrap_or(3)
+}
+
 fn fmt(v: f64, dp: u32) -> String {
     Decimal::from_f64(v).map_or_else(|| format!("{v:.2}"), |d| format_fixed(d, dp))
 }
@@ -97,6 +106,7 @@ pub fn render_svg(c: &ChartData) -> Result<String, String> {
     register_fonts();
     match c.kind {
         ChartKind::HBar => hbar(c),
+        ChartKind::Line => line(c),
     }
 }
 
@@ -255,7 +265,7 @@ fn draw_panel<DB: DrawingBackend>(
             grid.stroke_width(1),
         ))?;
         root.draw(&Text::new(
-            fmt(v, if step.fract() == 0.0 { 0 } else { 1 }),
+            fmt(v, tick_dp(step)),
             (x, plot_bottom + 4),
             font(11.0)
                 .color(&BLACK)
@@ -322,6 +332,206 @@ fn draw_panel<DB: DrawingBackend>(
                 font(11.0)
                     .color(&BLACK)
                     .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+const LINE_PANEL_H: i32 = 300;
+
+/// Lines with markers; marker shapes differ by series so that the lines stay
+/// apart in grayscale print.
+fn line(c: &ChartData) -> Result<String, String> {
+    let title_h = 40;
+    let legend_h = 30;
+    let source_h = if c.source.is_some() { 24 } else { 8 };
+    let h = title_h + legend_h + c.panels.len() as i32 * LINE_PANEL_H + source_h;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W as u32, h as u32)).into_drawing_area();
+        let e = |e: DrawingAreaErrorKind<_>| e.to_string();
+        root.fill(&WHITE).map_err(e)?;
+        let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
+        root.draw(&Text::new(
+            c.title.clone(),
+            (W / 2, 12),
+            font(18.0)
+                .style(FontStyle::Bold)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(e)?;
+        // Legend.
+        let mut x = 20;
+        let y = title_h + 6;
+        for (i, s) in c
+            .panels
+            .first()
+            .map(|p| p.series.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            let color = parse_hex(s.color.as_deref().unwrap_or(PALETTE[i % PALETTE.len()]));
+            root.draw(&PathElement::new(
+                vec![(x, y + 8), (x + 24, y + 8)],
+                color.stroke_width(2),
+            ))
+            .map_err(e)?;
+            marker(&root, i, (x + 12, y + 8), color).map_err(e)?;
+            root.draw(&Text::new(
+                s.label.clone(),
+                (x + 30, y + 8),
+                font(13.0)
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(e)?;
+            let (tw, _) = root
+                .estimate_text_size(&s.label, &font(13.0).into_text_style(&root))
+                .map_err(e)?;
+            x += 30 + tw as i32 + 22;
+        }
+        let mut top = title_h + legend_h;
+        for p in &c.panels {
+            draw_line_panel(&root, p, &c.categories, top).map_err(e)?;
+            top += LINE_PANEL_H;
+        }
+        if let Some(src) = &c.source {
+            root.draw(&Text::new(
+                src.clone(),
+                (20, h - 18),
+                font(12.0)
+                    .color(&RGBColor(64, 64, 64))
+                    .pos(Pos::new(HPos::Left, VPos::Top)),
+            ))
+            .map_err(e)?;
+        }
+        root.present().map_err(e)?;
+    }
+    Ok(add_title_desc(&svg, c))
+}
+
+fn marker<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    i: usize,
+    (x, y): (i32, i32),
+    color: RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    match i % 3 {
+        0 => root.draw(&Circle::new((x, y), 4, color.filled())),
+        1 => root.draw(&Rectangle::new(
+            [(x - 4, y - 4), (x + 4, y + 4)],
+            color.filled(),
+        )),
+        _ => root.draw(&Polygon::new(
+            vec![(x, y - 5), (x + 5, y + 4), (x - 5, y + 4)],
+            color.filled(),
+        )),
+    }
+}
+
+fn draw_line_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    p: &PanelData,
+    xs: &[String],
+    top: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
+    if let Some(t) = &p.title {
+        root.draw(&Text::new(
+            t.clone(),
+            (20, top + 6),
+            font(15.0)
+                .style(FontStyle::Bold)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Left, VPos::Top)),
+        ))?;
+    }
+    let (x0, x1) = (80, W - 40);
+    let (y_top, y_bot) = (top + PANEL_TITLE_H + 10, top + LINE_PANEL_H - AXIS_H);
+    let max = p
+        .series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten())
+        .fold(0f64, |a, &b| a.max(b));
+    let step = nice_step(max);
+    let axis_max = ((max / step).ceil().max(1.0)) * step;
+    let sy = |v: f64| y_bot - ((v / axis_max) * (y_bot - y_top) as f64).round() as i32;
+    let n = xs.len().max(1) as i32;
+    let sx = |i: usize| x0 + ((x1 - x0) * (2 * i as i32 + 1)) / (2 * n);
+    let grid = RGBColor(220, 220, 220);
+    let mut v = 0.0;
+    while v <= axis_max + step * 0.01 {
+        let y = sy(v);
+        root.draw(&PathElement::new(
+            vec![(x0, y), (x1, y)],
+            grid.stroke_width(1),
+        ))?;
+        root.draw(&Text::new(
+            fmt(v, tick_dp(step)),
+            (x0 - 6, y),
+            font(11.0)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+        v += step;
+    }
+    root.draw(&PathElement::new(
+        vec![(x0, y_bot), (x1, y_bot)],
+        BLACK.stroke_width(1),
+    ))?;
+    for (i, x) in xs.iter().enumerate() {
+        root.draw(&Text::new(
+            x.clone(),
+            (sx(i), y_bot + 6),
+            font(12.0)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
+    if let Some(vl) = &p.value_label {
+        root.draw(&Text::new(
+            format!("(단위: {vl})"),
+            (x1, top + 8),
+            font(12.0)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Right, VPos::Top)),
+        ))?;
+    }
+    for (si, s) in p.series.iter().enumerate() {
+        let color = parse_hex(s.color.as_deref().unwrap_or(PALETTE[si % PALETTE.len()]));
+        // Consecutive known points are joined; a gap ("-") breaks the line.
+        let mut run: Vec<(i32, i32)> = Vec::new();
+        for (i, v) in s.values.iter().enumerate() {
+            match v {
+                Some(v) => run.push((sx(i), sy(*v))),
+                None => {
+                    if run.len() > 1 {
+                        root.draw(&PathElement::new(run.clone(), color.stroke_width(2)))?;
+                    }
+                    run.clear();
+                }
+            }
+        }
+        if run.len() > 1 {
+            root.draw(&PathElement::new(run, color.stroke_width(2)))?;
+        }
+        for (i, v) in s.values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let pt = (sx(i), sy(*v));
+            marker(root, si, pt, color)?;
+            // Labels alternate above and below so two close series stay legible.
+            let (dy, vpos) = if si % 2 == 0 {
+                (-8, VPos::Bottom)
+            } else {
+                (8, VPos::Top)
+            };
+            root.draw(&Text::new(
+                fmt(*v, p.decimals),
+                (pt.0, pt.1 + dy),
+                font(11.0).color(&color).pos(Pos::new(HPos::Center, vpos)),
             ))?;
         }
     }
@@ -440,6 +650,51 @@ mod tests {
         assert!(!svg.contains("NaN"));
         // two categories × one stack × two series, one of them missing: 3 bars
         assert_eq!(svg.matches("<rect").count() - 1 - 2 * 2, 3 * 2);
+    }
+
+    #[test]
+    fn line_chart_draws_every_known_point() {
+        let c = ChartData {
+            id: "l".into(),
+            title: "1억원당 목표와 성과".into(),
+            kind: ChartKind::Line,
+            categories: vec!["'21".into(), "'22".into(), "'23".into()],
+            source: None,
+            panels: vec![PanelData {
+                title: Some("R&D".into()),
+                value_label: Some("명/억원".into()),
+                decimals: 2,
+                series: vec![
+                    SeriesData {
+                        label: "목표".into(),
+                        stack: "a".into(),
+                        color: None,
+                        values: vec![Some(0.89), Some(0.85), Some(0.90)],
+                    },
+                    SeriesData {
+                        label: "성과".into(),
+                        stack: "b".into(),
+                        color: None,
+                        values: vec![Some(0.75), None, Some(0.93)],
+                    },
+                ],
+            }],
+            tables: vec![],
+        };
+        let svg = render_svg(&c).expect("renders");
+        assert!(!svg.contains("NaN"));
+        for label in ["\n0.89\n", "\n0.93\n", "\n&apos;22\n", "목표", "성과"] {
+            assert!(svg.contains(label), "{label:?}");
+        }
+        // one circle per known point of the first series, plus its legend marker
+        assert_eq!(svg.matches("<circle").count(), 3 + 1);
+    }
+
+    #[test]
+    fn tick_labels_show_the_step_exactly() {
+        assert_eq!(tick_dp(0.25), 2);
+        assert_eq!(tick_dp(2.5), 1);
+        assert_eq!(tick_dp(20.0), 0);
     }
 
     #[test]

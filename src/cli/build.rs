@@ -7,12 +7,19 @@ use std::time::Instant;
 pub fn run(a: &BuildArgs) -> ExitCode {
     let start = Instant::now();
     if !a.quiet {
-        eprintln!("building {} → {}", a.content.display(), a.out.display());
+        super::say(&format!(
+            "building {} → {}\n",
+            a.content.display(),
+            a.out.display()
+        ));
     }
     match crate::build(&a.content, &a.out) {
         Err((f, d)) => {
-            eprint!("{}", d.render_human());
-            eprintln!("build stopped: {} left as it was", a.out.display());
+            super::say(&d.render_human());
+            super::say(&format!(
+                "build stopped: {} left as it was\n",
+                a.out.display()
+            ));
             ExitCode::from(if f == Failure::Io {
                 EXIT_IO
             } else {
@@ -22,19 +29,19 @@ pub fn run(a: &BuildArgs) -> ExitCode {
         Ok(b) => {
             if !a.quiet {
                 if !b.diagnostics.is_empty() {
-                    eprint!("{}", b.diagnostics.render_human());
+                    super::say(&b.diagnostics.render_human());
                 }
                 let count = |ext: &str| b.files.iter().filter(|f| f.path.ends_with(ext)).count();
-                eprintln!(
-                    "built {} pages, {} tables, {} charts into {} in {} ms ({} warning(s))",
+                super::say(&format!(
+                    "built {} pages, {} tables, {} charts into {} in {} ms ({} warning(s))\n",
                     count(".html"),
                     count(".csv"),
                     count(".svg"),
                     a.out.display(),
                     start.elapsed().as_millis(),
                     b.diagnostics.count(Severity::Warning)
-                );
-                eprintln!("open {}", a.out.join("index.html").display());
+                ));
+                super::say(&format!("open {}\n", a.out.join("index.html").display()));
             }
             ExitCode::SUCCESS
         }

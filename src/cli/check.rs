@@ -8,10 +8,16 @@ pub fn run(a: &CheckArgs) -> ExitCode {
         Ok((_, _, d)) => (d, None),
         Err((f, d)) => (d, Some(f)),
     };
-    match a.format {
-        Format::Human => eprint!("{}", diags.render_human()),
-        Format::Json => print!("{}", diags.render_json()),
-    }
+    // A closed pipe (`planbook check | head`) is not an error worth a panic.
+    use std::io::Write;
+    let _ = match a.format {
+        Format::Human => std::io::stderr()
+            .lock()
+            .write_all(diags.render_human().as_bytes()),
+        Format::Json => std::io::stdout()
+            .lock()
+            .write_all(diags.render_json().as_bytes()),
+    };
     match failure {
         Some(Failure::Io) => ExitCode::from(EXIT_IO),
         Some(Failure::Content) => ExitCode::from(EXIT_INVALID),

@@ -59,6 +59,12 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 }
 
+/// Writes to stderr, ignoring a closed stream: reporting must never panic.
+pub fn say(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_IO: u8 = 2;
 

@@ -82,6 +82,8 @@ pub fn resolve_chart(
     out: &Computed,
     label: &dyn Fn(&str) -> Option<String>,
 ) -> ChartData {
+    use crate::model::chart::ChartKind;
+    let num = |c: Option<&Cell>| c.and_then(Cell::value).and_then(|d| d.to_f64());
     let mut panels = Vec::new();
     for p in &spec.panels {
         let Some(t) = out.table(&p.table) else {
@@ -90,22 +92,15 @@ pub fn resolve_chart(
         let mut series = Vec::new();
         let mut decimals = 2;
         for s in &p.series {
-            let values = spec
-                .rows
-                .iter()
-                .map(|r| {
-                    t.cell(r, &s.col)
-                        .and_then(Cell::value)
-                        .and_then(|d| d.to_f64())
-                })
-                .collect();
+            // Bars read one column down the rows; a line reads one row across columns.
+            let cells: Vec<Option<&Cell>> = match (&s.row, spec.kind) {
+                (Some(row), ChartKind::Line) => s.cols.iter().map(|c| t.cell(row, c)).collect(),
+                _ => spec.rows.iter().map(|r| t.cell(r, &s.col)).collect(),
+            };
             if let Some(Cell::Num {
-                format: crate::model::table::NumFormat::Fixed(dp),
+                format: NumFormat::Fixed(dp),
                 ..
-            }) = spec
-                .rows
-                .iter()
-                .find_map(|r| t.cell(r, &s.col).filter(|c| c.value().is_some()))
+            }) = cells.iter().flatten().find(|c| c.value().is_some())
             {
                 decimals = *dp;
             }
@@ -113,7 +108,7 @@ pub fn resolve_chart(
                 label: s.label.clone(),
                 stack: s.stack.clone().unwrap_or_else(|| s.label.clone()),
                 color: s.color.clone(),
-                values,
+                values: cells.into_iter().map(num).collect(),
             });
         }
         panels.push(PanelData {
@@ -123,11 +118,9 @@ pub fn resolve_chart(
             decimals,
         });
     }
-    ChartData {
-        id: spec.id.clone(),
-        title: spec.title.clone(),
-        kind: spec.kind,
-        categories: spec
+    let categories = match spec.kind {
+        ChartKind::Line => spec.x.clone(),
+        ChartKind::HBar => spec
             .rows
             .iter()
             .map(|r| {
@@ -138,6 +131,12 @@ pub fn resolve_chart(
                     .unwrap_or_else(|| r.clone())
             })
             .collect(),
+    };
+    ChartData {
+        id: spec.id.clone(),
+        title: spec.title.clone(),
+        kind: spec.kind,
+        categories,
         source: spec.source.clone(),
         panels,
         tables: spec.panels.iter().map(|p| p.table.clone()).collect(),

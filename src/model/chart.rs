@@ -8,8 +8,12 @@ pub struct ChartSpec {
     pub id: String,
     pub title: String,
     pub kind: ChartKind,
-    /// Category rows (table row ids), in display order.
+    /// Category rows (table row ids), in display order (bar charts).
+    #[serde(default)]
     pub rows: Vec<String>,
+    /// Points along the x axis (line charts), e.g. ["'21", "'22", "'23"].
+    #[serde(default)]
+    pub x: Vec<String>,
     /// Category labels where the row's own label needs its context
     /// (`proj-1: 지역특화프로젝트 1.0`).
     #[serde(default)]
@@ -27,6 +31,8 @@ pub struct ChartSpec {
 pub enum ChartKind {
     /// Horizontal bars: one bar per stack group, stacked segments within it.
     HBar,
+    /// Lines with markers: each series is one table row read across columns.
+    Line,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -44,7 +50,14 @@ pub struct PanelSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesSpec {
+    /// Bar charts: the column read for every row.
+    #[serde(default)]
     pub col: String,
+    /// Line charts: the row, and one column per x point ("-" for none).
+    #[serde(default)]
+    pub row: Option<String>,
+    #[serde(default)]
+    pub cols: Vec<String>,
     pub label: String,
     /// Series with the same stack name are stacked in one bar.
     #[serde(default)]

@@ -23,6 +23,11 @@ pub struct Diagnostic {
     pub column: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// For audit findings: the figure as published and as computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed: Option<String>,
 }
 
 impl Diagnostic {
@@ -35,7 +40,15 @@ impl Diagnostic {
             line: None,
             column: None,
             help: None,
+            printed: None,
+            computed: None,
         }
+    }
+
+    pub fn figures(mut self, printed: &str, computed: &str) -> Self {
+        self.printed = Some(printed.to_string());
+        self.computed = Some(computed.to_string());
+        self
     }
 
     pub fn note(code: &'static str, message: impl Into<String>) -> Self {
