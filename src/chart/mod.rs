@@ -137,14 +137,8 @@ fn hbar(c: &ChartData) -> Result<String, String> {
         let mut x = 20;
         let mut y = title_h + 6;
         let mut seen: Vec<String> = Vec::new();
-        for (i, s) in c
-            .panels
-            .first()
-            .map(|p| p.series.as_slice())
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
+        // Every series of every panel, once: panels may show different measures.
+        for (i, s) in c.panels.iter().flat_map(|p| p.series.iter().enumerate()) {
             if seen.contains(&s.label) {
                 continue;
             }
