@@ -12,6 +12,10 @@ pub fn find_id(src: &str, id: &str) -> Option<(usize, usize)> {
 /// are unique within a table, not within a file.
 pub fn find_id_from(src: &str, from: usize, id: &str) -> Option<(usize, usize)> {
     for (i, line) in src.lines().enumerate().skip(from.saturating_sub(1)) {
+        // A substring test first: most lines do not mention the id at all.
+        if !line.contains(id) {
+            continue;
+        }
         let t = line.trim_start();
         let t2 = t.strip_prefix("- ").unwrap_or(t).trim_start();
         // Flow mappings (`- { id: x, … }`) hold the id after the brace.
@@ -58,17 +62,22 @@ pub fn find_under_id_from(
     keys: &[&str],
 ) -> Option<(usize, usize)> {
     let (id_line, id_col) = find_id_from(src, from, id)?;
-    let lines: Vec<&str> = src.lines().collect();
+    // Only the lines from the id on are needed; collecting all of them for
+    // every lookup made the audit quadratic in the file size.
+    let lines: Vec<&str> = src.lines().skip(id_line - 1).collect();
+    let base = id_line - 1;
     let key_indent = {
-        let l = lines[id_line - 1];
+        let l = lines[0];
         let t = l.trim_start();
         indent(l) + if t.starts_with("- ") { 2 } else { 0 }
     };
     let mut best = (id_line, id_col);
+    // Patterns built once: this runs for every published figure.
+    let pats: Vec<String> = keys.iter().map(|k| format!("{k}:")).collect();
     let mut want = 0usize;
     let mut min_indent = key_indent;
     let mut exact = true;
-    for (i, line) in lines.iter().enumerate().skip(id_line) {
+    for (i, line) in lines.iter().enumerate().skip(1).map(|(i, l)| (i + base, l)) {
         if want >= keys.len() {
             break;
         }
@@ -87,14 +96,14 @@ pub fn find_under_id_from(
         } else {
             ind >= min_indent
         };
-        if matches_level && t.starts_with(&format!("{}:", keys[want])) {
+        if matches_level && t.starts_with(pats[want].as_str()) {
             best = (i + 1, ind + 1);
             want += 1;
             // Remaining keys inside a flow mapping on the same line.
             let mut pos = ind + keys[want - 1].len() + 1;
             while want < keys.len() {
-                let pat = format!("{}:", keys[want]);
-                let found = line[pos..].match_indices(&pat).find(|(at, _)| {
+                let pat = &pats[want];
+                let found = line[pos..].match_indices(pat.as_str()).find(|(at, _)| {
                     let abs = pos + at;
                     abs == 0
                         || !line.as_bytes()[abs - 1].is_ascii_alphanumeric()

@@ -71,6 +71,11 @@ pub fn parse_yaml<T: DeserializeOwned>(
     diags: &mut Diagnostics,
 ) -> Option<T> {
     let p = rel(path);
+    // The typed parse alone on the happy path; on failure, a second untyped
+    // parse tells a syntax error from a schema error.
+    if let Ok(v) = serde_yaml::from_str::<T>(src) {
+        return Some(v);
+    }
     if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(src) {
         let loc = e.location().map(|l| (l.line(), l.column()));
         diags.push(

@@ -61,6 +61,9 @@ struct Renderer<'a> {
     /// Template failures met while rendering: the build fails rather than
     /// writing a page with a hole in it.
     errors: std::cell::RefCell<Vec<String>>,
+    /// Each chart is drawn once and embedded in its page, the print document
+    /// and its own SVG file.
+    svgs: std::cell::RefCell<BTreeMap<String, String>>,
 }
 
 impl Renderer<'_> {
@@ -110,6 +113,20 @@ impl Renderer<'_> {
             .unwrap_or_else(|e| format!("<!-- {} -->", escape(&e.to_string())))
     }
 
+    fn svg(&self, c: &crate::model::chart::ChartData) -> String {
+        if let Some(s) = self.svgs.borrow().get(&c.id) {
+            return s.clone();
+        }
+        let svg = crate::chart::render_svg(c).unwrap_or_else(|e| {
+            self.errors
+                .borrow_mut()
+                .push(format!("chart {}: {e}", c.id));
+            String::new()
+        });
+        self.svgs.borrow_mut().insert(c.id.clone(), svg.clone());
+        svg
+    }
+
     /// A record collection, or one record (`collection/item`), through the
     /// collection's template.
     fn records_html(&self, id: &str) -> String {
@@ -142,8 +159,7 @@ impl Renderer<'_> {
         let Some(c) = self.computed.chart(id) else {
             return String::new();
         };
-        let svg = crate::chart::render_svg(c)
-            .unwrap_or_else(|e| format!("<p class=\"error\">{}</p>", escape(&e)));
+        let svg = self.svg(c);
         let tables: Vec<Link> = c
             .tables
             .iter()
@@ -312,6 +328,7 @@ pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, St
         registry: Registry::build(content, &table_titles, &chart_titles),
         tera,
         errors: Default::default(),
+        svgs: Default::default(),
     };
     let plan = &content.plan.value;
     let nav = r.nav();
@@ -460,7 +477,7 @@ pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, St
         });
     }
     for c in &computed.charts {
-        let svg = crate::chart::render_svg(c)?;
+        let svg = r.svg(c);
         files.push(OutFile {
             path: format!("charts/{}.svg", c.id),
             bytes: standalone_svg(&svg).into_bytes(),

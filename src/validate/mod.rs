@@ -16,10 +16,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     let mut d = Diagnostics::default();
+    let timing = std::env::var_os("PLANBOOK_TIMING").is_some();
+    let mut t = std::time::Instant::now();
+    let mut lap = |name: &str| {
+        if timing {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "validate {name}: {:?}", t.elapsed());
+        }
+        t = std::time::Instant::now();
+    };
     outline(content, &mut d);
+    lap("outline");
     for b in &content.budgets {
         budget(b, computed, &mut d);
     }
+    lap("budget");
     for t in &content.tables {
         tables(t, computed, &mut d);
         let known = |r: &str| computed.tables.iter().any(|x| x.row(r).is_some());
@@ -32,15 +43,19 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
             &mut d,
         );
     }
+    lap("tables");
     for r in &content.records {
         records(content, r, &mut d);
     }
     for p in &content.performance {
         performance(content, p, computed, &mut d);
     }
+    lap("performance");
     unique_ids(content, &mut d);
     glyphs(content, &mut d);
+    lap("glyphs");
     narrative(content, computed, &mut d);
+    lap("narrative");
     d
 }
 
@@ -615,6 +630,19 @@ fn audit_within(
 /// see a blank or a box. One warning per character and file.
 fn glyphs(content: &Content, d: &mut Diagnostics) {
     let cov = crate::fonts::Coverage::new();
+    // Outlines are costly to look up and text repeats its characters: a table
+    // over the Basic Multilingual Plane remembers each answer (0 = not yet).
+    let mut bmp = vec![0u8; 0x10000];
+    let mut draws = |c: char| -> bool {
+        let i = c as usize;
+        if i >= bmp.len() {
+            return cov.draws(c);
+        }
+        if bmp[i] == 0 {
+            bmp[i] = if cov.draws(c) { 1 } else { 2 };
+        }
+        bmp[i] == 1
+    };
     let mut sources: Vec<(&std::path::Path, &str)> = vec![(&content.plan.path, &content.plan.src)];
     sources.extend(
         content
@@ -656,7 +684,10 @@ fn glyphs(content: &Content, d: &mut Diagnostics) {
                 line
             };
             for (col, c) in text.chars().enumerate() {
-                if !cov.draws(c) && seen.insert(c) {
+                if c.is_ascii() {
+                    continue;
+                }
+                if !draws(c) && seen.insert(c) {
                     d.push(
                         Diagnostic::warning("W004", format!("the bundled fonts have no glyph for `{c}` (U+{:04X})", c as u32))
                             .at(&rel(path), i + 1, col + 1)
