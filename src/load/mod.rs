@@ -29,6 +29,9 @@ pub struct Content {
     pub tables: Vec<Loaded<TableFile>>,
     pub records: Vec<Loaded<RecordsFile>>,
     pub performance: Vec<Loaded<crate::model::performance::PerfFile>>,
+    pub feedback: Vec<Loaded<crate::model::feedback::FeedbackFile>>,
+    /// Summary-edition parts in outline order: (outline id, narrative file).
+    pub summaries: Vec<(String, String)>,
     /// Narrative by the `file:` string used in plan.yaml.
     pub narratives: BTreeMap<String, Narrative>,
 }
@@ -154,6 +157,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
     let mut tables = Vec::new();
     let mut records = Vec::new();
     let mut performance = Vec::new();
+    let mut feedback = Vec::new();
     for dref in &plan.value.data {
         let loc = line_of(
             &plan.src,
@@ -208,13 +212,28 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
                 DataKind::Table => tables.extend(load_yaml::<TableFile>(&path, &mut diags)),
                 DataKind::Records => records.extend(load_yaml::<RecordsFile>(&path, &mut diags)),
                 DataKind::Performance => performance.extend(load_yaml(&path, &mut diags)),
+                DataKind::Feedback => feedback.extend(load_yaml(&path, &mut diags)),
             }
         }
     }
 
     default_files(dir, &mut plan.value);
+    // The summary edition: summary/<CH>.md and summary/<SEC>.md, in outline order.
+    let mut summaries = Vec::new();
+    for c in &plan.value.chapters {
+        for id in std::iter::once(&c.id).chain(c.sections.iter().map(|s| &s.id)) {
+            let f = format!("summary/{id}.md");
+            if dir.join(&f).is_file() {
+                summaries.push((id.clone(), f));
+            }
+        }
+    }
     let mut narratives = BTreeMap::new();
-    for file in narrative_files(&plan.value) {
+    let summary_files: Vec<String> = summaries.iter().map(|(_, f)| f.clone()).collect();
+    for file in narrative_files(&plan.value)
+        .into_iter()
+        .chain(summary_files)
+    {
         if narratives.contains_key(&file) {
             continue;
         }
@@ -254,6 +273,8 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
             tables,
             records,
             performance,
+            feedback,
+            summaries,
             narratives,
         },
         diags,

@@ -20,6 +20,8 @@ pub enum EmbedKind {
     Chart,
     /// A record collection (`id`) or one record of it (`id/item`).
     Records,
+    /// A feedback or committee table.
+    Feedback,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +193,7 @@ fn block_embed(t: &str) -> Option<Result<(EmbedKind, String), String>> {
         "table" => EmbedKind::Table,
         "chart" => EmbedKind::Chart,
         "records" => EmbedKind::Records,
+        "feedback" => EmbedKind::Feedback,
         "record" => {
             return Some(match (parts.next(), parts.next(), parts.next()) {
                 (Some(c), Some(item), None) => Ok((EmbedKind::Records, format!("{c}/{item}"))),
@@ -260,7 +263,7 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                 line: ln,
                 col,
             }),
-            (Some(kind @ ("table" | "chart" | "records" | "record")), _) => diags.push(
+            (Some(kind @ ("table" | "chart" | "records" | "record" | "feedback")), _) => diags.push(
                 Diagnostic::error(
                     "E012",
                     format!("`{{{{{kind} …}}}}` must stand alone on its line"),

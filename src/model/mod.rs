@@ -5,6 +5,7 @@ pub mod amount;
 pub mod budget;
 pub mod chart;
 pub mod dataset;
+pub mod feedback;
 pub mod outline;
 pub mod performance;
 pub mod table;

@@ -101,6 +101,8 @@ pub enum DataKind {
     Records,
     /// Performance history (III-1), read together with a budget dataset.
     Performance,
+    /// Consultation feedback and committee tables.
+    Feedback,
 }
 
 /// Ⅰ–Ⅷ for display; ids stay ASCII.

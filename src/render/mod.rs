@@ -86,6 +86,7 @@ impl Renderer<'_> {
                 EmbedKind::Table => self.table_html(id, &root),
                 EmbedKind::Chart => self.figure_html(id, &root),
                 EmbedKind::Records => self.records_html(id),
+                EmbedKind::Feedback => self.feedback_html(id, mode),
             }
         };
         markdown::render(n, &ctx, &embed)
@@ -111,6 +112,104 @@ impl Renderer<'_> {
         self.tera
             .render("table.html", &ctx)
             .unwrap_or_else(|e| format!("<!-- {} -->", escape(&e.to_string())))
+    }
+
+    /// A feedback table: each row's target and landing sections as linked
+    /// outline references, the status tags, and the counts by status.
+    fn feedback_html(&self, id: &str, mode: &LinkMode) -> String {
+        let Some(f) = self.content.feedback.iter().find(|f| f.value.id == id) else {
+            return String::new();
+        };
+        let f = &f.value;
+        let part = |id: &str| -> serde_json::Value {
+            let a = self.registry.sections.get(id);
+            let number = a
+                .and_then(|a| a.number.clone())
+                .unwrap_or_else(|| id.to_string());
+            serde_json::json!({
+                "number": number,
+                "title": a.map(|a| a.title.clone()).unwrap_or_default(),
+                "href": a.map(|a| mode.href(&a.page, &a.anchor)).unwrap_or_default(),
+            })
+        };
+        let mut counts: BTreeMap<crate::model::feedback::Status, usize> = BTreeMap::new();
+        let rows: Vec<serde_json::Value> = f
+            .items
+            .iter()
+            .map(|it| {
+                let responses: Vec<serde_json::Value> = it
+                    .responses
+                    .iter()
+                    .map(|r| {
+                        if let Some(s) = r.status {
+                            *counts.entry(s).or_default() += 1;
+                        }
+                        serde_json::json!({
+                            "status": r.status.map(|s| s.label()),
+                            "text": r.text,
+                            "sections": r.sections.iter().map(|s| part(s)).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                let mut landed: Vec<&str> = it.responses.iter().flat_map(|r| r.sections.iter().map(String::as_str)).collect();
+                landed.sort_unstable();
+                landed.dedup();
+                let chapter = self
+                    .content
+                    .plan
+                    .value
+                    .chapters
+                    .iter()
+                    .find(|c| c.id == it.target || c.sections.iter().any(|s| s.id == it.target))
+                    .map(|c| c.id.clone())
+                    .unwrap_or_default();
+                serde_json::json!({
+                    "chapter": part(&chapter),
+                    "target": if it.target == chapter { serde_json::Value::Null } else { part(&it.target) },
+                    "label": it.label,
+                    "opinions": it.opinions,
+                    "responses": responses,
+                    "landed": landed.iter().map(|s| part(s)).collect::<Vec<_>>(),
+                    "printed_pages": it.printed_pages,
+                })
+            })
+            .collect();
+        let counts: Vec<(&str, usize)> = crate::model::feedback::Status::ALL
+            .iter()
+            .filter_map(|s| counts.get(s).map(|n| (s.label(), *n)))
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert(
+            "f",
+            &serde_json::json!({
+                "id": f.id, "title": f.title, "region": f.region, "columns": f.columns,
+                "rows": rows, "counts": counts,
+                "total": counts.iter().map(|(_, n)| n).sum::<usize>(),
+            }),
+        );
+        self.tera.render("feedback.html", &ctx).unwrap_or_else(|e| {
+            self.errors
+                .borrow_mut()
+                .push(format!("feedback.html for `{id}`: {e:?}"));
+            String::new()
+        })
+    }
+
+    /// The 컨설팅 반영 mark for a section that a 수정 반영 response points to.
+    fn consult_mark(&self, section: &str) -> &'static str {
+        let marked = self.content.feedback.iter().any(|f| {
+            f.value.items.iter().any(|it| {
+                it.responses.iter().any(|r| {
+                    r.status.is_some_and(|s| s.marks_section())
+                        && r.sections.iter().any(|x| x == section)
+                })
+            })
+        });
+        if marked {
+            " <span class=\"mark-consult\">컨설팅 반영</span>"
+        } else {
+            ""
+        }
     }
 
     fn svg(&self, c: &crate::model::chart::ChartData) -> String {
@@ -388,10 +487,11 @@ pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, St
                 root: depth_root(&sentry.url),
             };
             let body = format!(
-                "<h1 id=\"{}\">{} {}</h1>\n{}",
+                "<h1 id=\"{}\">{} {}{}</h1>\n{}",
                 sentry.anchor,
                 escape(&sentry.number),
                 escape(&s.title),
+                r.consult_mark(&s.id),
                 r.section_body(s, &mode, false)
             );
             pages.push(Page {
@@ -437,33 +537,8 @@ pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, St
         breadcrumbs: Vec::new(),
     };
     let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
-    for (i, p) in all.iter().enumerate() {
-        let link = |q: &Page| Link {
-            title: q.title.clone(),
-            url: q.url.clone(),
-        };
-        let mut ctx = Context::new();
-        ctx.insert("edition", &plan.edition);
-        ctx.insert("nav", &nav);
-        ctx.insert("root", &depth_root(&p.url));
-        ctx.insert("body", &p.body);
-        ctx.insert(
-            "page",
-            &serde_json::json!({
-                "url": p.url, "title": p.title, "breadcrumbs": p.breadcrumbs,
-                "prev": i.checked_sub(1).map(|j| link(all[j])),
-                "next": all.get(i + 1).map(|q| link(q)),
-            }),
-        );
-        let html = r
-            .tera
-            .render("base.html", &ctx)
-            .map_err(|e| format!("template base.html: {e:?}"))?;
-        files.push(OutFile {
-            path: p.url.clone(),
-            bytes: html.into_bytes(),
-        });
-    }
+    files.extend(wrap_pages(&r, &nav, &all, "print.html")?);
+    files.extend(summary_edition(&r, &nav)?);
 
     files.push(print_document(&r, &nav)?);
     if let Some(e) = r.errors.borrow().first() {
@@ -489,6 +564,214 @@ pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, St
         bytes: Vec::new(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Pages in the site layout, with previous/next links in the given order.
+fn wrap_pages(
+    r: &Renderer,
+    nav: &Nav,
+    pages: &[&Page],
+    print_url: &str,
+) -> Result<Vec<OutFile>, String> {
+    let plan = &r.content.plan.value;
+    let mut files = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        let link = |q: &Page| Link {
+            title: q.title.clone(),
+            url: q.url.clone(),
+        };
+        let mut ctx = Context::new();
+        ctx.insert("edition", &plan.edition);
+        ctx.insert("nav", nav);
+        ctx.insert("root", &depth_root(&p.url));
+        ctx.insert("body", &p.body);
+        ctx.insert("print_url", print_url);
+        ctx.insert("has_summary", &!r.content.summaries.is_empty());
+        ctx.insert(
+            "page",
+            &serde_json::json!({
+                "url": p.url, "title": p.title, "breadcrumbs": p.breadcrumbs,
+                "prev": i.checked_sub(1).map(|j| link(pages[j])),
+                "next": pages.get(i + 1).map(|q| link(q)),
+            }),
+        );
+        let html = r
+            .tera
+            .render("base.html", &ctx)
+            .map_err(|e| format!("template base.html: {e:?}"))?;
+        files.push(OutFile {
+            path: p.url.clone(),
+            bytes: html.into_bytes(),
+        });
+    }
+    Ok(files)
+}
+
+/// The summary edition (요약본): one page per chapter holding the summary of
+/// each of its sections, each linked to the main-body section it condenses;
+/// its own contents and print document. Empty when no summary is written.
+fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String> {
+    let plan = &r.content.plan.value;
+    if r.content.summaries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let file_of = |id: &str| {
+        r.content
+            .summaries
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, f)| f.clone())
+    };
+    let anchor = |id: &str| format!("sum-{}", id.to_lowercase());
+    let mut nav = Nav {
+        front: main_nav.front.clone(),
+        chapters: Vec::new(),
+        attachments: Vec::new(),
+    };
+    let mut pages = Vec::new();
+    let mut print_chapters = Vec::new();
+    for (c, ce) in plan.chapters.iter().zip(&main_nav.chapters) {
+        let parts: Vec<(&str, &str, String, String, String)> = std::iter::once((
+            c.id.as_str(),
+            c.title.as_str(),
+            ce.number.clone(),
+            ce.url.clone(),
+            ce.anchor.clone(),
+        ))
+        .chain(c.sections.iter().zip(&ce.sections).map(|(s, se)| {
+            (
+                s.id.as_str(),
+                s.title.as_str(),
+                se.number.clone(),
+                se.url.clone(),
+                se.anchor.clone(),
+            )
+        }))
+        .filter(|(id, ..)| file_of(id).is_some())
+        .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let url = format!("summary/{}.html", c.id.to_lowercase());
+        let site = LinkMode::Site {
+            root: depth_root(&url),
+        };
+        let mut body = format!(
+            "<h1 id=\"{}\">{}. {} <span class=\"edition-tag\">요약</span></h1>\n",
+            anchor(&c.id),
+            escape(&ce.number),
+            escape(&c.title)
+        );
+        let mut entries = Vec::new();
+        let mut print_sections = Vec::new();
+        for (id, title, number, main_url, main_anchor) in &parts {
+            let Some(file) = file_of(id) else { continue };
+            let main_href = format!("{}{main_url}#{main_anchor}", depth_root(&url));
+            let is_chapter = *id == c.id;
+            if !is_chapter {
+                body.push_str(&format!(
+                    "<h2 id=\"{}\">{} {}</h2>\n",
+                    anchor(id),
+                    escape(number),
+                    escape(title)
+                ));
+            }
+            body.push_str(&format!(
+                "<p class=\"main-ref\"><a href=\"{main_href}\">본문 {} {} 보기 →</a></p>\n",
+                escape(number),
+                escape(title)
+            ));
+            body.push_str(&r.narrative(&file, &site, 0));
+            entries.push(NavEntry {
+                number: number.clone(),
+                title: title.to_string(),
+                url: format!("{url}#{}", anchor(id)),
+                anchor: anchor(id),
+                ..Default::default()
+            });
+            let print_body = format!(
+                "<p class=\"main-ref\">본문 {} {}</p>\n{}",
+                escape(number),
+                escape(title),
+                r.narrative(&file, &LinkMode::Print, 1)
+            );
+            print_sections.push(serde_json::json!({
+                "number": number, "title": title, "anchor": anchor(id), "items": [], "body": print_body,
+            }));
+        }
+        nav.chapters.push(NavEntry {
+            number: ce.number.clone(),
+            title: c.title.clone(),
+            url: url.clone(),
+            anchor: anchor(&c.id),
+            sections: entries
+                .into_iter()
+                .filter(|e| e.anchor != anchor(&c.id))
+                .collect(),
+            ..Default::default()
+        });
+        print_chapters.push(serde_json::json!({
+            "number": ce.number, "title": c.title, "anchor": anchor(&c.id), "intro": "", "sections": print_sections,
+        }));
+        pages.push(Page {
+            url,
+            title: format!("{}. {} (요약)", ce.number, c.title),
+            body,
+            breadcrumbs: vec![Link {
+                title: "요약본".into(),
+                url: "summary/index.html".into(),
+            }],
+        });
+    }
+    // The summary's own cover and contents.
+    let mut ctx = Context::new();
+    ctx.insert("edition", &plan.edition);
+    ctx.insert("nav", &nav);
+    ctx.insert("root", "../");
+    ctx.insert("summary", &true);
+    let index_body = r
+        .tera
+        .render("index.html", &ctx)
+        .map_err(|e| format!("template index.html: {e:?}"))?;
+    let index = Page {
+        url: "summary/index.html".into(),
+        title: "요약본 표지 및 목차".into(),
+        body: index_body,
+        breadcrumbs: Vec::new(),
+    };
+    let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
+    let mut files = wrap_pages(r, &nav, &all, "summary/print.html")?;
+    // Print document of the summary: the same template as the full plan.
+    let front: Vec<serde_json::Value> = plan
+        .front
+        .iter()
+        .filter(|f| f.id != "cover")
+        .zip(&main_nav.front)
+        .map(|(f, e)| {
+            let body = f.file.as_ref().map_or_else(
+                || PENDING.to_string(),
+                |file| r.narrative(file, &LinkMode::Print, 1),
+            );
+            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body})
+        })
+        .collect();
+    let mut edition = serde_json::to_value(&plan.edition).map_err(|e| e.to_string())?;
+    edition["title"] = serde_json::Value::String(format!("{} (요약본)", plan.edition.title));
+    let mut ctx = Context::new();
+    ctx.insert("edition", &edition);
+    ctx.insert("front", &front);
+    ctx.insert("chapters", &print_chapters);
+    ctx.insert("attachments", &Vec::<serde_json::Value>::new());
+    ctx.insert("root", "../");
+    let html = r
+        .tera
+        .render("print.html", &ctx)
+        .map_err(|e| format!("template print.html: {e:?}"))?;
+    files.push(OutFile {
+        path: "summary/print.html".into(),
+        bytes: html.into_bytes(),
+    });
     Ok(files)
 }
 
@@ -533,6 +816,7 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                     serde_json::json!({
                         "number": se.number, "title": s.title, "anchor": se.anchor,
                         "items": se.items, "body": r.section_body(s, &mode, true),
+                        "mark": r.consult_mark(&s.id),
                     })
                 })
                 .collect();

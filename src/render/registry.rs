@@ -97,7 +97,7 @@ impl Registry {
                         let (map, counter, prefix, titles) = match kind {
                             EmbedKind::Table => (&mut r.tables, &mut nt, "tbl", table_titles),
                             EmbedKind::Chart => (&mut r.figures, &mut nf, "fig", chart_titles),
-                            EmbedKind::Records => continue,
+                            EmbedKind::Records | EmbedKind::Feedback => continue,
                         };
                         if map.contains_key(id) {
                             continue;
@@ -127,7 +127,7 @@ impl Registry {
                 let (map, counter, prefix, titles) = match kind {
                     EmbedKind::Table => (&mut r.tables, &mut nt, "tbl", table_titles),
                     EmbedKind::Chart => (&mut r.figures, &mut nf, "fig", chart_titles),
-                    EmbedKind::Records => continue,
+                    EmbedKind::Records | EmbedKind::Feedback => continue,
                 };
                 if map.contains_key(id) {
                     continue;

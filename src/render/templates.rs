@@ -5,7 +5,11 @@ use super::OutFile;
 use std::path::Path;
 use tera::Tera;
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 8] = [
+    (
+        "feedback.html",
+        include_str!("../../templates/feedback.html"),
+    ),
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("chapter.html", include_str!("../../templates/chapter.html")),

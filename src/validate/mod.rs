@@ -50,6 +50,9 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     for p in &content.performance {
         performance(content, p, computed, &mut d);
     }
+    for f in &content.feedback {
+        feedback(content, f, &mut d);
+    }
     lap("performance");
     unique_ids(content, &mut d);
     glyphs(content, &mut d);
@@ -271,6 +274,9 @@ fn unique_ids(content: &Content, d: &mut Diagnostics) {
     }
     for r in &content.records {
         add(&r.value.id, &r.path, &r.src, d);
+    }
+    for f in &content.feedback {
+        add(&f.value.id, &f.path, &f.src, d);
     }
 }
 
@@ -844,6 +850,53 @@ fn near_keys<'a>(key: &str, keys: impl Iterator<Item = &'a String>) -> Vec<&'a s
     best
 }
 
+/// Summary-edition narrative: it may embed what the main body embeds.
+fn is_summary(path: &std::path::Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "summary")
+}
+
+fn feedback(
+    content: &Content,
+    f: &Loaded<crate::model::feedback::FeedbackFile>,
+    d: &mut Diagnostics,
+) {
+    let path = rel(&f.path);
+    let ids: BTreeSet<&str> = content
+        .plan
+        .value
+        .chapters
+        .iter()
+        .flat_map(|c| {
+            std::iter::once(c.id.as_str()).chain(c.sections.iter().map(|s| s.id.as_str()))
+        })
+        .collect();
+    let help = "use a chapter or section id of plan.yaml, e.g. II or II-1";
+    for item in &f.value.items {
+        if !ids.contains(item.target.as_str()) {
+            d.push(
+                Diagnostic::error(
+                    "E011",
+                    format!("feedback row reviews unknown part `{}`", item.target),
+                )
+                .at_loc(&path, line_of(&f.src, &format!("target: {}", item.target)))
+                .help(help),
+            );
+        }
+        for r in &item.responses {
+            for s in r.sections.iter().filter(|s| !ids.contains(s.as_str())) {
+                d.push(
+                    Diagnostic::error(
+                        "E011",
+                        format!("feedback response points to unknown section `{s}`"),
+                    )
+                    .at_loc(&path, line_of(&f.src, s))
+                    .help(help),
+                );
+            }
+        }
+    }
+}
+
 fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
     let sections: BTreeSet<&str> = content
         .plan
@@ -867,6 +920,7 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
             let known = match kind {
                 EmbedKind::Table => computed.table(id).is_some(),
                 EmbedKind::Chart => computed.chart(id).is_some(),
+                EmbedKind::Feedback => content.feedback.iter().any(|f| f.value.id == id),
                 EmbedKind::Records => {
                     let (coll, item) = id.split_once('/').map_or((id, None), |(c, i)| (c, Some(i)));
                     content.records.iter().any(|r| {
@@ -884,6 +938,7 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
                 EmbedKind::Table => "table",
                 EmbedKind::Chart => "chart",
                 EmbedKind::Records => "record collection or record",
+                EmbedKind::Feedback => "feedback table",
             };
             if !known {
                 let all: Vec<&str> = match kind {
@@ -894,13 +949,18 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
                         .iter()
                         .map(|r| r.value.id.as_str())
                         .collect(),
+                    EmbedKind::Feedback => content
+                        .feedback
+                        .iter()
+                        .map(|f| f.value.id.as_str())
+                        .collect(),
                 };
                 d.push(
                     Diagnostic::error("E011", format!("unknown {what} `{id}`"))
                         .at(&n.path, line, col)
                         .help(format!("{what}s defined in the data: {}", all.join(", "))),
                 );
-            } else if kind != EmbedKind::Records {
+            } else if matches!(kind, EmbedKind::Table | EmbedKind::Chart) && !is_summary(&n.path) {
                 let count = embedded.entry(id).or_default();
                 *count += 1;
                 if *count == 2 {
