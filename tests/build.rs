@@ -65,7 +65,24 @@ fn index_links_every_chapter_section_and_item_and_print_holds_them_in_order() {
             .unwrap_or_else(|| panic!("print.html holds `{t}` after position {pos}"));
         pos += found;
     }
-    assert!(print.contains("작성 예정"), "unwritten sections are marked");
+}
+
+#[test]
+fn an_unwritten_section_shows_its_place_and_a_pending_mark() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = copy_content(dir.path());
+    fs::remove_file(content.join("chapters/VII/VII-2.md")).expect("rm");
+    let out = dir.path().join("output");
+    planbook::build(&content, &out).unwrap_or_else(|(_, d)| panic!("{}", d.render_human()));
+    let page = fs::read_to_string(out.join("vii/vii-2.html")).expect("page");
+    assert!(page.contains("<p class=\"pending\" role=\"note\">작성 예정</p>"));
+    assert!(page.contains("Ⅶ-2 성과활용·확산계획"), "its title");
+    assert!(
+        page.contains("href=\"../vii/index.html\""),
+        "its place in the outline"
+    );
+    let index = fs::read_to_string(out.join("index.html")).expect("index");
+    assert!(index.contains("성과활용·확산계획</a> <span class=\"pending-tag\">작성 예정</span>"));
 }
 
 /// Seed table cells as printed: the last nine tab-separated cells of a row.

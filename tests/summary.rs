@@ -115,8 +115,7 @@ fn bad_feedback_is_located() {
     let f = content.join("data/feedback/test-fb.yaml");
     replace_in(&f, "status: 미반영", "status: 반영됨");
     let err = planbook::analyse(&content)
-        .err()
-        .expect("fails")
+        .expect_err("fails")
         .1
         .render_human();
     assert!(
@@ -126,8 +125,7 @@ fn bad_feedback_is_located() {
     replace_in(&f, "status: 반영됨", "status: 미반영");
     replace_in(&f, "sections: [II-1]", "sections: [II-9]");
     let err = planbook::analyse(&content)
-        .err()
-        .expect("fails")
+        .expect_err("fails")
         .1
         .render_human();
     assert!(
@@ -137,8 +135,7 @@ fn bad_feedback_is_located() {
     replace_in(&f, "sections: [II-9]", "sections: [II-1]");
     fs::write(content.join("front/feedback.md"), "{{feedback nope}}\n").expect("write");
     let err = planbook::analyse(&content)
-        .err()
-        .expect("fails")
+        .expect_err("fails")
         .1
         .render_human();
     assert!(err.contains("unknown feedback table `nope`"), "{err}");
@@ -161,4 +158,39 @@ fn the_embedded_plan_builds_both_editions_with_equal_numbers() {
             v
         );
     }
+}
+
+#[test]
+fn the_seed_feedback_table_counts_as_published() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    build(&content_dir(), &out);
+    let fb = fs::read_to_string(out.join("front/feedback.html")).expect("feedback page");
+    let counts = fb
+        .split("<table class=\"fb-counts\">")
+        .nth(1)
+        .expect("counts table");
+    let heads: Vec<&str> = counts
+        .split("<th scope=\"col\">")
+        .skip(1)
+        .map(|h| h.split('<').next().unwrap_or(""))
+        .collect();
+    let cells: Vec<&str> = counts
+        .split("<td>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap_or(""))
+        .collect();
+    let got: BTreeMap<&str, &str> = heads.into_iter().zip(cells).collect();
+    for (status, n) in [
+        ("수정 반영", "24"),
+        ("기반영", "6"),
+        ("미반영", "7"),
+        ("중장기 반영", "4"),
+        ("일부 기반영 및 중장기 검토 예정", "2"),
+        ("확인 반영 및 중장기 검토 예정", "1"),
+        ("일부 수정 반영", "1"),
+    ] {
+        assert_eq!(got.get(status).copied(), Some(n), "{status}");
+    }
+    assert!(!fb.contains("R&D"), "text is escaped (R&amp;D)");
 }

@@ -15,6 +15,18 @@ pub struct MdContext<'a> {
     pub heading_shift: usize,
 }
 
+/// Escapes text but keeps the few inline tags content may carry on purpose
+/// (`<br>`, `<b>`, `<u>`, `<sub>`, `<sup>`), so that `R&D` becomes `R&amp;D`.
+pub fn inline_html(s: &str) -> String {
+    let mut out = escape(s);
+    for tag in ["br", "b", "u", "sub", "sup"] {
+        out = out.replace(&format!("&lt;{tag}&gt;"), &format!("<{tag}>"));
+        out = out.replace(&format!("&lt;/{tag}&gt;"), &format!("</{tag}>"));
+    }
+    out.replace("&lt;br/&gt;", "<br>")
+        .replace("&lt;br /&gt;", "<br>")
+}
+
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -146,7 +146,7 @@ impl Renderer<'_> {
                         }
                         serde_json::json!({
                             "status": r.status.map(|s| s.label()),
-                            "text": r.text,
+                            "text": markdown::inline_html(&r.text),
                             "sections": r.sections.iter().map(|s| part(s)).collect::<Vec<_>>(),
                         })
                     })
@@ -167,7 +167,7 @@ impl Renderer<'_> {
                     "chapter": part(&chapter),
                     "target": if it.target == chapter { serde_json::Value::Null } else { part(&it.target) },
                     "label": it.label,
-                    "opinions": it.opinions,
+                    "opinions": it.opinions.iter().map(|o| markdown::inline_html(o)).collect::<Vec<_>>(),
                     "responses": responses,
                     "landed": landed.iter().map(|s| part(s)).collect::<Vec<_>>(),
                     "printed_pages": it.printed_pages,
