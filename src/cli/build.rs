@@ -43,7 +43,47 @@ pub fn run(a: &BuildArgs) -> ExitCode {
                 ));
                 super::say(&format!("open {}\n", a.out.join("index.html").display()));
             }
+            if a.pdf {
+                return print(a, start);
+            }
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn print(a: &BuildArgs, start: Instant) -> ExitCode {
+    let Some(browser) = crate::pdf::find_browser(a.browser.as_deref()) else {
+        super::say(&match &a.browser {
+            Some(b) => format!("error: no browser at {}; the site and print.html are built, the PDFs are not\n", b.display()),
+            None => "error: no Chromium found on PATH (chromium, chromium-browser, google-chrome); the site and print.html are built, the PDFs are not\n  = help: install one (Debian: apt-get install chromium) or name it with --browser PATH\n".to_string(),
+        });
+        return ExitCode::from(EXIT_IO);
+    };
+    if !a.quiet {
+        super::say(&format!("printing with {} …\n", browser.display()));
+    }
+    match crate::print_pdfs(
+        &a.content,
+        &a.out,
+        &browser,
+        std::time::Duration::from_secs(a.print_timeout),
+    ) {
+        Ok(p) => {
+            if !a.quiet {
+                let names: Vec<String> = p.files.iter().map(|f| f.display().to_string()).collect();
+                super::say(&format!(
+                    "printed {} ({} print passes, {} headings placed) in {:.1} s\n",
+                    names.join(", "),
+                    p.passes,
+                    p.pages.plan.len() + p.pages.summary.len(),
+                    start.elapsed().as_secs_f64()
+                ));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            super::say(&format!("error: printing failed: {e}\n  = help: the site and print.html are built; try --browser PATH or a longer --print-timeout\n"));
+            ExitCode::from(EXIT_IO)
         }
     }
 }

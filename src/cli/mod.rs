@@ -38,6 +38,15 @@ pub struct BuildArgs {
     /// Print only errors
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also print plan.pdf (and summary.pdf) with a headless Chromium
+    #[arg(long)]
+    pub pdf: bool,
+    /// The Chromium to print with (default: chromium, chromium-browser or google-chrome on PATH)
+    #[arg(long, value_name = "PATH")]
+    pub browser: Option<PathBuf>,
+    /// Seconds a single print may take before it is abandoned
+    #[arg(long, default_value_t = 120)]
+    pub print_timeout: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

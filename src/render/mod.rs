@@ -53,6 +53,14 @@ fn depth_root(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
+/// Page numbers of the print documents, by anchor, once a first print has
+/// told them (empty on a plain build: the contents then show section numbers).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pages {
+    pub plan: BTreeMap<String, u32>,
+    pub summary: BTreeMap<String, u32>,
+}
+
 struct Renderer<'a> {
     content: &'a Content,
     computed: &'a Computed,
@@ -64,6 +72,7 @@ struct Renderer<'a> {
     /// Each chart is drawn once and embedded in its page, the print document
     /// and its own SVG file.
     svgs: std::cell::RefCell<BTreeMap<String, String>>,
+    pages: Pages,
 }
 
 impl Renderer<'_> {
@@ -407,6 +416,15 @@ struct Page {
 
 /// Renders the whole output tree.
 pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, String> {
+    render_with_pages(content, computed, &Pages::default())
+}
+
+/// Renders with known page numbers for the print documents' contents and references.
+pub fn render_with_pages(
+    content: &Content,
+    computed: &Computed,
+    pages: &Pages,
+) -> Result<Vec<OutFile>, String> {
     let tera = templates::load(&content.dir)?;
     let titles = |it: &mut dyn Iterator<Item = (String, String)>| it.collect::<BTreeMap<_, _>>();
     let table_titles = titles(
@@ -428,6 +446,7 @@ pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, St
         tera,
         errors: Default::default(),
         svgs: Default::default(),
+        pages: pages.clone(),
     };
     let plan = &content.plan.value;
     let nav = r.nav();
@@ -690,14 +709,22 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
                 anchor: anchor(id),
                 ..Default::default()
             });
+            // In print the reference gives the body's page once it is known.
+            let page = r
+                .pages
+                .plan
+                .get(main_anchor)
+                .map(|p| format!(", {p}쪽"))
+                .unwrap_or_default();
             let print_body = format!(
-                "<p class=\"main-ref\">본문 {} {}</p>\n{}",
+                "<p class=\"main-ref\">본문 {} {}{page}</p>\n{}",
                 escape(number),
                 escape(title),
                 r.narrative(&file, &LinkMode::Print, 1)
             );
             print_sections.push(serde_json::json!({
                 "number": number, "title": title, "anchor": anchor(id), "items": [], "body": print_body,
+                "page": r.pages.summary.get(&anchor(id)),
             }));
         }
         nav.chapters.push(NavEntry {
@@ -713,6 +740,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
         });
         print_chapters.push(serde_json::json!({
             "number": ce.number, "title": c.title, "anchor": anchor(&c.id), "intro": "", "sections": print_sections,
+            "page": r.pages.summary.get(&anchor(&c.id)),
         }));
         pages.push(Page {
             url,
@@ -753,7 +781,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
                 || PENDING.to_string(),
                 |file| r.narrative(file, &LinkMode::Print, 1),
             );
-            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body})
+            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.summary.get(&e.anchor)})
         })
         .collect();
     let mut edition = serde_json::to_value(&plan.edition).map_err(|e| e.to_string())?;
@@ -773,6 +801,58 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
         bytes: html.into_bytes(),
     });
     Ok(files)
+}
+
+/// The headings of the print documents as they appear in order, with their
+/// anchors: the bookmarks of a printed PDF are matched against these.
+pub fn print_headings(content: &Content) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let plan = &content.plan.value;
+    let mut main = Vec::new();
+    for f in plan.front.iter().filter(|f| f.id != "cover") {
+        main.push((format!("front-{}", f.id.to_lowercase()), f.title.clone()));
+    }
+    for c in &plan.chapters {
+        main.push((section_anchor(&c.id), c.title.clone()));
+        for s in &c.sections {
+            main.push((
+                section_anchor(&s.id),
+                format!("{} {}", roman_display(&s.id), s.title),
+            ));
+            for i in &s.items {
+                main.push((item_anchor(&s.id, &i.no), format!("{}. {}", i.no, i.title)));
+            }
+        }
+    }
+    for a in &plan.attachments {
+        main.push((
+            format!("attachments-{}", a.id.to_lowercase()),
+            a.title.clone(),
+        ));
+    }
+    let mut summary = Vec::new();
+    for f in plan.front.iter().filter(|f| f.id != "cover") {
+        summary.push((format!("front-{}", f.id.to_lowercase()), f.title.clone()));
+    }
+    for c in &plan.chapters {
+        let parts: Vec<&str> = content
+            .summaries
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        if !c.sections.iter().any(|s| parts.contains(&s.id.as_str()))
+            && !parts.contains(&c.id.as_str())
+        {
+            continue;
+        }
+        summary.push((format!("sum-{}", c.id.to_lowercase()), c.title.clone()));
+        for s in c.sections.iter().filter(|s| parts.contains(&s.id.as_str())) {
+            summary.push((
+                format!("sum-{}", s.id.to_lowercase()),
+                format!("{} {}", roman_display(&s.id), s.title),
+            ));
+        }
+    }
+    (main, summary)
 }
 
 /// A chart file opened on its own finds the bundled font next to the site.
@@ -800,7 +880,7 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                 .file
                 .as_ref()
                 .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 1));
-            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body})
+            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.plan.get(&e.anchor)})
         })
         .collect();
     let chapters: Vec<serde_json::Value> = plan
@@ -813,15 +893,20 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                 .iter()
                 .zip(&ce.sections)
                 .map(|(s, se)| {
+                    let items: Vec<serde_json::Value> = se
+                        .items
+                        .iter()
+                        .map(|i| serde_json::json!({"number": i.number, "title": i.title, "anchor": i.anchor, "page": r.pages.plan.get(&i.anchor)}))
+                        .collect();
                     serde_json::json!({
                         "number": se.number, "title": s.title, "anchor": se.anchor,
-                        "items": se.items, "body": r.section_body(s, &mode, true),
-                        "mark": r.consult_mark(&s.id),
+                        "items": items, "body": r.section_body(s, &mode, true),
+                        "mark": r.consult_mark(&s.id), "page": r.pages.plan.get(&se.anchor),
                     })
                 })
                 .collect();
             let intro = c.file.as_ref().map(|f| r.narrative(f, &mode, 1)).unwrap_or_default();
-            serde_json::json!({"number": ce.number, "title": c.title, "anchor": ce.anchor, "intro": intro, "sections": sections})
+            serde_json::json!({"number": ce.number, "title": c.title, "anchor": ce.anchor, "intro": intro, "sections": sections, "page": r.pages.plan.get(&ce.anchor)})
         })
         .collect();
     let attachments: Vec<serde_json::Value> = plan
@@ -833,7 +918,7 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                 .file
                 .as_ref()
                 .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 1));
-            serde_json::json!({"title": a.title, "anchor": e.anchor, "body": body})
+            serde_json::json!({"title": a.title, "anchor": e.anchor, "body": body, "page": r.pages.plan.get(&e.anchor)})
         })
         .collect();
     let mut ctx = Context::new();
