@@ -805,7 +805,10 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
 
 /// The headings of the print documents as they appear in order, with their
 /// anchors: the bookmarks of a printed PDF are matched against these.
-pub fn print_headings(content: &Content) -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// (anchor, heading text) in document order.
+pub type Headings = Vec<(String, String)>;
+
+pub fn print_headings(content: &Content) -> (Headings, Headings) {
     let plan = &content.plan.value;
     let mut main = Vec::new();
     for f in plan.front.iter().filter(|f| f.id != "cover") {
