@@ -32,6 +32,9 @@ pub fn analyse(
     for p in &content.performance {
         compute::perf::compute(&p.value, &mut computed);
     }
+    for x in &content.companies {
+        compute::typology::compute(&x.value, &mut computed);
+    }
     for t in &content.tables {
         compute::tables::compute(&t.value, &mut computed);
     }

@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod expr;
 pub mod perf;
+pub mod typology;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 

@@ -107,6 +107,7 @@ pub fn render_svg(c: &ChartData) -> Result<String, String> {
     match c.kind {
         ChartKind::HBar => hbar(c),
         ChartKind::Line => line(c),
+        ChartKind::Scatter => scatter(c),
     }
 }
 
@@ -330,6 +331,123 @@ fn draw_panel<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Points by group with the threshold lines that define the groups.
+fn scatter(c: &ChartData) -> Result<String, String> {
+    let data = c.scatter.clone().unwrap_or_default();
+    let (w, h) = (W, 620);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
+        let e = |e: DrawingAreaErrorKind<_>| e.to_string();
+        root.fill(&WHITE).map_err(e)?;
+        let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
+        let max_x = data
+            .points
+            .iter()
+            .map(|p| p.0)
+            .fold(0.0f64, f64::max)
+            .max(0.01)
+            * 1.05;
+        let (min_y, max_y) = data
+            .points
+            .iter()
+            .fold((0.0f64, 0.01f64), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+        let pad = (max_y - min_y) * 0.05;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(c.title.clone(), font(18.0).style(FontStyle::Bold))
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..max_x, (min_y - pad)..(max_y + pad))
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_desc(data.x_label.clone())
+            .y_desc(data.y_label.clone())
+            .axis_desc_style(font(13.0))
+            .label_style(font(11.0))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(e)?;
+        // Fixed styles by group so that A/B/C look the same in every chart;
+        // the rest (no group) is light gray.
+        let styles = [("A", "#1f4e79"), ("B", "#c55a11"), ("C", "#548235")];
+        let mut groups: Vec<String> = Vec::new();
+        for p in &data.points {
+            if !groups.contains(&p.2) {
+                groups.push(p.2.clone());
+            }
+        }
+        groups.sort_by_key(|g| {
+            styles
+                .iter()
+                .position(|(n, _)| n == g)
+                .unwrap_or(styles.len())
+        });
+        for g in &groups {
+            let idx = styles.iter().position(|(n, _)| n == g);
+            let color = parse_hex(idx.map_or("#bfbfbf", |i| styles[i].1));
+            let shape = idx.unwrap_or(3);
+            let pts: Vec<(f64, f64)> = data
+                .points
+                .iter()
+                .filter(|p| &p.2 == g)
+                .map(|p| (p.0, p.1))
+                .collect();
+            let marker = move |p: (f64, f64)| -> DynElement<'static, _, (f64, f64)> {
+                match shape {
+                    0 => Circle::new(p, 5, color.filled()).into_dyn(),
+                    1 => TriangleMarker::new(p, 6, color.filled()).into_dyn(),
+                    2 => Cross::new(p, 5, color.stroke_width(2)).into_dyn(),
+                    _ => Circle::new(p, 3, color.filled()).into_dyn(),
+                }
+            };
+            chart
+                .draw_series(pts.iter().map(|&p| marker(p)))
+                .map_err(e)?
+                .label(format!("{g} ({})", pts.len()))
+                .legend(move |(x, y)| match shape {
+                    0 => Circle::new((x + 6, y), 5, color.filled()).into_dyn(),
+                    1 => TriangleMarker::new((x + 6, y), 6, color.filled()).into_dyn(),
+                    2 => Cross::new((x + 6, y), 5, color.stroke_width(2)).into_dyn(),
+                    _ => Circle::new((x + 6, y), 3, color.filled()).into_dyn(),
+                });
+        }
+        for (label, tx, ty) in &data.thresholds {
+            let gray = RGBColor(90, 90, 90);
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(*tx, min_y - pad), (*tx, max_y + pad)],
+                    gray.stroke_width(1),
+                )))
+                .map_err(e)?;
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, *ty), (max_x, *ty)],
+                    gray.stroke_width(1),
+                )))
+                .map_err(e)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label.clone(),
+                    (*tx, max_y + pad * 0.4),
+                    font(12.0).color(&gray),
+                )))
+                .map_err(e)?;
+        }
+        chart
+            .configure_series_labels()
+            .label_font(font(12.0))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(e)?;
+        root.present().map_err(e)?;
+    }
+    Ok(add_title_desc(&svg, c))
 }
 
 const LINE_PANEL_H: i32 = 300;
@@ -567,6 +685,20 @@ fn esc(s: &str) -> String {
 /// Adds an accessible name and a text description listing the data.
 fn add_title_desc(svg: &str, c: &ChartData) -> String {
     let mut desc = String::new();
+    if let Some(s) = &c.scatter {
+        desc.push_str(&format!(
+            "{} 대 {}, {}개 기업. ",
+            s.x_label,
+            s.y_label,
+            s.points.len()
+        ));
+        for (l, x, y) in &s.thresholds {
+            desc.push_str(&format!(
+                "{l} 기준선: {} {x:.3}, {} {y:.3}. ",
+                s.x_label, s.y_label
+            ));
+        }
+    }
     for p in &c.panels {
         if let Some(t) = &p.title {
             desc.push_str(t);
@@ -627,6 +759,7 @@ mod tests {
                 ],
             }],
             tables: vec![],
+            scatter: None,
         }
     }
 
@@ -674,6 +807,7 @@ mod tests {
                 ],
             }],
             tables: vec![],
+            scatter: None,
         };
         let svg = render_svg(&c).expect("renders");
         assert!(!svg.contains("NaN"));

@@ -4,6 +4,7 @@
 pub mod budget;
 pub mod perf;
 pub mod tables;
+pub mod typology;
 
 use crate::model::chart::{ChartData, ChartSpec, PanelData, SeriesData};
 use crate::model::table::Cell;
@@ -119,7 +120,7 @@ pub fn resolve_chart(
         });
     }
     let categories = match spec.kind {
-        ChartKind::Line => spec.x.clone(),
+        ChartKind::Line | ChartKind::Scatter => spec.x.clone(),
         ChartKind::HBar => spec
             .rows
             .iter()
@@ -140,5 +141,6 @@ pub fn resolve_chart(
         source: spec.source.clone(),
         panels,
         tables: spec.panels.iter().map(|p| p.table.clone()).collect(),
+        scatter: None,
     }
 }

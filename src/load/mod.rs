@@ -1,6 +1,7 @@
 //! The load stage: read content/, parse YAML and narrative, keep sources for
 //! diagnostics. Computes nothing.
 
+pub mod companies;
 pub mod locate;
 pub mod narrative;
 
@@ -30,6 +31,7 @@ pub struct Content {
     pub records: Vec<Loaded<RecordsFile>>,
     pub performance: Vec<Loaded<crate::model::performance::PerfFile>>,
     pub feedback: Vec<Loaded<crate::model::feedback::FeedbackFile>>,
+    pub companies: Vec<Loaded<crate::model::companies::Extract>>,
     /// Summary-edition parts in outline order: (outline id, narrative file).
     pub summaries: Vec<(String, String)>,
     /// Narrative by the `file:` string used in plan.yaml.
@@ -158,6 +160,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
     let mut records = Vec::new();
     let mut performance = Vec::new();
     let mut feedback = Vec::new();
+    let mut companies = Vec::new();
     for dref in &plan.value.data {
         let loc = line_of(
             &plan.src,
@@ -213,6 +216,19 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
                 DataKind::Records => records.extend(load_yaml::<RecordsFile>(&path, &mut diags)),
                 DataKind::Performance => performance.extend(load_yaml(&path, &mut diags)),
                 DataKind::Feedback => feedback.extend(load_yaml(&path, &mut diags)),
+                DataKind::Companies => {
+                    if let Some(y) =
+                        load_yaml::<crate::model::companies::CompaniesFile>(&path, &mut diags)
+                    {
+                        if let Some(x) = self::companies::load(y.value, &path, &mut diags) {
+                            companies.push(Loaded {
+                                path: y.path,
+                                src: y.src,
+                                value: x,
+                            });
+                        }
+                    }
+                }
             }
         }
     }
@@ -274,6 +290,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
             records,
             performance,
             feedback,
+            companies,
             summaries,
             narratives,
         },

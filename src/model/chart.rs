@@ -33,6 +33,8 @@ pub enum ChartKind {
     HBar,
     /// Lines with markers: each series is one table row read across columns.
     Line,
+    /// Points with threshold lines (typology: innovation × growth).
+    Scatter,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,6 +80,18 @@ pub struct ChartData {
     pub panels: Vec<PanelData>,
     /// Ids of the tables the panels read, for the figure's data links.
     pub tables: Vec<String>,
+    /// Scatter charts: points and threshold lines.
+    pub scatter: Option<ScatterData>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ScatterData {
+    pub x_label: String,
+    pub y_label: String,
+    /// (x, y, group label) per point; points of one label share a marker.
+    pub points: Vec<(f64, f64, String)>,
+    /// (label, x, y): a threshold pair drawn as a vertical and a horizontal line.
+    pub thresholds: Vec<(String, f64, f64)>,
 }
 
 #[derive(Debug, Clone)]

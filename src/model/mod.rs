@@ -4,6 +4,7 @@
 pub mod amount;
 pub mod budget;
 pub mod chart;
+pub mod companies;
 pub mod dataset;
 pub mod feedback;
 pub mod outline;

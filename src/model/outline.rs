@@ -103,6 +103,8 @@ pub enum DataKind {
     Performance,
     /// Consultation feedback and committee tables.
     Feedback,
+    /// A company extract for the III-2 typology (YAML naming a CSV).
+    Companies,
 }
 
 /// Ⅰ–Ⅷ for display; ids stay ASCII.
