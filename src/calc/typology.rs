@@ -583,6 +583,29 @@ mod tests {
     }
 
     #[test]
+    fn normalisations() {
+        let v = [Some(2.0), None, Some(4.0), Some(6.0)];
+        assert_eq!(
+            normalise(&v, Normalisation::MinMax),
+            vec![Some(0.0), None, Some(0.5), Some(1.0)]
+        );
+        assert_eq!(
+            normalise(&v, Normalisation::Rank),
+            vec![Some(0.0), None, Some(0.5), Some(1.0)]
+        );
+        assert_eq!(normalise(&v, Normalisation::None), v.to_vec());
+        // Rank differs from min-max when values are uneven.
+        let u = [Some(1.0), Some(2.0), Some(100.0)];
+        assert_eq!(normalise(&u, Normalisation::Rank)[1], Some(0.5));
+        assert!(normalise(&u, Normalisation::MinMax)[1].unwrap_or(1.0) < 0.02);
+        // One value: no spread, everything at 0.
+        assert_eq!(
+            normalise(&[Some(3.0)], Normalisation::MinMax),
+            vec![Some(0.0)]
+        );
+    }
+
+    #[test]
     fn ladder_stages() {
         assert_eq!(ladder_stage(Some(120.0), Some("혁신선도")), "혁신선도");
         assert_eq!(ladder_stage(Some(30.0), None), "잠재2(Pre-Star)");
