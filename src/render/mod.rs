@@ -2,6 +2,7 @@
 //! print document, CSV and SVG, as an in-memory file list. Computes no numbers.
 
 pub mod markdown;
+pub mod page;
 pub mod registry;
 pub mod table;
 pub mod templates;
@@ -73,6 +74,8 @@ struct Renderer<'a> {
     /// and its own SVG file.
     svgs: std::cell::RefCell<BTreeMap<String, String>>,
     pages: Pages,
+    /// Search blocks of every site page, filled while pages are wrapped.
+    search: std::cell::RefCell<Vec<SearchDoc>>,
 }
 
 impl Renderer<'_> {
@@ -447,6 +450,7 @@ pub fn render_with_pages(
         errors: Default::default(),
         svgs: Default::default(),
         pages: pages.clone(),
+        search: Default::default(),
     };
     let plan = &content.plan.value;
     let nav = r.nav();
@@ -558,6 +562,23 @@ pub fn render_with_pages(
     let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
     files.extend(wrap_pages(&r, &nav, &all, "print.html")?);
     files.extend(summary_edition(&r, &nav)?);
+    let search_page = Page {
+        url: "search.html".into(),
+        title: "검색".into(),
+        body: r
+            .tera
+            .render("search.html", &Context::new())
+            .map_err(|e| format!("template search.html: {e:?}"))?,
+        breadcrumbs: Vec::new(),
+    };
+    files.extend(wrap_pages(&r, &nav, &[&search_page], "print.html")?);
+    // The index is a script, not JSON: pages opened from file:// cannot fetch().
+    let docs = r.search.borrow();
+    let data = serde_json::to_string(&*docs).map_err(|e| e.to_string())?;
+    files.push(OutFile {
+        path: "assets/search-data.js".into(),
+        bytes: format!("window.PLANBOOK_SEARCH={data};\n").into_bytes(),
+    });
 
     files.push(print_document(&r, &nav)?);
     if let Some(e) = r.errors.borrow().first() {
@@ -586,6 +607,51 @@ pub fn render_with_pages(
     Ok(files)
 }
 
+/// One searchable block: a page part under one heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchDoc {
+    /// Root-relative URL with the heading's anchor.
+    u: String,
+    /// Page title › heading.
+    t: String,
+    /// The block's plain text.
+    x: String,
+}
+
+/// Splits a finished page into search blocks at its headings.
+fn search_docs(url: &str, title: &str, html: &str, heads: &[page::Heading]) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    let mut cuts: Vec<(usize, &page::Heading)> = heads
+        .iter()
+        .filter_map(|h| {
+            html.find(&format!("id=\"{}\"", escape(&h.id)))
+                .map(|at| (html[..at].rfind("<h").unwrap_or(at), h))
+        })
+        .collect();
+    cuts.sort_by_key(|(at, _)| *at);
+    let mut bounds: Vec<(usize, Option<&page::Heading>)> = vec![(0, None)];
+    bounds.extend(cuts.into_iter().map(|(a, h)| (a, Some(h))));
+    for (i, (start, h)) in bounds.iter().enumerate() {
+        let end = bounds.get(i + 1).map_or(html.len(), |b| b.0);
+        let text = page::text_of(&html[*start..end]);
+        if text.is_empty() {
+            continue;
+        }
+        docs.push(SearchDoc {
+            u: match h {
+                Some(h) => format!("{url}#{}", h.id),
+                None => url.to_string(),
+            },
+            t: match h {
+                Some(h) if h.level > 1 => format!("{title} › {}", h.text),
+                _ => title.to_string(),
+            },
+            x: text,
+        });
+    }
+    docs
+}
+
 /// Pages in the site layout, with previous/next links in the given order.
 fn wrap_pages(
     r: &Renderer,
@@ -600,11 +666,20 @@ fn wrap_pages(
             title: q.title.clone(),
             url: q.url.clone(),
         };
+        // Headings that never skip a level, ids on all of them, the page's contents.
+        let (mut body, heads) = page::finish(&p.body);
+        let toc = page::contents(&heads);
+        if let Some(at) = body.find("</h1>") {
+            body.insert_str(at + 5, &format!("\n{toc}"));
+        }
+        r.search
+            .borrow_mut()
+            .extend(search_docs(&p.url, &p.title, &body, &heads));
         let mut ctx = Context::new();
         ctx.insert("edition", &plan.edition);
         ctx.insert("nav", nav);
         ctx.insert("root", &depth_root(&p.url));
-        ctx.insert("body", &p.body);
+        ctx.insert("body", &body);
         ctx.insert("print_url", print_url);
         ctx.insert("has_summary", &!r.content.summaries.is_empty());
         ctx.insert(

@@ -5,7 +5,8 @@ use super::OutFile;
 use std::path::Path;
 use tera::Tera;
 
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 9] = [
+    ("search.html", include_str!("../../templates/search.html")),
     (
         "feedback.html",
         include_str!("../../templates/feedback.html"),
@@ -23,6 +24,7 @@ const TEMPLATES: [(&str, &str); 8] = [
 ];
 
 const PRINT_CSS: &str = include_str!("../../templates/assets/print.css");
+const SEARCH_JS: &str = include_str!("../../templates/assets/search.js");
 const FONT_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-NanumSquare.txt");
 const DEJAVU_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-DejaVu.txt");
 
@@ -81,6 +83,7 @@ pub fn assets() -> Vec<OutFile> {
     let mut files = vec![
         text("assets/style.css", style),
         text("assets/print.css", PRINT_CSS),
+        text("assets/search.js", SEARCH_JS),
         text("assets/fonts/LICENSE-NanumSquare.txt", FONT_LICENSE),
         text("assets/fonts/LICENSE-DejaVu.txt", DEJAVU_LICENSE),
     ];

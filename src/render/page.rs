@@ -1,0 +1,166 @@
+//! Finishing a page's HTML: heading levels that never skip (h1 → h2 → h3),
+//! a stable id on every heading, and the page's own contents.
+
+use super::markdown::escape;
+
+/// Plain text of an HTML fragment (tags dropped, the five entities decoded).
+pub fn text_of(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn slug(text: &str) -> String {
+    let s: String = text
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let s = s
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("h-{}", s.chars().take(40).collect::<String>())
+}
+
+/// One heading of a page: level after fixing, id, text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Rewrites `<hN>` so that no level skips one, gives each heading an id, and
+/// returns the headings.
+pub fn finish(html: &str) -> (String, Vec<Heading>) {
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut heads = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
+    let mut prev = 0u8;
+    let mut rest = html;
+    while let Some(pos) = find_open(rest) {
+        out.push_str(&rest[..pos]);
+        let tag_start = &rest[pos..];
+        let orig = tag_start.as_bytes()[2] - b'0';
+        let Some(open_end) = tag_start.find('>') else {
+            break;
+        };
+        let attrs = &tag_start[3..open_end];
+        let close = format!("</h{orig}>");
+        let Some(close_at) = tag_start.find(&close) else {
+            break;
+        };
+        let inner = &tag_start[open_end + 1..close_at];
+        let level = if prev == 0 { orig } else { orig.min(prev + 1) };
+        prev = level;
+        let text = text_of(inner);
+        let id = match attr(attrs, "id") {
+            Some(id) => id.to_string(),
+            None => {
+                let base = slug(&text);
+                let mut id = base.clone();
+                let mut n = 2;
+                while ids.contains(&id) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                id
+            }
+        };
+        ids.push(id.clone());
+        let attrs = if attr(attrs, "id").is_some() {
+            attrs.to_string()
+        } else {
+            format!(" id=\"{}\"{attrs}", escape(&id))
+        };
+        out.push_str(&format!("<h{level}{attrs}>{inner}</h{level}>"));
+        heads.push(Heading { level, id, text });
+        rest = &tag_start[close_at + close.len()..];
+    }
+    out.push_str(rest);
+    (out, heads)
+}
+
+fn find_open(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(p) = s[i..].find("<h") {
+        let at = i + p;
+        if b.get(at + 2).is_some_and(|c| (b'1'..=b'6').contains(c))
+            && b.get(at + 3).is_some_and(|c| *c == b'>' || *c == b' ')
+        {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
+}
+
+fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
+    let pat = format!("{name}=\"");
+    let at = attrs.find(&pat)? + pat.len();
+    let end = attrs[at..].find('"')?;
+    Some(&attrs[at..at + end])
+}
+
+/// The page's contents: its h2 and h3 headings as a nested list.
+pub fn contents(heads: &[Heading]) -> String {
+    let items: Vec<&Heading> = heads
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .collect();
+    if items.len() < 2 {
+        return String::new();
+    }
+    let mut s = String::from("<nav class=\"page-toc\" aria-label=\"이 쪽의 내용\"><details open><summary>이 쪽의 내용</summary><ul>");
+    for h in items {
+        s.push_str(&format!(
+            "<li class=\"l{}\"><a href=\"#{}\">{}</a></li>",
+            h.level,
+            escape(&h.id),
+            escape(&h.text)
+        ));
+    }
+    s.push_str("</ul></details></nav>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_never_skip_and_every_heading_has_an_id() {
+        let (html, heads) = finish("<h1 id=\"sec-a\">A</h1><p>x</p><h3>□ 하나</h3><h4>○ 둘</h4><h2 class=\"item\">1. 셋</h2><h4>□ 하나</h4>");
+        let levels: Vec<u8> = heads.iter().map(|h| h.level).collect();
+        assert_eq!(levels, vec![1, 2, 3, 2, 3]);
+        assert!(html.contains("<h2 id=\"h-하나\">□ 하나</h2>"));
+        assert!(html.contains("<h3 id=\"h-하나-2\">□ 하나</h3>"), "{html}");
+        assert!(html.contains("<h1 id=\"sec-a\">A</h1>"));
+        assert!(contents(&heads).contains("href=\"#h-둘\""));
+    }
+
+    #[test]
+    fn text_of_drops_tags_and_decodes() {
+        assert_eq!(text_of("<b>R&amp;D</b> 합계<br>146.12"), "R&D 합계 146.12");
+    }
+}
