@@ -1,0 +1,47 @@
+//! The committee site in a real browser: tests/browser/run.mjs drives Debian's
+//! Chromium with playwright-core (search from file:// and HTTP, following a
+//! result, a CSV link), runs axe-core on every page and the Nu HTML Checker.
+//! .ci/run installs the npm packages, Chromium and Java's checker; without
+//! them the test says so and checks nothing.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn have(cmd: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn the_site_passes_search_axe_and_the_html_checker_in_chromium() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !dir.join("node_modules/playwright-core").is_dir()
+        || !have("node")
+        || !have("chromium")
+        || !have("java")
+    {
+        println!("skipping: needs node, chromium, java and `npm ci --prefix tests/browser`");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("output");
+    if let Err((_, d)) = planbook::build(&content_dir(), &out) {
+        panic!("{}", d.render_human());
+    }
+    let o = Command::new("node")
+        .arg(dir.join("run.mjs"))
+        .arg(&out)
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && stdout.contains(" 0 failed"),
+        "{stdout}\n{stderr}"
+    );
+}
