@@ -11,9 +11,42 @@ pub fn find_id(src: &str, id: &str) -> Option<(usize, usize)> {
 /// Like `find_id`, searching from line `from` (1-based, inclusive) on: ids
 /// are unique within a table, not within a file.
 pub fn find_id_from(src: &str, from: usize, id: &str) -> Option<(usize, usize)> {
-    for (i, line) in src.lines().enumerate().skip(from.saturating_sub(1)) {
-        // A substring test first: most lines do not mention the id at all.
-        if !line.contains(id) {
+    // The audit asks for hundreds of ids in the same few files: the `id:`
+    // lines of the last file asked about are indexed once.
+    /// (address, length, fingerprint, id lines) of the indexed source.
+    type Index = (usize, usize, u64, Vec<(String, usize, usize)>);
+    thread_local! {
+        static INDEX: std::cell::RefCell<Index> = const { std::cell::RefCell::new((0, 0, 0, Vec::new())) };
+    }
+    let key = (src.as_ptr() as usize, src.len(), quick_hash(src));
+    INDEX.with(|cell| {
+        let mut idx = cell.borrow_mut();
+        if (idx.0, idx.1, idx.2) != key {
+            *idx = (key.0, key.1, key.2, id_lines(src));
+        }
+        idx.3
+            .iter()
+            .find(|(v, line, _)| v == id && *line >= from.max(1))
+            .map(|(_, l, c)| (*l, *c))
+    })
+}
+
+/// A cheap fingerprint of a source, so a new text at a reused address is not
+/// mistaken for the indexed one.
+fn quick_hash(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let mut h: u64 = 1469598103934665603;
+    for &x in b.iter().take(256).chain(b.iter().rev().take(256)) {
+        h = (h ^ u64::from(x)).wrapping_mul(1099511628211);
+    }
+    h
+}
+
+/// Every `id: value` line: (value, line, column), in file order.
+fn id_lines(src: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    for (i, line) in src.lines().enumerate() {
+        if !line.contains("id:") {
             continue;
         }
         let t = line.trim_start();
@@ -29,13 +62,11 @@ pub fn find_id_from(src: &str, from: usize, id: &str) -> Option<(usize, usize)> 
                 .unwrap_or(v)
                 .trim()
                 .trim_matches(|c| c == '"' || c == '\'');
-            if v == id {
-                let col = line.len() - t2.len() + 1;
-                return Some((i + 1, char_col(line, col)));
-            }
+            let col = line.len() - t2.len() + 1;
+            out.push((v.to_string(), i + 1, char_col(line, col)));
         }
     }
-    None
+    out
 }
 
 fn indent(line: &str) -> usize {

@@ -110,8 +110,26 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
     });
     let mut out = String::new();
     html::push_html(&mut out, parser);
-    for (i, b) in blocks.iter().enumerate() {
-        out = out.replace(&format!("<!--pb:{i}-->"), b);
+    if blocks.is_empty() {
+        return out;
     }
-    out
+    // One pass over the page: each placeholder is swapped for its block.
+    let mut done = String::with_capacity(out.len() + blocks.iter().map(String::len).sum::<usize>());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("<!--pb:") {
+        done.push_str(&rest[..at]);
+        let tail = &rest[at + 7..];
+        let Some(end) = tail.find("-->") else {
+            done.push_str(&rest[at..]);
+            rest = "";
+            break;
+        };
+        match tail[..end].parse::<usize>().ok().and_then(|i| blocks.get(i)) {
+            Some(b) => done.push_str(b),
+            None => done.push_str(&rest[at..at + 7 + end + 3]),
+        }
+        rest = &tail[end + 3..];
+    }
+    done.push_str(rest);
+    done
 }

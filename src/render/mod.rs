@@ -76,6 +76,7 @@ struct Renderer<'a> {
     pages: Pages,
     /// Search blocks of every site page, filled while pages are wrapped.
     search: std::cell::RefCell<Vec<SearchDoc>>,
+    table_cache: std::cell::RefCell<BTreeMap<String, String>>,
 }
 
 impl Renderer<'_> {
@@ -105,6 +106,18 @@ impl Renderer<'_> {
     }
 
     fn table_html(&self, id: &str, root: &str) -> String {
+        // A table appears in its page, the print document and maybe both
+        // editions of the summary: rendered once per link root.
+        let key = format!("{root}\u{0}{id}");
+        if let Some(h) = self.table_cache.borrow().get(&key) {
+            return h.clone();
+        }
+        let html = self.table_html_uncached(id, root);
+        self.table_cache.borrow_mut().insert(key, html.clone());
+        html
+    }
+
+    fn table_html_uncached(&self, id: &str, root: &str) -> String {
         let Some(t) = self.computed.table(id) else {
             return String::new();
         };
@@ -119,11 +132,17 @@ impl Renderer<'_> {
             anchor,
             format!("{root}tables/{id}.csv"),
         );
+        if !self.content.dir.join("templates/table.html").is_file() {
+            return table::html(&v);
+        }
         let mut ctx = Context::new();
         ctx.insert("t", &v);
-        self.tera
-            .render("table.html", &ctx)
-            .unwrap_or_else(|e| format!("<!-- {} -->", escape(&e.to_string())))
+        self.tera.render("table.html", &ctx).unwrap_or_else(|e| {
+            self.errors
+                .borrow_mut()
+                .push(format!("table.html for `{id}`: {e:?}"));
+            String::new()
+        })
     }
 
     /// A feedback table: each row's target and landing sections as linked
@@ -488,6 +507,7 @@ pub fn render_with_pages(
         svgs: Default::default(),
         pages: pages.clone(),
         search: Default::default(),
+        table_cache: Default::default(),
     };
     let plan = &content.plan.value;
     let nav = r.nav();

@@ -138,3 +138,102 @@ pub fn csv(t: &Table) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+fn esc(s: &str) -> String {
+    super::templates::escape_html(s)
+}
+
+/// The default theme's table (templates/table.html) written directly: big
+/// tables are the slowest thing Tera renders, and every page has some. A plan
+/// that overrides table.html gets its template instead.
+pub fn html(t: &TableView) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::with_capacity(256 + t.rows.len() * t.columns.len() * 24);
+    let _ = write!(
+        o,
+        "<figure class=\"table\" id=\"{}\">\n<figcaption><span class=\"num\">{}</span> {}</figcaption>\n<div class=\"table-meta\">",
+        esc(&t.anchor),
+        esc(&t.label),
+        esc(&t.title)
+    );
+    if let Some(u) = &t.unit {
+        let _ = write!(o, "<span class=\"unit\">(단위 : {})</span>", esc(u));
+    }
+    let _ = write!(
+        o,
+        "<a class=\"csv\" href=\"{}\" download>CSV</a></div>\n<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{} {}\">\n<table class=\"data\">\n<thead>\n",
+        esc(&t.csv),
+        esc(&t.label),
+        esc(&t.title)
+    );
+    if t.two_rows {
+        let _ = write!(
+            o,
+            "<tr><th scope=\"col\" rowspan=\"2\" class=\"label\">{}</th>",
+            esc(&t.label_header)
+        );
+        for (label, span, both) in &t.groups {
+            if *both {
+                let _ = write!(o, "<th scope=\"col\" rowspan=\"2\">{}</th>", esc(label));
+            } else {
+                let _ = write!(
+                    o,
+                    "<th scope=\"colgroup\" colspan=\"{span}\">{}</th>",
+                    esc(label)
+                );
+            }
+        }
+        o.push_str("</tr>\n<tr>");
+        for c in t.columns.iter().flatten() {
+            let _ = write!(o, "<th scope=\"col\">{}</th>", esc(c));
+        }
+        o.push_str("</tr>\n");
+    } else {
+        let _ = write!(
+            o,
+            "<tr><th scope=\"col\" class=\"label\">{}</th>",
+            esc(&t.label_header)
+        );
+        for (label, _, _) in &t.groups {
+            let _ = write!(o, "<th scope=\"col\">{}</th>", esc(label));
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</thead>\n<tbody>\n");
+    for r in &t.rows {
+        if r.kind == "heading" {
+            let _ = write!(o, "<tr class=\"heading d{}\"><th scope=\"rowgroup\" colspan=\"{}\" class=\"label\">{}", r.depth, t.columns.len() + 1, esc(&r.label));
+            if let Some(n) = &r.note {
+                let _ = write!(o, " <span class=\"row-note\">{}</span>", esc(n));
+            }
+            o.push_str("</th></tr>\n");
+            continue;
+        }
+        let _ = write!(
+            o,
+            "<tr class=\"{} d{}\"><th scope=\"row\" class=\"label\"",
+            r.kind, r.depth
+        );
+        if !r.path.is_empty() {
+            let _ = write!(o, " title=\"{}\"", esc(&r.path));
+        }
+        let _ = write!(o, ">{}</th>", esc(&r.label));
+        for c in &r.cells {
+            let class = if c.missing {
+                " class=\"na\""
+            } else if c.text_cell {
+                " class=\"text\""
+            } else {
+                ""
+            };
+            let _ = write!(o, "<td{class}>{}</td>", esc(&c.text));
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody>\n</table>\n</div>\n");
+    if let Some(s) = &t.source {
+        let _ = writeln!(o, "<p class=\"source\">{}</p>", esc(s));
+    }
+    o.push_str("</figure>");
+    o
+}

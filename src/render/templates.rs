@@ -67,7 +67,7 @@ pub fn load(content_dir: &Path) -> Result<Tera, String> {
     Ok(tera)
 }
 
-fn escape_html(s: &str) -> String {
+pub fn escape_html(s: &str) -> String {
     super::markdown::escape(s).replace('\'', "&#39;")
 }
 
