@@ -124,7 +124,11 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
             rest = "";
             break;
         };
-        match tail[..end].parse::<usize>().ok().and_then(|i| blocks.get(i)) {
+        match tail[..end]
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| blocks.get(i))
+        {
             Some(b) => done.push_str(b),
             None => done.push_str(&rest[at..at + 7 + end + 3]),
         }

@@ -181,8 +181,9 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
                 continue;
             };
             for (col, printed) in cols {
-                let loc = find_under_id(src, &n.id, &["published", view, col]);
-                audit(table, view, &n.id, col, printed, &path, loc, d);
+                // Located only when there is something to report.
+                let loc = || find_under_id(src, &n.id, &["published", view, col]);
+                audit(table, view, &n.id, col, printed, &path, &loc, d);
             }
         }
     }
@@ -394,8 +395,8 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
         };
         for (row, cells) in &spec.published {
             for (col, printed) in cells {
-                let loc = find_under_id(src, &spec.id, &["published", row, col]);
-                audit(table, &spec.id, row, col, printed, &path, loc, d);
+                let loc = || find_under_id(src, &spec.id, &["published", row, col]);
+                audit(table, &spec.id, row, col, printed, &path, &loc, d);
             }
         }
     }
@@ -505,10 +506,12 @@ fn performance(
         let at_table = crate::load::locate::find_key_from(src, at_pub, table_id).unwrap_or(at_pub);
         for (row, cells) in rows {
             for (col, printed) in cells {
-                let loc = crate::load::locate::find_key_from(src, at_table, row)
-                    .and_then(|l| crate::load::locate::find_inline(src, l, col));
+                let loc = || {
+                    crate::load::locate::find_key_from(src, at_table, row)
+                        .and_then(|l| crate::load::locate::find_inline(src, l, col))
+                };
                 let tol = f.tolerance.get(col).map(|a| a.0);
-                audit_within(table, table_id, row, col, printed, tol, &path, loc, d);
+                audit_within(table, table_id, row, col, printed, tol, &path, &loc, d);
             }
         }
     }
@@ -562,7 +565,7 @@ fn audit(
     col: &str,
     printed: &str,
     path: &std::path::Path,
-    loc: Option<(usize, usize)>,
+    loc: &dyn Fn() -> Option<(usize, usize)>,
     d: &mut Diagnostics,
 ) {
     audit_within(table, view, row, col, printed, None, path, loc, d);
@@ -578,7 +581,7 @@ fn audit_within(
     printed: &str,
     tol: Option<rust_decimal::Decimal>,
     path: &std::path::Path,
-    loc: Option<(usize, usize)>,
+    loc: &dyn Fn() -> Option<(usize, usize)>,
     d: &mut Diagnostics,
 ) {
     let Some(cell) = table.cell(row, col) else {
@@ -597,7 +600,7 @@ fn audit_within(
         };
         d.push(
             Diagnostic::error("E011", format!("no cell `{col}` for `{row}` in `{view}`"))
-                .at_loc(path, loc)
+                .at_loc(path, loc())
                 .help(help),
         );
         return;
@@ -605,7 +608,7 @@ fn audit_within(
     let Some(p) = parse_printed(printed) else {
         d.push(
             Diagnostic::error("E003", format!("`{printed}` is not a printed figure"))
-                .at_loc(path, loc)
+                .at_loc(path, loc())
                 .help("write it as printed: 1.23, △1.23, -, ***, 8.00 (71.72)"),
         );
         return;
@@ -625,7 +628,7 @@ fn audit_within(
                     format_cell(cell)
                 ),
             )
-            .at_loc(path, loc)
+            .at_loc(path, loc())
             .figures(printed, &format_cell(cell))
             .help("the page shows the computed value; fix the data if the computed one is wrong"),
         );
