@@ -191,16 +191,7 @@ fn hbar(c: &ChartData) -> Result<String, String> {
             draw_panel(&root, p, &c.categories, top, x0, x1, label_w).map_err(e)?;
             top += ph;
         }
-        if let Some(src) = &c.source {
-            root.draw(&Text::new(
-                src.clone(),
-                (20, h - 18),
-                font(12.0)
-                    .color(&RGBColor(64, 64, 64))
-                    .pos(Pos::new(HPos::Left, VPos::Top)),
-            ))
-            .map_err(e)?;
-        }
+        draw_source(&root, c.source.as_deref(), h).map_err(e)?;
         root.present().map_err(e)?;
     }
     Ok(add_title_desc(&svg, c))
@@ -331,6 +322,20 @@ fn draw_panel<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// The `* 자료:` line at the foot of a chart.
+fn draw_source<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    source: Option<&str>,
+    h: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let Some(src) = source else { return Ok(()) };
+    let style = (FONT_FAMILY, px(12.0))
+        .into_font()
+        .color(&RGBColor(64, 64, 64))
+        .pos(Pos::new(HPos::Left, VPos::Top));
+    root.draw(&Text::new(src.to_string(), (20, h - 18), style))
 }
 
 /// Points by group with the threshold lines that define the groups.
@@ -510,16 +515,7 @@ fn line(c: &ChartData) -> Result<String, String> {
             draw_line_panel(&root, p, &c.categories, top).map_err(e)?;
             top += LINE_PANEL_H;
         }
-        if let Some(src) = &c.source {
-            root.draw(&Text::new(
-                src.clone(),
-                (20, h - 18),
-                font(12.0)
-                    .color(&RGBColor(64, 64, 64))
-                    .pos(Pos::new(HPos::Left, VPos::Top)),
-            ))
-            .map_err(e)?;
-        }
+        draw_source(&root, c.source.as_deref(), h).map_err(e)?;
         root.present().map_err(e)?;
     }
     Ok(add_title_desc(&svg, c))

@@ -38,6 +38,28 @@ pub struct Content {
     pub narratives: BTreeMap<String, Narrative>,
 }
 
+impl Content {
+    /// Every text the plan was read from, as (path, text): YAML files and narrative.
+    pub fn sources(&self) -> Vec<(&Path, &str)> {
+        fn add<'a, T>(out: &mut Vec<(&'a Path, &'a str)>, v: &'a [Loaded<T>]) {
+            out.extend(v.iter().map(|l| (l.path.as_path(), l.src.as_str())));
+        }
+        let mut out = vec![(self.plan.path.as_path(), self.plan.src.as_str())];
+        add(&mut out, &self.budgets);
+        add(&mut out, &self.tables);
+        add(&mut out, &self.records);
+        add(&mut out, &self.performance);
+        add(&mut out, &self.feedback);
+        add(&mut out, &self.companies);
+        out.extend(
+            self.narratives
+                .values()
+                .map(|n| (n.path.as_path(), n.src.as_str())),
+        );
+        out
+    }
+}
+
 /// Why a load failed: bad content (exit 1) or unreadable files (exit 2).
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub enum Failure {

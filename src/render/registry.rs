@@ -73,7 +73,7 @@ impl Registry {
                     title: ch.title.clone(),
                 },
             );
-            let (mut nt, mut nf) = (0, 0);
+            let mut counters = (0, 0);
             for s in &ch.sections {
                 let page = section_url(&ch.id, &s.id);
                 r.sections.insert(
@@ -93,26 +93,14 @@ impl Registry {
                     let Some(n) = content.narratives.get(f) else {
                         continue;
                     };
-                    for (kind, id, _, _) in n.embeds() {
-                        let (map, counter, prefix, titles) = match kind {
-                            EmbedKind::Table => (&mut r.tables, &mut nt, "tbl", table_titles),
-                            EmbedKind::Chart => (&mut r.figures, &mut nf, "fig", chart_titles),
-                            EmbedKind::Records | EmbedKind::Feedback => continue,
-                        };
-                        if map.contains_key(id) {
-                            continue;
-                        }
-                        *counter += 1;
-                        map.insert(
-                            id.to_string(),
-                            Anchor {
-                                number: Some(format!("{}-{}", roman_display(&ch.id), counter)),
-                                page: page.clone(),
-                                anchor: format!("{prefix}-{id}"),
-                                title: titles.get(id).cloned().unwrap_or_default(),
-                            },
-                        );
-                    }
+                    r.number_embeds(
+                        n,
+                        &roman_display(&ch.id),
+                        &page,
+                        &mut counters,
+                        table_titles,
+                        chart_titles,
+                    );
                 }
             }
         }
@@ -122,29 +110,49 @@ impl Registry {
                 continue;
             };
             let page = format!("attachments/{}.html", a.id.to_lowercase());
-            let (mut nt, mut nf) = (0, 0);
-            for (kind, id, _, _) in n.embeds() {
-                let (map, counter, prefix, titles) = match kind {
-                    EmbedKind::Table => (&mut r.tables, &mut nt, "tbl", table_titles),
-                    EmbedKind::Chart => (&mut r.figures, &mut nf, "fig", chart_titles),
-                    EmbedKind::Records | EmbedKind::Feedback => continue,
-                };
-                if map.contains_key(id) {
-                    continue;
-                }
-                *counter += 1;
-                map.insert(
-                    id.to_string(),
-                    Anchor {
-                        number: Some(format!("붙임{}-{}", ai + 1, counter)),
-                        page: page.clone(),
-                        anchor: format!("{prefix}-{id}"),
-                        title: titles.get(id).cloned().unwrap_or_default(),
-                    },
-                );
-            }
+            r.number_embeds(
+                n,
+                &format!("붙임{}", ai + 1),
+                &page,
+                &mut (0, 0),
+                table_titles,
+                chart_titles,
+            );
         }
         r
+    }
+
+    /// Numbers the tables and figures a narrative embeds, after those already
+    /// numbered: «<prefix>-<n>», counters (tables, figures) carried by the caller.
+    fn number_embeds(
+        &mut self,
+        n: &crate::load::narrative::Narrative,
+        prefix_label: &str,
+        page: &str,
+        counters: &mut (usize, usize),
+        table_titles: &BTreeMap<String, String>,
+        chart_titles: &BTreeMap<String, String>,
+    ) {
+        for (kind, id, _, _) in n.embeds() {
+            let (map, counter, prefix, titles) = match kind {
+                EmbedKind::Table => (&mut self.tables, &mut counters.0, "tbl", table_titles),
+                EmbedKind::Chart => (&mut self.figures, &mut counters.1, "fig", chart_titles),
+                EmbedKind::Records | EmbedKind::Feedback => continue,
+            };
+            if map.contains_key(id) {
+                continue;
+            }
+            *counter += 1;
+            map.insert(
+                id.to_string(),
+                Anchor {
+                    number: Some(format!("{prefix_label}-{counter}")),
+                    page: page.to_string(),
+                    anchor: format!("{prefix}-{id}"),
+                    title: titles.get(id).cloned().unwrap_or_default(),
+                },
+            );
+        }
     }
 
     pub fn table_label(&self, id: &str) -> String {

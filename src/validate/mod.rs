@@ -652,37 +652,7 @@ fn glyphs(content: &Content, d: &mut Diagnostics) {
         }
         bmp[i] == 1
     };
-    let mut sources: Vec<(&std::path::Path, &str)> = vec![(&content.plan.path, &content.plan.src)];
-    sources.extend(
-        content
-            .budgets
-            .iter()
-            .map(|b| (b.path.as_path(), b.src.as_str())),
-    );
-    sources.extend(
-        content
-            .tables
-            .iter()
-            .map(|b| (b.path.as_path(), b.src.as_str())),
-    );
-    sources.extend(
-        content
-            .records
-            .iter()
-            .map(|b| (b.path.as_path(), b.src.as_str())),
-    );
-    sources.extend(
-        content
-            .performance
-            .iter()
-            .map(|b| (b.path.as_path(), b.src.as_str())),
-    );
-    sources.extend(
-        content
-            .narratives
-            .values()
-            .map(|n| (n.path.as_path(), n.src.as_str())),
-    );
+    let sources = content.sources();
     for (path, src) in sources {
         let mut seen = BTreeSet::new();
         for (i, line) in src.lines().enumerate() {
