@@ -2,6 +2,12 @@
 //! widths measured with the bundled Korean font), so long Korean labels are
 //! never clipped and bars never overlap their labels.
 
+mod bars;
+mod diagram;
+mod table;
+
+pub use table::data_table;
+
 use crate::model::chart::{ChartData, ChartKind, PanelData};
 use crate::numfmt::format_fixed;
 use plotters::prelude::*;
@@ -108,6 +114,9 @@ pub fn render_svg(c: &ChartData) -> Result<String, String> {
         ChartKind::HBar => hbar(c),
         ChartKind::Line => line(c),
         ChartKind::Scatter => scatter(c),
+        ChartKind::Bar => bars::bar(c),
+        ChartKind::Pie => bars::pie(c),
+        ChartKind::Roadmap | ChartKind::Steps | ChartKind::Path => diagram::render(c),
     }
 }
 
@@ -695,14 +704,25 @@ fn add_title_desc(svg: &str, c: &ChartData) -> String {
             ));
         }
     }
+    if c.kind.is_diagram() {
+        let (_, rows) = data_table(c);
+        for r in rows {
+            let cells: Vec<&str> = r
+                .iter()
+                .map(String::as_str)
+                .filter(|x| !x.is_empty())
+                .collect();
+            desc.push_str(&cells.join(" "));
+            desc.push_str(". ");
+        }
+    }
     for p in &c.panels {
         if let Some(t) = &p.title {
             desc.push_str(t);
             desc.push_str(": ");
         }
         for s in &p.series {
-            let vals: Vec<String> = c
-                .categories
+            let vals: Vec<String> = bars::cats(c, p)
                 .iter()
                 .zip(&s.values)
                 .map(|(cat, v)| format!("{cat} {}", v.map_or("-".into(), |v| fmt(v, p.decimals))))
@@ -736,6 +756,7 @@ mod tests {
             categories: vec!["잠재기업".into(), "시군구연고산업육성".into()],
             source: Some("* 자료: 예산투자계획".into()),
             panels: vec![PanelData {
+                categories: vec![],
                 title: Some("예산".into()),
                 value_label: Some("억원".into()),
                 decimals: 2,
@@ -745,17 +766,22 @@ mod tests {
                         stack: "'25".into(),
                         color: None,
                         values: vec![Some(8.21), Some(41.05)],
+                        right: false,
+                        line: false,
                     },
                     SeriesData {
                         label: "지방비".into(),
                         stack: "'25".into(),
                         color: None,
                         values: vec![Some(0.79), None],
+                        right: false,
+                        line: false,
                     },
                 ],
             }],
             tables: vec![],
             scatter: None,
+            ..ChartData::new("", "", ChartKind::HBar)
         }
     }
 
@@ -784,6 +810,7 @@ mod tests {
             categories: vec!["'21".into(), "'22".into(), "'23".into()],
             source: None,
             panels: vec![PanelData {
+                categories: vec![],
                 title: Some("R&D".into()),
                 value_label: Some("명/억원".into()),
                 decimals: 2,
@@ -793,17 +820,22 @@ mod tests {
                         stack: "a".into(),
                         color: None,
                         values: vec![Some(0.89), Some(0.85), Some(0.90)],
+                        right: false,
+                        line: false,
                     },
                     SeriesData {
                         label: "성과".into(),
                         stack: "b".into(),
                         color: None,
                         values: vec![Some(0.75), None, Some(0.93)],
+                        right: false,
+                        line: false,
                     },
                 ],
             }],
             tables: vec![],
             scatter: None,
+            ..ChartData::new("", "", ChartKind::HBar)
         };
         let svg = render_svg(&c).expect("renders");
         assert!(!svg.contains("NaN"));

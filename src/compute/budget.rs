@@ -124,15 +124,12 @@ fn columns(file: &BudgetFile, v: &BudgetView) -> Vec<Column> {
                 id: format!("{id}{}", yy(year)),
                 group: format!("'{}년도", yy(year)),
                 label: label.into(),
+                unit: None,
             });
         }
     }
     for (id, label) in names {
-        cols.push(Column {
-            id: format!("d{id}"),
-            group: "증감".into(),
-            label: label.into(),
-        });
+        cols.push(Column::new(&format!("d{id}"), "증감", label));
     }
     cols
 }

@@ -83,47 +83,9 @@ pub fn resolve_chart(
     out: &Computed,
     label: &dyn Fn(&str) -> Option<String>,
 ) -> ChartData {
-    use crate::model::chart::ChartKind;
     let num = |c: Option<&Cell>| c.and_then(Cell::value).and_then(|d| d.to_f64());
-    let mut panels = Vec::new();
-    for p in &spec.panels {
-        let Some(t) = out.table(&p.table) else {
-            continue;
-        };
-        let mut series = Vec::new();
-        let mut decimals = 2;
-        for s in &p.series {
-            // Bars read one column down the rows; a line reads one row across columns.
-            let cells: Vec<Option<&Cell>> = match (&s.row, spec.kind) {
-                (Some(row), ChartKind::Line) => s.cols.iter().map(|c| t.cell(row, c)).collect(),
-                _ => spec.rows.iter().map(|r| t.cell(r, &s.col)).collect(),
-            };
-            if let Some(Cell::Num {
-                format: NumFormat::Fixed(dp),
-                ..
-            }) = cells.iter().flatten().find(|c| c.value().is_some())
-            {
-                decimals = *dp;
-            }
-            series.push(SeriesData {
-                label: s.label.clone(),
-                stack: s.stack.clone().unwrap_or_else(|| s.label.clone()),
-                color: s.color.clone(),
-                values: cells.into_iter().map(num).collect(),
-            });
-        }
-        panels.push(PanelData {
-            title: p.title.clone(),
-            value_label: p.value_label.clone().or_else(|| spec.value_label.clone()),
-            series,
-            decimals,
-        });
-    }
-    let categories = match spec.kind {
-        ChartKind::Line | ChartKind::Scatter => spec.x.clone(),
-        ChartKind::HBar => spec
-            .rows
-            .iter()
+    let row_labels = |rows: &[String]| -> Vec<String> {
+        rows.iter()
             .map(|r| {
                 spec.labels
                     .get(r)
@@ -131,7 +93,72 @@ pub fn resolve_chart(
                     .or_else(|| label(r))
                     .unwrap_or_else(|| r.clone())
             })
-            .collect(),
+            .collect()
+    };
+    let mut panels = Vec::new();
+    for p in &spec.panels {
+        let t = p.table.as_deref().and_then(|id| out.table(id));
+        let rows = if p.rows.is_empty() {
+            &spec.rows
+        } else {
+            &p.rows
+        };
+        let mut series = Vec::new();
+        let mut decimals = None;
+        for s in &p.series {
+            let values: Vec<Option<f64>> = if let Some(inline) = &s.values {
+                inline
+                    .iter()
+                    .map(|v| match v {
+                        crate::model::dataset::CellInput::Num(a) => a.0.to_f64(),
+                        crate::model::dataset::CellInput::Text(_) => None,
+                    })
+                    .collect()
+            } else {
+                let Some(t) = t else { continue };
+                // A series reads one row across columns, or one column down the rows.
+                let cells: Vec<Option<&Cell>> = match &s.row {
+                    Some(row) => s.cols.iter().map(|c| t.cell(row, c)).collect(),
+                    None => rows.iter().map(|r| t.cell(r, &s.col)).collect(),
+                };
+                if let Some(Cell::Num {
+                    format: NumFormat::Fixed(dp),
+                    ..
+                }) = cells.iter().flatten().find(|c| c.value().is_some())
+                {
+                    decimals = Some(*dp);
+                }
+                cells.into_iter().map(num).collect()
+            };
+            series.push(SeriesData {
+                label: s.label.clone(),
+                stack: s.stack.clone().unwrap_or_else(|| s.label.clone()),
+                color: s.color.clone(),
+                values,
+                right: s.axis == Some(crate::model::chart::Axis::Right),
+                line: s.line,
+            });
+        }
+        if decimals.is_none() && p.series.iter().any(|s| s.values.is_some()) {
+            decimals = Some(inline_decimals(p));
+        }
+        panels.push(PanelData {
+            title: p.title.clone(),
+            categories: if p.rows.is_empty() {
+                Vec::new()
+            } else {
+                row_labels(&p.rows)
+            },
+            value_label: p.value_label.clone().or_else(|| spec.value_label.clone()),
+            series,
+            decimals: decimals.unwrap_or(2),
+        });
+    }
+    // Categories: the x points when given, else the rows' labels.
+    let categories = if spec.x.is_empty() {
+        row_labels(&spec.rows)
+    } else {
+        spec.x.clone()
     };
     ChartData {
         id: spec.id.clone(),
@@ -140,7 +167,25 @@ pub fn resolve_chart(
         categories,
         source: spec.source.clone(),
         panels,
-        tables: spec.panels.iter().map(|p| p.table.clone()).collect(),
+        tables: spec.panels.iter().filter_map(|p| p.table.clone()).collect(),
         scatter: None,
+        percent: spec.percent,
+        donut: spec.donut,
+        right_label: spec.right_label.clone(),
+        diagram: spec.diagram.clone(),
     }
+}
+
+/// Decimals of inline values: the most any of them is written with.
+fn inline_decimals(p: &crate::model::chart::PanelSpec) -> u32 {
+    p.series
+        .iter()
+        .filter_map(|s| s.values.as_ref())
+        .flatten()
+        .filter_map(|v| match v {
+            crate::model::dataset::CellInput::Num(a) => Some(a.0.scale()),
+            crate::model::dataset::CellInput::Text(_) => None,
+        })
+        .max()
+        .unwrap_or(0)
 }

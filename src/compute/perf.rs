@@ -129,11 +129,7 @@ fn fixed(v: Option<Decimal>) -> Cell {
 }
 
 fn col(id: &str, group: &str, label: &str) -> Column {
-    Column {
-        id: id.into(),
-        group: group.into(),
-        label: label.into(),
-    }
+    Column::new(id, group, label)
 }
 
 fn yy(y: u16) -> String {

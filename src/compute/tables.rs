@@ -198,6 +198,7 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
                 id: c.id.clone(),
                 group: c.group.clone().unwrap_or_default(),
                 label: c.label.clone(),
+                unit: c.unit.clone(),
             })
             .collect(),
         rows: spec
@@ -243,7 +244,9 @@ pub fn compute(file: &TableFile, out: &mut Computed) {
     for c in &file.charts {
         let label = |row: &str| -> Option<String> {
             c.panels.iter().find_map(|p| {
-                out.table(&p.table)
+                p.table
+                    .as_deref()
+                    .and_then(|id| out.table(id))
                     .and_then(|t| t.row(row))
                     .map(|r| r.label.clone())
             })

@@ -19,11 +19,7 @@ fn count(n: usize) -> Cell {
 }
 
 fn col(id: &str, group: &str, label: &str) -> Column {
-    Column {
-        id: id.into(),
-        group: group.into(),
-        label: label.into(),
-    }
+    Column::new(id, group, label)
 }
 
 fn row(id: &str, label: &str, kind: RowKind, cells: Vec<Cell>) -> Row {
@@ -421,12 +417,6 @@ pub fn compute(x: &Extract, out: &mut Computed) {
             })
             .collect();
         out.charts.push(ChartData {
-            id: format!("{prefix}-scatter"),
-            title: format!("{} 혁신성·성장성 분포", ind.label),
-            kind: ChartKind::Scatter,
-            categories: Vec::new(),
-            source: None,
-            panels: Vec::new(),
             tables: vec![format!("{prefix}-groups")],
             scatter: Some(ScatterData {
                 x_label: "혁신성 지수".into(),
@@ -434,6 +424,11 @@ pub fn compute(x: &Extract, out: &mut Computed) {
                 points,
                 thresholds,
             }),
+            ..ChartData::new(
+                &format!("{prefix}-scatter"),
+                &format!("{} 혁신성·성장성 분포", ind.label),
+                ChartKind::Scatter,
+            )
         });
     }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableFile {
+    #[serde(default)]
     pub tables: Vec<TableSpec>,
     #[serde(default)]
     pub charts: Vec<ChartSpec>,
@@ -50,6 +51,9 @@ pub struct ColumnSpec {
     /// Decimals shown; by default 0 for whole-number inputs, else 2.
     #[serde(default)]
     pub dp: Option<u32>,
+    /// The unit of the column's figures (개사, %, 억원 …).
+    #[serde(default)]
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

@@ -57,6 +57,20 @@ pub struct Column {
     pub group: String,
     /// The lower header (국비).
     pub label: String,
+    /// The unit of this column's figures where the table states it (charts
+    /// check that one axis shows one unit).
+    pub unit: Option<String>,
+}
+
+impl Column {
+    pub fn new(id: &str, group: &str, label: &str) -> Self {
+        Column {
+            id: id.into(),
+            group: group.into(),
+            label: label.into(),
+            unit: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -315,38 +315,7 @@ impl Renderer<'_> {
             title: String,
             csv: String,
         }
-        // The figure's alternative: its numbers as a table, one row per category.
-        let mut head = vec!["구분".to_string()];
-        let mut rows: Vec<Vec<String>> = c.categories.iter().map(|cat| vec![cat.clone()]).collect();
-        for p in &c.panels {
-            for s in &p.series {
-                head.push(match &p.title {
-                    Some(t) if c.panels.len() > 1 => format!("{t} {}", s.label),
-                    _ => s.label.clone(),
-                });
-                for (row, v) in rows.iter_mut().zip(&s.values) {
-                    row.push(
-                        crate::calc::typology::dec(*v)
-                            .map_or("-".into(), |d| crate::numfmt::format_fixed(d, p.decimals)),
-                    );
-                }
-            }
-        }
-        if let Some(sc) = &c.scatter {
-            head = vec!["기업군".into(), "기업 수".into()];
-            let mut groups: Vec<(String, usize)> = Vec::new();
-            for pt in &sc.points {
-                match groups.iter_mut().find(|g| g.0 == pt.2) {
-                    Some(g) => g.1 += 1,
-                    None => groups.push((pt.2.clone(), 1)),
-                }
-            }
-            groups.sort();
-            rows = groups
-                .into_iter()
-                .map(|(g, n)| vec![g, n.to_string()])
-                .collect();
-        }
+        let (head, rows) = crate::chart::data_table(c);
         let f = Fig {
             head,
             rows,

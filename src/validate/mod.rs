@@ -1,6 +1,7 @@
 //! The validate stage: references, schema rules serde cannot express, and the
 //! audit of published figures against computed ones. Renders nothing.
 
+mod charts;
 pub mod diagnostic;
 
 use crate::calc::budget::parse_combination;
@@ -34,7 +35,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     for t in &content.tables {
         tables(t, computed, &mut d);
         let known = |r: &str| computed.tables.iter().any(|x| x.row(r).is_some());
-        chart_specs(
+        charts::chart_specs(
             &t.value.charts,
             &known,
             &rel(&t.path),
@@ -232,7 +233,7 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
             }
         }
     }
-    chart_specs(
+    charts::chart_specs(
         &f.charts,
         &|r| node_ids.contains(r),
         &path,
@@ -678,121 +679,11 @@ fn glyphs(content: &Content, d: &mut Diagnostics) {
     }
 }
 
-/// Chart specs: rows, tables, columns and series must all resolve.
-fn chart_specs(
-    charts: &[crate::model::chart::ChartSpec],
-    known_row: &dyn Fn(&str) -> bool,
+pub(crate) fn unknown_node(
     path: &std::path::Path,
-    src: &str,
-    computed: &Computed,
-    d: &mut Diagnostics,
-) {
-    let path = path.to_path_buf();
-    for c in charts {
-        for r in c.labels.keys() {
-            if !c.rows.contains(r) {
-                d.push(
-                    Diagnostic::error(
-                        "E011",
-                        format!(
-                            "chart `{}` labels `{r}`, which is not one of its rows",
-                            c.id
-                        ),
-                    )
-                    .at_loc(&path, find_under_id(src, &c.id, &["labels", r])),
-                );
-            }
-        }
-        for r in &c.rows {
-            if !known_row(r) {
-                d.push(unknown_node(&path, find_under_id(src, &c.id, &["rows"]), r));
-            }
-        }
-        for p in &c.panels {
-            let loc = line_of(src, &format!("table: {}", p.table)).or_else(|| find_id(src, &c.id));
-            match computed.table(&p.table) {
-                None => d.push(
-                    Diagnostic::error(
-                        "E011",
-                        format!("chart `{}` reads unknown table `{}`", c.id, p.table),
-                    )
-                    .at_loc(&path, loc)
-                    .help(format!(
-                        "tables: {}",
-                        computed
-                            .tables
-                            .iter()
-                            .map(|t| t.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                ),
-                Some(t) => {
-                    for s in &p.series {
-                        if let (crate::model::chart::ChartKind::Line, Some(row)) = (c.kind, &s.row)
-                        {
-                            if t.row(row).is_none() {
-                                d.push(
-                                    Diagnostic::error(
-                                        "E011",
-                                        format!("table `{}` has no row `{row}`", p.table),
-                                    )
-                                    .at_loc(&path, line_of(src, &format!("row: {row}")).or(loc)),
-                                );
-                            }
-                            for col in s
-                                .cols
-                                .iter()
-                                .filter(|c| *c != "-" && t.col_index(c).is_none())
-                            {
-                                d.push(
-                                    Diagnostic::error(
-                                        "E011",
-                                        format!("table `{}` has no column `{col}`", p.table),
-                                    )
-                                    .at_loc(&path, line_of(src, col).or(loc)),
-                                );
-                            }
-                            if s.cols.len() != c.x.len() {
-                                d.push(
-                                    Diagnostic::error("E022", format!("series `{}` has {} columns for {} x points", s.label, s.cols.len(), c.x.len()))
-                                        .at_loc(&path, loc)
-                                        .help("give one column per x point, \"-\" where the series has no value"),
-                                );
-                            }
-                            continue;
-                        }
-                        if t.col_index(&s.col).is_none() {
-                            d.push(
-                                Diagnostic::error(
-                                    "E011",
-                                    format!("table `{}` has no column `{}`", p.table, s.col),
-                                )
-                                .at_loc(&path, line_of(src, &format!("col: {}", s.col)).or(loc))
-                                .help(format!(
-                                    "columns: {}",
-                                    t.columns
-                                        .iter()
-                                        .map(|c| c.id.as_str())
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                )),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        if c.panels.iter().all(|p| p.series.is_empty()) {
-            d.push(
-                Diagnostic::error("E022", format!("chart `{}` has no data series", c.id))
-                    .at_loc(&path, find_id(src, &c.id)),
-            );
-        }
-    }
-}
-
-fn unknown_node(path: &std::path::Path, loc: Option<(usize, usize)>, id: &str) -> Diagnostic {
+    loc: Option<(usize, usize)>,
+    id: &str,
+) -> Diagnostic {
     Diagnostic::error("E011", format!("unknown node `{id}`"))
         .at_loc(path, loc)
         .help("use the id of a node of this dataset's tree")
