@@ -32,6 +32,7 @@ fn main() {
         assert!(built.is_ok());
     }
     let _ = std::fs::remove_dir_all(&dir);
+    charts(&content, runs);
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
@@ -41,4 +42,33 @@ fn main() {
         ms(times[runs - 1]),
         peak_rss_kib().map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
     );
+}
+
+/// The figures' share of the build: every chart and diagram of the plan
+/// (and of samples/charts) drawn to SVG, without the rest of the pipeline.
+fn charts(content: &Path, runs: usize) {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/charts");
+    for (name, dir) in [("content/", content), ("samples/charts", samples.as_path())] {
+        let Ok((_, computed, _)) = planbook::analyse(dir) else {
+            eprintln!("{name} does not analyse");
+            std::process::exit(1);
+        };
+        let mut times: Vec<Duration> = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t = Instant::now();
+            for c in &computed.charts {
+                let svg = planbook::chart::render_svg(c);
+                assert!(svg.is_ok_and(|s| !s.contains("NaN")), "{}", c.id);
+            }
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "all {} figures of {name} drawn: median {:.2} ms (min {:.2}, max {:.2})",
+            computed.charts.len(),
+            times[runs / 2].as_secs_f64() * 1000.0,
+            times[0].as_secs_f64() * 1000.0,
+            times[runs - 1].as_secs_f64() * 1000.0,
+        );
+    }
 }

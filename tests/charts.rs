@@ -277,3 +277,31 @@ fn a_roadmap_period_that_does_not_exist_is_located() {
         "플랫폼 고도화",
     );
 }
+
+#[test]
+fn scatter_of_named_rows_with_quadrants() {
+    let (_d, out) = built();
+    let s = svg(&out, "s-scatter");
+    assert_eq!(s_count(&s, "<circle"), 3, "one point per row");
+    for t in [
+        "천연물바이오소재",
+        "디지털헬스케어",
+        "성장형",
+        "선도형",
+        "정체형",
+        "혁신형",
+        "혁신성 지수",
+    ] {
+        assert!(has_text(&s, t), "scatter label {t}");
+    }
+}
+
+#[test]
+fn a_scatter_column_that_does_not_exist_is_located() {
+    expect_error(
+        "      y: growth\n",
+        "      y: growht\n",
+        "E011",
+        "y: growht",
+    );
+}

@@ -357,24 +357,26 @@ fn scatter(c: &ChartData) -> Result<String, String> {
         let e = |e: DrawingAreaErrorKind<_>| e.to_string();
         root.fill(&WHITE).map_err(e)?;
         let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
-        let max_x = data
+        let (min_x, max_x) = data
             .points
             .iter()
-            .map(|p| p.0)
-            .fold(0.0f64, f64::max)
-            .max(0.01)
-            * 1.05;
+            .fold((0.0f64, 0.01f64), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+        // Room for the quadrant names and point labels at the far edge.
+        let th_x = data.thresholds.iter().map(|t| t.1).fold(0.0, f64::max);
+        let th_y = data.thresholds.iter().map(|t| t.2).fold(0.0, f64::max);
+        let max_x = max_x.max(th_x) * if data.named { 1.15 } else { 1.05 };
         let (min_y, max_y) = data
             .points
             .iter()
             .fold((0.0f64, 0.01f64), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
-        let pad = (max_y - min_y) * 0.05;
+        let max_y = max_y.max(th_y);
+        let pad = (max_y - min_y) * if data.named { 0.12 } else { 0.05 };
         let mut chart = ChartBuilder::on(&root)
             .caption(c.title.clone(), font(18.0).style(FontStyle::Bold))
             .margin(20)
             .x_label_area_size(50)
             .y_label_area_size(60)
-            .build_cartesian_2d(0.0..max_x, (min_y - pad)..(max_y + pad))
+            .build_cartesian_2d(min_x..max_x, (min_y - pad)..(max_y + pad))
             .map_err(e)?;
         chart
             .configure_mesh()
@@ -388,80 +390,154 @@ fn scatter(c: &ChartData) -> Result<String, String> {
         // Fixed styles by group so that A/B/C look the same in every chart;
         // the rest (no group) is light gray.
         let styles = [("A", "#1f4e79"), ("B", "#c55a11"), ("C", "#548235")];
-        let mut groups: Vec<String> = Vec::new();
-        for p in &data.points {
-            if !groups.contains(&p.2) {
-                groups.push(p.2.clone());
-            }
-        }
-        groups.sort_by_key(|g| {
-            styles
-                .iter()
-                .position(|(n, _)| n == g)
-                .unwrap_or(styles.len())
-        });
-        for g in &groups {
-            let idx = styles.iter().position(|(n, _)| n == g);
-            let color = parse_hex(idx.map_or("#bfbfbf", |i| styles[i].1));
-            let shape = idx.unwrap_or(3);
-            let pts: Vec<(f64, f64)> = data
-                .points
-                .iter()
-                .filter(|p| &p.2 == g)
-                .map(|p| (p.0, p.1))
-                .collect();
-            let marker = move |p: (f64, f64)| -> DynElement<'static, _, (f64, f64)> {
-                match shape {
-                    0 => Circle::new(p, 5, color.filled()).into_dyn(),
-                    1 => TriangleMarker::new(p, 6, color.filled()).into_dyn(),
-                    2 => Cross::new(p, 5, color.stroke_width(2)).into_dyn(),
-                    _ => Circle::new(p, 3, color.filled()).into_dyn(),
-                }
-            };
-            chart
-                .draw_series(pts.iter().map(|&p| marker(p)))
-                .map_err(e)?
-                .label(format!("{g} ({})", pts.len()))
-                .legend(move |(x, y)| match shape {
-                    0 => Circle::new((x + 6, y), 5, color.filled()).into_dyn(),
-                    1 => TriangleMarker::new((x + 6, y), 6, color.filled()).into_dyn(),
-                    2 => Cross::new((x + 6, y), 5, color.stroke_width(2)).into_dyn(),
-                    _ => Circle::new((x + 6, y), 3, color.filled()).into_dyn(),
-                });
-        }
-        for (label, tx, ty) in &data.thresholds {
-            let gray = RGBColor(90, 90, 90);
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(*tx, min_y - pad), (*tx, max_y + pad)],
-                    gray.stroke_width(1),
-                )))
-                .map_err(e)?;
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(0.0, *ty), (max_x, *ty)],
-                    gray.stroke_width(1),
-                )))
-                .map_err(e)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    label.clone(),
-                    (*tx, max_y + pad * 0.4),
-                    font(12.0).color(&gray),
-                )))
-                .map_err(e)?;
-        }
-        chart
-            .configure_series_labels()
-            .label_font(font(12.0))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
+        if data.named {
+            named_points(
+                &mut chart,
+                &data,
+                (min_x, max_x),
+                (min_y - pad, max_y + pad),
+            )
             .map_err(e)?;
-        root.present().map_err(e)?;
+            root.present().map_err(e)?;
+        } else {
+            let mut groups: Vec<String> = Vec::new();
+            for p in &data.points {
+                if !groups.contains(&p.2) {
+                    groups.push(p.2.clone());
+                }
+            }
+            groups.sort_by_key(|g| {
+                styles
+                    .iter()
+                    .position(|(n, _)| n == g)
+                    .unwrap_or(styles.len())
+            });
+            for g in &groups {
+                let idx = styles.iter().position(|(n, _)| n == g);
+                let color = parse_hex(idx.map_or("#bfbfbf", |i| styles[i].1));
+                let shape = idx.unwrap_or(3);
+                let pts: Vec<(f64, f64)> = data
+                    .points
+                    .iter()
+                    .filter(|p| &p.2 == g)
+                    .map(|p| (p.0, p.1))
+                    .collect();
+                let marker = move |p: (f64, f64)| -> DynElement<'static, _, (f64, f64)> {
+                    match shape {
+                        0 => Circle::new(p, 5, color.filled()).into_dyn(),
+                        1 => TriangleMarker::new(p, 6, color.filled()).into_dyn(),
+                        2 => Cross::new(p, 5, color.stroke_width(2)).into_dyn(),
+                        _ => Circle::new(p, 3, color.filled()).into_dyn(),
+                    }
+                };
+                chart
+                    .draw_series(pts.iter().map(|&p| marker(p)))
+                    .map_err(e)?
+                    .label(format!("{g} ({})", pts.len()))
+                    .legend(move |(x, y)| match shape {
+                        0 => Circle::new((x + 6, y), 5, color.filled()).into_dyn(),
+                        1 => TriangleMarker::new((x + 6, y), 6, color.filled()).into_dyn(),
+                        2 => Cross::new((x + 6, y), 5, color.stroke_width(2)).into_dyn(),
+                        _ => Circle::new((x + 6, y), 3, color.filled()).into_dyn(),
+                    });
+            }
+            for (label, tx, ty) in &data.thresholds {
+                let gray = RGBColor(90, 90, 90);
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(*tx, min_y - pad), (*tx, max_y + pad)],
+                        gray.stroke_width(1),
+                    )))
+                    .map_err(e)?;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(min_x, *ty), (max_x, *ty)],
+                        gray.stroke_width(1),
+                    )))
+                    .map_err(e)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        label.clone(),
+                        (*tx, max_y + pad * 0.4),
+                        font(12.0).color(&gray),
+                    )))
+                    .map_err(e)?;
+            }
+            chart
+                .configure_series_labels()
+                .label_font(font(12.0))
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .position(SeriesLabelPosition::LowerRight)
+                .draw()
+                .map_err(e)?;
+            root.present().map_err(e)?;
+        }
     }
     Ok(add_title_desc(&svg, c))
+}
+
+type Scatter2d<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// Named points (rows of a table), each labelled, with the threshold lines
+/// and the quadrants' names in their corners.
+fn named_points(
+    chart: &mut Scatter2d,
+    data: &crate::model::chart::ScatterData,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+    let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
+    let gray = RGBColor(90, 90, 90);
+    for (_, tx, ty) in &data.thresholds {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(*tx, y0), (*tx, y1)],
+            gray.stroke_width(1),
+        )))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x0, *ty), (x1, *ty)],
+            gray.stroke_width(1),
+        )))?;
+    }
+    if data.quadrants.len() == 4 {
+        let (dx, dy) = ((x1 - x0) * 0.02, (y1 - y0) * 0.03);
+        let spots = [
+            ((x0 + dx, y1 - dy), HPos::Left, VPos::Top),
+            ((x1 - dx, y1 - dy), HPos::Right, VPos::Top),
+            ((x0 + dx, y0 + dy), HPos::Left, VPos::Bottom),
+            ((x1 - dx, y0 + dy), HPos::Right, VPos::Bottom),
+        ];
+        for (q, (at, h, v)) in data.quadrants.iter().zip(spots) {
+            chart.draw_series(std::iter::once(Text::new(
+                q.clone(),
+                at,
+                font(14.0)
+                    .style(FontStyle::Bold)
+                    .color(&RGBColor(150, 150, 150))
+                    .pos(Pos::new(h, v)),
+            )))?;
+        }
+    }
+    let color = parse_hex(PALETTE[0]);
+    for (x, y, name) in &data.points {
+        // Composed in pixels from the point, so the name clears the marker.
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((*x, *y))
+                + Circle::new((0, 0), 5, color.filled())
+                + Text::new(
+                    name.clone(),
+                    (7, -3),
+                    font(12.0)
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Left, VPos::Bottom)),
+                ),
+        ))?;
+    }
+    Ok(())
 }
 
 const LINE_PANEL_H: i32 = 300;

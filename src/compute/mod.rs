@@ -160,6 +160,33 @@ pub fn resolve_chart(
     } else {
         spec.x.clone()
     };
+    let scatter = spec.scatter.as_ref().map(|sc| {
+        let t = out.table(&sc.table);
+        let points = spec
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let t = t?;
+                let name = spec
+                    .labels
+                    .get(r)
+                    .cloned()
+                    .or_else(|| t.row(r).map(|row| row.label.clone()))?;
+                Some((num(t.cell(r, &sc.x))?, num(t.cell(r, &sc.y))?, name))
+            })
+            .collect();
+        crate::model::chart::ScatterData {
+            x_label: sc.x_label.clone(),
+            y_label: sc.y_label.clone(),
+            points,
+            thresholds: match (sc.x_threshold, sc.y_threshold) {
+                (Some(x), Some(y)) => vec![(String::new(), x, y)],
+                _ => Vec::new(),
+            },
+            named: true,
+            quadrants: sc.quadrants.clone(),
+        }
+    });
     ChartData {
         id: spec.id.clone(),
         title: spec.title.clone(),
@@ -167,8 +194,13 @@ pub fn resolve_chart(
         categories,
         source: spec.source.clone(),
         panels,
-        tables: spec.panels.iter().filter_map(|p| p.table.clone()).collect(),
-        scatter: None,
+        tables: spec
+            .panels
+            .iter()
+            .filter_map(|p| p.table.clone())
+            .chain(spec.scatter.as_ref().map(|s| s.table.clone()))
+            .collect(),
+        scatter,
         percent: spec.percent,
         donut: spec.donut,
         right_label: spec.right_label.clone(),

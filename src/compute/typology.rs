@@ -423,6 +423,7 @@ pub fn compute(x: &Extract, out: &mut Computed) {
                 y_label: "성장성 지수".into(),
                 points,
                 thresholds,
+                ..ScatterData::default()
             }),
             ..ChartData::new(
                 &format!("{prefix}-scatter"),

@@ -37,6 +37,30 @@ pub struct ChartSpec {
     /// Diagrams (roadmap, steps, path): structure instead of numbers.
     #[serde(default)]
     pub diagram: Option<DiagramSpec>,
+    /// Scatter charts: which columns place the rows' points.
+    #[serde(default)]
+    pub scatter: Option<ScatterSpec>,
+}
+
+/// A scatter of table rows: one named point per row.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScatterSpec {
+    /// The table whose rows (the chart's `rows`) are the points.
+    pub table: String,
+    /// Column ids for the x and y coordinates.
+    pub x: String,
+    pub y: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// Threshold lines (both, or neither).
+    #[serde(default)]
+    pub x_threshold: Option<f64>,
+    #[serde(default)]
+    pub y_threshold: Option<f64>,
+    /// Quadrant names: upper left, upper right, lower left, lower right.
+    #[serde(default)]
+    pub quadrants: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -228,6 +252,10 @@ pub struct ScatterData {
     pub points: Vec<(f64, f64, String)>,
     /// (label, x, y): a threshold pair drawn as a vertical and a horizontal line.
     pub thresholds: Vec<(String, f64, f64)>,
+    /// Points are named (rows of a table) rather than grouped: each is labelled.
+    pub named: bool,
+    /// Quadrant names: upper left, upper right, lower left, lower right.
+    pub quadrants: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -54,6 +54,10 @@ pub(super) fn chart_specs(
             diagram(c, path, src, at, d);
             continue;
         }
+        if c.kind == ChartKind::Scatter {
+            scatter(c, computed, path, src, at, d);
+            continue;
+        }
         if c.diagram.is_some() {
             d.push(
                 err(
@@ -288,6 +292,66 @@ fn series_cells(
                 );
             }
         }
+    }
+}
+
+/// A scatter of table rows: its table, columns and thresholds.
+fn scatter(
+    c: &ChartSpec,
+    computed: &Computed,
+    path: &Path,
+    src: &str,
+    at: Option<(usize, usize)>,
+    d: &mut Diagnostics,
+) {
+    let err = |msg: String, needle: &str| {
+        Diagnostic::error("E022", msg).at_loc(path, line_after(src, at, needle).or(at))
+    };
+    let Some(sc) = &c.scatter else {
+        d.push(
+            err(
+                format!("scatter `{}` has no `scatter:` block", c.id),
+                "kind:",
+            )
+            .help("give scatter: { table, x, y, x_label, y_label } and the rows as points"),
+        );
+        return;
+    };
+    let Some(t) = computed.table(&sc.table) else {
+        d.push(
+            Diagnostic::error(
+                "E011",
+                format!("chart `{}` reads unknown table `{}`", c.id, sc.table),
+            )
+            .at_loc(path, line_after(src, at, &sc.table).or(at)),
+        );
+        return;
+    };
+    for col in [&sc.x, &sc.y] {
+        if t.col_index(col).is_none() {
+            d.push(
+                Diagnostic::error("E011", format!("table `{}` has no column `{col}`", t.id))
+                    .at_loc(path, line_after(src, at, col).or(at)),
+            );
+        }
+    }
+    if sc.x_threshold.is_some() != sc.y_threshold.is_some() {
+        d.push(err(
+            format!("scatter `{}` gives one threshold of two", c.id),
+            "threshold",
+        ));
+    }
+    if !sc.quadrants.is_empty() && sc.quadrants.len() != 4 {
+        d.push(err(
+            format!("scatter `{}` names {} quadrants; give four (upper left, upper right, lower left, lower right)", c.id, sc.quadrants.len()),
+            "quadrants",
+        ));
+    }
+    if c.rows.is_empty() {
+        d.push(err(
+            format!("scatter `{}` lists no rows to plot", c.id),
+            "kind:",
+        ));
     }
 }
 
