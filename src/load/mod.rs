@@ -2,6 +2,7 @@
 //! diagnostics. Computes nothing.
 
 pub mod companies;
+mod ksic;
 pub mod locate;
 pub mod narrative;
 
@@ -295,6 +296,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
         }
     }
 
+    ksic::resolve(&mut tables, &records, &mut diags);
     if diags.has_errors() {
         let f = if diags.items.iter().any(|d| d.code == "E001") {
             Failure::Io

@@ -31,6 +31,10 @@ pub struct TableSpec {
     pub label_header: Option<String>,
     pub columns: Vec<ColumnSpec>,
     pub rows: Vec<RowSpec>,
+    /// Rows with `ksic:` put the KSIC name in this column (the label is then
+    /// the code); without it the label is "(code) name".
+    #[serde(default)]
+    pub ksic_name: Option<String>,
     /// Printed figures of computed cells, by row id and column id.
     #[serde(default)]
     pub published: BTreeMap<String, BTreeMap<String, String>>,
@@ -69,7 +73,12 @@ pub enum RowKindSpec {
 #[serde(deny_unknown_fields)]
 pub struct RowSpec {
     pub id: String,
+    /// Optional only where `ksic:` supplies it.
+    #[serde(default)]
     pub label: String,
+    /// A KSIC code whose name (from the `ksic` records) labels the row.
+    #[serde(default)]
+    pub ksic: Option<String>,
     #[serde(default)]
     pub depth: usize,
     #[serde(default)]
