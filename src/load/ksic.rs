@@ -81,7 +81,8 @@ pub fn resolve(
                                 }
                             }
                             None => {
-                                row.values = Some(Values::Map(BTreeMap::from([(col.clone(), cell)])));
+                                row.values =
+                                    Some(Values::Map(BTreeMap::from([(col.clone(), cell)])));
                             }
                         }
                     }
