@@ -25,6 +25,17 @@ pub fn analyse(
     dir: &std::path::Path,
 ) -> Result<(Content, Computed, Diagnostics), (Failure, Diagnostics)> {
     let (content, mut diags) = load::load(dir)?;
+    let computed = compute_all(&content);
+    diags.extend(validate::validate(&content, &computed));
+    if diags.has_errors() {
+        return Err((Failure::Content, diags));
+    }
+    Ok((content, computed, diags))
+}
+
+/// Every table, value and chart of the plan. Tables first, then charts, so
+/// a chart may read a table of any file.
+pub fn compute_all(content: &Content) -> Computed {
     let mut computed = Computed::default();
     for b in &content.budgets {
         compute::budget::compute(&b.value, &mut computed);
@@ -38,11 +49,10 @@ pub fn analyse(
     for t in &content.tables {
         compute::tables::compute(&t.value, &mut computed);
     }
-    diags.extend(validate::validate(&content, &computed));
-    if diags.has_errors() {
-        return Err((Failure::Content, diags));
+    for t in &content.tables {
+        compute::tables::charts(&t.value, &mut computed);
     }
-    Ok((content, computed, diags))
+    computed
 }
 
 /// What a successful build wrote.

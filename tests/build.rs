@@ -351,3 +351,28 @@ fn every_table_and_chart_is_written() {
         assert!(out.join(f).is_file(), "{f}");
     }
 }
+
+#[test]
+fn renaming_a_ksic_code_renames_it_everywhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = copy_content(dir.path());
+    replace_in(
+        &content.join("data/records/ksic.yaml"),
+        "name: 기타 기초 무기화학 물질 제조업",
+        "name: 기타 기초 무기화학물질 제조업(개칭)",
+    );
+    let out = dir.path().join("output");
+    planbook::build(&content, &out).unwrap_or_else(|(_, d)| panic!("{}", d.render_human()));
+    // The II-3 listing, the III-2 table, 붙임 3, the summary and the CSV.
+    for page in [
+        "ii/ii-3.html",
+        "iii/iii-2.html",
+        "attachments/a3.html",
+        "summary/ii.html",
+        "tables/iii2-cer-general.csv",
+    ] {
+        let text = fs::read_to_string(out.join(page)).expect("page");
+        assert!(text.contains("무기화학물질 제조업(개칭)"), "{page}");
+        assert!(!text.contains("기타 기초 무기화학 물질 제조업"), "{page}");
+    }
+}

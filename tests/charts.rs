@@ -305,3 +305,56 @@ fn a_scatter_column_that_does_not_exist_is_located() {
         "y: growht",
     );
 }
+
+#[test]
+fn a_chart_may_read_a_table_of_a_file_loaded_after_its_own() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = copy_sample(dir.path());
+    fs::write(
+        content.join("data/0-charts.yaml"),
+        "charts:\n  - id: early\n    title: 먼저 읽히는 그림\n    kind: bar\n    rows: [bio, cer]\n    panels:\n      - table: s-firms\n        series:\n          - { label: 소기업, col: micro }\n",
+    )
+    .expect("write");
+    let plan = content.join("plan.yaml");
+    let src = fs::read_to_string(&plan).expect("plan");
+    let src = src.replace(
+        "data:\n",
+        "data:\n  - { file: data/0-charts.yaml, kind: table }\n",
+    );
+    fs::write(&plan, src).expect("plan");
+    let md = content.join("chapters/I/I-1.md");
+    let text = fs::read_to_string(&md).expect("md") + "\n{{chart early}}\n";
+    fs::write(&md, text).expect("md");
+    let out = dir.path().join("output");
+    if let Err((_, d)) = planbook::build(&content, &out) {
+        panic!("{}", d.render_human());
+    }
+    let s = svg(&out, "early");
+    assert_eq!(filled(&s, S1), 2 + 1, "two bars and the legend swatch");
+    assert!(has_text(&s, "120") && has_text(&s, "80"));
+}
+
+#[test]
+fn shares_given_in_per_cent_are_printed_as_given() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = copy_sample(dir.path());
+    let file = content.join("data/figures.yaml");
+    // Shares that add to 99, as printed plans sometimes do.
+    let src = fs::read_to_string(&file)
+        .expect("read")
+        .replace("values: [120, 35, 4] }", "values: [55, 30, 14] }")
+        .replace(
+            "    title: 산업별 기업 규모 구성(원형·도넛)\n    kind: pie\n",
+            "    title: 산업별 기업 규모 구성(원형·도넛)\n    kind: pie\n    value_label: \"%\"\n",
+        );
+    fs::write(&file, src).expect("write");
+    let out = dir.path().join("output");
+    if let Err((_, d)) = planbook::build(&content, &out) {
+        panic!("{}", d.render_human());
+    }
+    let s = svg(&out, "s-pies");
+    for t in ["55%", "30%", "14%", "소기업 55%"] {
+        assert!(s.contains(t), "{t}");
+    }
+    assert!(!s.contains("55.6%"), "not rescaled to 100");
+}

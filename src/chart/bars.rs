@@ -140,8 +140,9 @@ pub(super) fn bar(c: &ChartData) -> R<String> {
             .unwrap_or(1) as i32;
         (lh, lines * LABEL_LINE + 8)
     };
-    let panel_h = 26 + 24 + PLOT_H + label_h + 8;
-    let h = title_h + legend_h + c.panels.len() as i32 * panel_h + source_h;
+    // A panel title takes a line; the unit note above the plot always does.
+    let panel_h = |p: &PanelData| head_h(p) + 24 + PLOT_H + label_h + 8;
+    let h = title_h + legend_h + c.panels.iter().map(panel_h).sum::<i32>() + source_h;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W as u32, h as u32)).into_drawing_area();
@@ -151,7 +152,7 @@ pub(super) fn bar(c: &ChartData) -> R<String> {
         let mut top = title_h + legend_h;
         for p in &c.panels {
             bar_panel(&root, c, p, top)?;
-            top += panel_h;
+            top += panel_h(p);
         }
         draw_source(&root, c.source.as_deref(), h).map_err(e)?;
         root.present().map_err(e)?;
@@ -159,16 +160,42 @@ pub(super) fn bar(c: &ChartData) -> R<String> {
     Ok(add_title_desc(&svg, c))
 }
 
+/// One entry per distinct series label across the panels; its colour and
+/// marker follow its place in this list, so a label looks the same in every
+/// panel and two labels never share a colour.
 fn legend_entries(c: &ChartData) -> Vec<(String, RGBColor, bool, usize)> {
     let mut out: Vec<(String, RGBColor, bool, usize)> = Vec::new();
     for p in &c.panels {
-        for (i, s) in p.series.iter().enumerate() {
+        for s in &p.series {
             if !out.iter().any(|x| x.0 == s.label) {
+                let i = out.len();
                 out.push((s.label.clone(), color_of(s, i), s.line, i));
             }
         }
     }
     out
+}
+
+/// The colour and marker index of a series, from the legend.
+fn style_of(c: &ChartData, s: &SeriesData) -> (RGBColor, usize) {
+    legend_entries(c)
+        .into_iter()
+        .find(|x| x.0 == s.label)
+        .map_or((parse_hex(PALETTE[0]), 0), |x| (x.1, x.3))
+}
+
+/// Values that are already shares (unit %): their labels print them as
+/// given, even where they do not add to exactly 100.
+fn given_shares(p: &PanelData) -> bool {
+    p.value_label.as_deref().map(str::trim) == Some("%")
+}
+
+fn head_h(p: &PanelData) -> i32 {
+    if p.title.is_some() {
+        26
+    } else {
+        0
+    }
 }
 
 fn has_right(c: &ChartData) -> bool {
@@ -271,7 +298,7 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
         ))
         .map_err(e)?;
     }
-    let y_top = top + 26 + 24;
+    let y_top = top + head_h(p) + 24;
     let y_bot = y_top + PLOT_H;
     let sy = |v: f64, min: f64, max: f64| {
         y_bot - (((v - min) / (max - min)) * PLOT_H as f64).round() as i32
@@ -371,7 +398,7 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
                 .collect();
             let stacked = members.len() > 1;
             let mut any = false;
-            for (idx, s) in &members {
+            for (_, s) in &members {
                 let Some(v) = value(s, ci) else { continue };
                 any = true;
                 let (a, b) = if v >= 0.0 {
@@ -384,18 +411,21 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
                 let scale = |x: f64| if s.right { ry(x) } else { ly(x) };
                 let (ya, yb) = (scale(a), scale(b));
                 let rect = [(bx + 1, ya.min(yb)), (bx + bar_w - 1, ya.max(yb))];
-                root.draw(&Rectangle::new(rect, color_of(s, *idx).filled()))
-                    .map_err(e)?;
+                let (fill, _) = style_of(c, s);
+                root.draw(&Rectangle::new(rect, fill.filled())).map_err(e)?;
                 root.draw(&Rectangle::new(rect, RGBColor(60, 60, 60).stroke_width(1)))
                     .map_err(e)?;
                 // Segment values where the segment is tall enough to hold them.
                 if stacked && (ya - yb).abs() >= 14 && bar_w >= 26 {
-                    let dp = if c.percent { 1 } else { p.decimals };
-                    let fill = color_of(s, *idx);
+                    let (dp, shown) = if c.percent && !given_shares(p) {
+                        (1, v)
+                    } else {
+                        (p.decimals, s.values.get(ci).copied().flatten().unwrap_or(v))
+                    };
                     let dark =
                         (fill.0 as u32 * 299 + fill.1 as u32 * 587 + fill.2 as u32 * 114) < 128_000;
                     root.draw(&Text::new(
-                        fmt(v, dp),
+                        fmt(shown, dp),
                         (bx + bar_w / 2, (ya + yb) / 2),
                         font(10.0)
                             .color(if dark { &WHITE } else { &BLACK })
@@ -404,7 +434,17 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
                     .map_err(e)?;
                 }
             }
-            if any && !c.percent {
+            if !any {
+                // Not applicable: say so, rather than leave an empty slot.
+                root.draw(&Text::new(
+                    "-".to_string(),
+                    (bx + bar_w / 2, ly(0.0) - 3),
+                    font(10.5)
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                ))
+                .map_err(e)?;
+            } else if !c.percent {
                 let label = fmt(pos + neg, p.decimals);
                 let (y, vpos) = if pos + neg >= 0.0 {
                     (ly(pos) - 3, VPos::Bottom)
@@ -420,8 +460,8 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
             }
         }
     }
-    for (si, s) in p.series.iter().enumerate().filter(|(_, s)| s.line) {
-        let color = color_of(s, si);
+    for s in p.series.iter().filter(|s| s.line) {
+        let (color, mark) = style_of(c, s);
         let scale = |v: f64| if s.right { ry(v) } else { ly(v) };
         let pts: Vec<(usize, f64)> = (0..ncat)
             .filter_map(|ci| value(s, ci).map(|v| (ci, v)))
@@ -438,7 +478,7 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
         }
         for (ci, v) in pts {
             let pt = (cx(ci), scale(v));
-            marker(root, si, pt, color).map_err(e)?;
+            marker(root, mark, pt, color).map_err(e)?;
             // On a white plate: the label often sits over a bar.
             let label = fmt(v, p.decimals);
             let tw = text_w(root, &label, 11.0);
@@ -542,8 +582,13 @@ pub(super) fn pie(c: &ChartData) -> R<String> {
                         r as f64 * 0.62
                     };
                     let dark = i % 2 == 0;
+                    let shown = if given_shares(p) {
+                        fmt(*v, p.decimals)
+                    } else {
+                        fmt(share, 1)
+                    };
                     root.draw(&Text::new(
-                        format!("{}%", fmt(share, 1)),
+                        format!("{shown}%"),
                         at(lr, mid),
                         font(12.0)
                             .style(FontStyle::Bold)
@@ -557,7 +602,8 @@ pub(super) fn pie(c: &ChartData) -> R<String> {
             // Key under the disc: swatch, category, value and share.
             let mut y = cy + r + 18;
             for (i, (label, v)) in labels.iter().zip(&s.values).enumerate() {
-                let x = cx - col_w / 2 + 16;
+                // Under the disc, left-aligned with it.
+                let x = (cx - r).max(cx - col_w / 2 + 16);
                 root.draw(&Rectangle::new(
                     [(x, y), (x + 12, y + 12)],
                     parse_hex(PALETTE[i % PALETTE.len()]).filled(),
@@ -569,6 +615,7 @@ pub(super) fn pie(c: &ChartData) -> R<String> {
                 ))
                 .map_err(e)?;
                 let text = match v {
+                    Some(v) if given_shares(p) => format!("{label} {}%", fmt(*v, p.decimals)),
                     Some(v) => format!(
                         "{label} {} ({}%)",
                         fmt(*v, p.decimals),
@@ -576,7 +623,7 @@ pub(super) fn pie(c: &ChartData) -> R<String> {
                     ),
                     None => format!("{label} -"),
                 };
-                let text = super::truncate_to(&root, &text, col_w - 40);
+                let text = super::truncate_to(&root, &text, cx + col_w / 2 - x - 28);
                 root.draw(&Text::new(
                     text,
                     (x + 18, y + 6),

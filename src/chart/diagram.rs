@@ -171,12 +171,21 @@ fn roadmap(c: &ChartData, d: &DiagramSpec) -> R<String> {
             }
             if new_group {
                 if let Some(g) = &t.group {
-                    for (k, line) in wrap(root, g, lx - gx - 8, 12.0).iter().take(2).enumerate() {
+                    // Centred in the rows the group spans, as many lines as fit.
+                    let span = d.tasks[ti..]
+                        .iter()
+                        .take_while(|x| x.group.as_deref() == Some(g.as_str()))
+                        .count() as i32;
+                    let lines = wrap(root, g, lx - gx - 8, 11.5);
+                    let fit = ((span * ROW_H - 4) / 13).max(1) as usize;
+                    let shown = lines.len().min(fit);
+                    let y0 = y + (span * ROW_H - shown as i32 * 13) / 2 + 6;
+                    for (k, line) in lines.iter().take(shown).enumerate() {
                         text(
                             root,
                             line,
-                            (gx + 4, y + 10 + k as i32 * 14),
-                            12.0,
+                            (gx + 4, y0 + k as i32 * 13),
+                            11.5,
                             true,
                             LEFT,
                             &BLACK,
@@ -245,11 +254,25 @@ fn roadmap(c: &ChartData, d: &DiagramSpec) -> R<String> {
 /// Boxes per row before the flow wraps to a second row.
 const PER_ROW: usize = 6;
 
-fn box_lines(root: &Area, s: &crate::model::chart::StepSpec, w: i32) -> Vec<String> {
-    s.lines
-        .iter()
-        .flat_map(|l| wrap(root, l, w - 14, 11.5))
-        .collect()
+/// A box's text, wrapped: (line, y offset); entries are set apart by a gap
+/// so that a wrapped entry does not run into the next.
+fn box_lines(root: &Area, s: &crate::model::chart::StepSpec, w: i32) -> Vec<(String, i32)> {
+    let mut out = Vec::new();
+    let mut y = 0;
+    for (k, entry) in s.lines.iter().enumerate() {
+        if k > 0 {
+            y += 4;
+        }
+        for l in wrap(root, entry, w - 14, 11.5) {
+            out.push((l, y));
+            y += 15;
+        }
+    }
+    out
+}
+
+fn box_lines_h(root: &Area, s: &crate::model::chart::StepSpec, w: i32) -> i32 {
+    box_lines(root, s, w).last().map_or(0, |(_, y)| y + 15)
 }
 
 fn steps(c: &ChartData, d: &DiagramSpec) -> R<String> {
@@ -263,8 +286,7 @@ fn steps(c: &ChartData, d: &DiagramSpec) -> R<String> {
         d.steps
             .iter()
             .map(|s| {
-                wrap(&root, &s.title, bw - 12, 13.0).len() as i32 * 17
-                    + box_lines(&root, s, bw).len() as i32 * 15
+                wrap(&root, &s.title, bw - 12, 13.0).len() as i32 * 17 + box_lines_h(&root, s, bw)
             })
             .max()
             .unwrap_or(0)
@@ -302,17 +324,9 @@ fn steps(c: &ChartData, d: &DiagramSpec) -> R<String> {
                 head.stroke_width(1),
             ))
             .map_err(e)?;
-            for (k, l) in box_lines(root, s, bw).iter().enumerate() {
+            for (l, dy) in box_lines(root, s, bw) {
                 let pos = Pos::new(HPos::Left, VPos::Top);
-                text(
-                    root,
-                    l,
-                    (x + 7, y + th + 6 + k as i32 * 15),
-                    11.5,
-                    false,
-                    pos,
-                    &BLACK,
-                )?;
+                text(root, &l, (x + 7, y + th + 6 + dy), 11.5, false, pos, &BLACK)?;
             }
             if i + 1 < d.steps.len() {
                 let (nx, ny) = at(i + 1);
@@ -344,7 +358,7 @@ fn path(c: &ChartData, d: &DiagramSpec) -> R<String> {
         let root = SVGBackend::with_string(&mut scratch, (W as u32, 100)).into_drawing_area();
         d.steps
             .iter()
-            .map(|s| box_lines(&root, s, bw).len() as i32 * 15)
+            .map(|s| box_lines_h(&root, s, bw))
             .max()
             .unwrap_or(0)
     };
@@ -399,17 +413,9 @@ fn path(c: &ChartData, d: &DiagramSpec) -> R<String> {
                     &parse_hex(PALETTE[4]),
                 )?;
             }
-            for (k, l) in box_lines(root, s, bw).iter().enumerate() {
+            for (l, dy) in box_lines(root, s, bw) {
                 let pos = Pos::new(HPos::Left, VPos::Top);
-                text(
-                    root,
-                    l,
-                    (x + 7, top + 66 + k as i32 * 15),
-                    11.5,
-                    false,
-                    pos,
-                    &BLACK,
-                )?;
+                text(root, &l, (x + 7, top + 66 + dy), 11.5, false, pos, &BLACK)?;
             }
         }
         let color = RGBColor(90, 90, 90);

@@ -241,6 +241,11 @@ pub fn compute(file: &TableFile, out: &mut Computed) {
         out.register_table_values(&t);
         out.tables.push(t);
     }
+}
+
+/// A file's charts, once every table of the plan is computed: a chart may
+/// read a table of any file, whatever the order the files load in.
+pub fn charts(file: &TableFile, out: &mut Computed) {
     for c in &file.charts {
         let label = |row: &str| -> Option<String> {
             c.panels.iter().find_map(|p| {
