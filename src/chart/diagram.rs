@@ -281,16 +281,17 @@ fn steps(c: &ChartData, d: &DiagramSpec) -> R<String> {
     let gap = 26;
     let bw = (W - 40 - gap * (per_row as i32 - 1)) / per_row as i32;
     let mut scratch = String::new();
-    let tallest = {
+    // One title-bar height for every box, so their texts start level.
+    let (title_n, body_h) = {
         let root = SVGBackend::with_string(&mut scratch, (W as u32, 100)).into_drawing_area();
-        d.steps
-            .iter()
-            .map(|s| {
-                wrap(&root, &s.title, bw - 12, 13.0).len() as i32 * 17 + box_lines_h(&root, s, bw)
-            })
-            .max()
-            .unwrap_or(0)
+        d.steps.iter().fold((1, 0), |(t, b), s| {
+            (
+                t.max(wrap(&root, &s.title, bw - 12, 13.0).len() as i32),
+                b.max(box_lines_h(&root, s, bw)),
+            )
+        })
     };
+    let tallest = title_n * 17 + body_h;
     let bh = 24 + tallest;
     let rows = n.div_ceil(per_row) as i32;
     let top = 52;
@@ -305,7 +306,7 @@ fn steps(c: &ChartData, d: &DiagramSpec) -> R<String> {
             let (x, y) = at(i);
             let head = parse_hex(PALETTE[0]);
             let title_lines = wrap(root, &s.title, bw - 12, 13.0);
-            let th = title_lines.len() as i32 * 17 + 8;
+            let th = title_n * 17 + 8;
             root.draw(&Rectangle::new([(x, y), (x + bw, y + th)], head.filled()))
                 .map_err(e)?;
             for (k, l) in title_lines.iter().enumerate() {
