@@ -1,28 +1,19 @@
 //! Every chart and diagram kind, drawn from samples/charts (synthetic
 //! numbers), and the located errors a bad spec gets.
 
+mod common;
+
+use common::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/charts")
+    sample_dir("charts")
 }
 
 fn copy_sample(to: &Path) -> PathBuf {
-    let dst = to.join("sample");
-    for rel in [
-        "plan.yaml",
-        "data/figures.yaml",
-        "chapters/I/I-1.md",
-        "chapters/I/I-2.md",
-        "chapters/I/I-3.md",
-    ] {
-        let d = dst.join(rel);
-        fs::create_dir_all(d.parent().expect("parent")).expect("mkdir");
-        fs::copy(sample().join(rel), &d).expect("copy");
-    }
-    dst
+    copy_sample_plan("charts", to)
 }
 
 fn built() -> (tempfile::TempDir, PathBuf) {

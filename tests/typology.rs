@@ -7,23 +7,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/typology")
+    sample_dir("typology")
 }
 
 fn copy_sample(to: &Path) -> PathBuf {
-    let dst = to.join("sample");
-    for rel in [
-        "plan.yaml",
-        "data/companies.yaml",
-        "data/companies.csv",
-        "chapters/III/III-2-1.md",
-        "chapters/III/III-2-2.md",
-    ] {
-        let d = dst.join(rel);
-        fs::create_dir_all(d.parent().expect("parent")).expect("mkdir");
-        fs::copy(sample().join(rel), &d).expect("copy");
-    }
-    dst
+    copy_sample_plan("typology", to)
 }
 
 fn build(content: &Path, out: &Path) {

@@ -1,25 +1,12 @@
 //! Vertical bars (grouped, stacked, 100 %), with optional line series on a
 //! second axis (amounts as bars, a rate as a line), and pies or donuts.
 
-use super::{
-    add_title_desc, draw_source, fmt, marker, nice_step, parse_hex, px, tick_dp, FONT_FAMILY,
-    PALETTE, W,
-};
+use super::{add_title_desc, draw_source, fmt, marker, nice_step, parse_hex, tick_dp, PALETTE, W};
 use crate::model::chart::{ChartData, PanelData, SeriesData};
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-type R<T> = Result<T, String>;
-
-fn e<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
-
-fn font(size: f64) -> FontDesc<'static> {
-    (FONT_FAMILY, px(size)).into_font()
-}
+use super::{err_text as e, font, Area, R};
 
 fn text_w(root: &Area, s: &str, size: f64) -> i32 {
     root.estimate_text_size(s, &font(size).into_text_style(root))
@@ -287,17 +274,7 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
         .fold((0f64, 0f64), |(a, b), &v| (a.min(v), b.max(v)));
     let (rmin, rmax, rstep) = axis(rlo, rhi);
 
-    if let Some(t) = &p.title {
-        root.draw(&Text::new(
-            t.clone(),
-            (20, top + 6),
-            font(15.0)
-                .style(FontStyle::Bold)
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Left, VPos::Top)),
-        ))
-        .map_err(e)?;
-    }
+    super::panel_title(root, p.title.as_deref(), top).map_err(e)?;
     let y_top = top + head_h(p) + 24;
     let y_bot = y_top + PLOT_H;
     let sy = |v: f64, min: f64, max: f64| {

@@ -4,22 +4,12 @@
 //! print and scale the same way.
 
 use super::bars::wrap;
-use super::{add_title_desc, draw_source, parse_hex, px, FONT_FAMILY, PALETTE, W};
+use super::{add_title_desc, draw_source, parse_hex, PALETTE, W};
 use crate::model::chart::{ChartData, ChartKind, DiagramSpec};
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-type R<T> = Result<T, String>;
-
-fn e<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
-
-fn font(size: f64) -> FontDesc<'static> {
-    (FONT_FAMILY, px(size)).into_font()
-}
+use super::{err_text as e, font, Area, R};
 
 fn text(
     root: &Area,

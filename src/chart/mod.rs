@@ -36,6 +36,34 @@ fn register_fonts() {
     });
 }
 
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+type R<T> = Result<T, String>;
+
+fn err_text<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+fn font(size: f64) -> FontDesc<'static> {
+    (FONT_FAMILY, px(size)).into_font()
+}
+
+/// A panel's title, bold, at the left above its plot.
+fn panel_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    title: Option<&str>,
+    top: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let Some(t) = title else { return Ok(()) };
+    root.draw(&Text::new(
+        t.to_string(),
+        (20, top + 6),
+        font(15.0)
+            .style(FontStyle::Bold)
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Left, VPos::Top)),
+    ))
+}
+
 /// plotters writes font sizes scaled by 1/1.24; this gives the pixel size asked for.
 fn px(size: f64) -> f64 {
     size * 1.24
@@ -236,16 +264,7 @@ fn draw_panel<DB: DrawingBackend>(
     let axis_max = ((max / step).ceil().max(1.0)) * step;
     let sx = |v: f64| x0 + ((v / axis_max) * (x1 - x0) as f64).round() as i32;
 
-    if let Some(t) = &p.title {
-        root.draw(&Text::new(
-            t.clone(),
-            (20, top + 6),
-            font(15.0)
-                .style(FontStyle::Bold)
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Left, VPos::Top)),
-        ))?;
-    }
+    panel_title(root, p.title.as_deref(), top)?;
     let plot_top = top + PANEL_TITLE_H;
     let band = nst * BAR_H + BAND_GAP;
     let plot_bottom = plot_top + categories.len() as i32 * band;
@@ -632,16 +651,7 @@ fn draw_line_panel<DB: DrawingBackend>(
     top: i32,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
-    if let Some(t) = &p.title {
-        root.draw(&Text::new(
-            t.clone(),
-            (20, top + 6),
-            font(15.0)
-                .style(FontStyle::Bold)
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Left, VPos::Top)),
-        ))?;
-    }
+    panel_title(root, p.title.as_deref(), top)?;
     let (x0, x1) = (80, W - 40);
     let (y_top, y_bot) = (top + PANEL_TITLE_H + 10, top + LINE_PANEL_H - AXIS_H);
     let max = p

@@ -15,6 +15,19 @@ pub fn copy_content(to: &Path) -> PathBuf {
     dst
 }
 
+pub fn sample_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+/// Copies a plan of samples/ so that a test can edit it.
+pub fn copy_sample_plan(name: &str, to: &Path) -> PathBuf {
+    let dst = to.join("sample");
+    copy_dir(&sample_dir(name), &dst);
+    dst
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("mkdir");
     for e in fs::read_dir(from).expect("read_dir") {
