@@ -559,6 +559,35 @@ mod tests {
     }
 
     #[test]
+    fn file_urls_escape_what_would_cut_the_path() {
+        assert_eq!(
+            file_url(Path::new("/tmp/계획 #2/100%/print.html")),
+            "file:///tmp/%EA%B3%84%ED%9A%8D%20%232/100%25/print.html"
+        );
+    }
+
+    #[test]
+    fn page_number_sheets_follow_the_page_orientation() {
+        let portrait = [0.0, 0.0, 594.96, 841.92];
+        let landscape = [0.0, 0.0, 841.92, 594.96];
+        let html = numbers_document(Path::new("/site/assets"), &[portrait, landscape, portrait]);
+        let pages: Vec<&str> = html
+            .lines()
+            .filter(|l| l.starts_with("<div class=\"blank"))
+            .collect();
+        assert_eq!(
+            pages,
+            [
+                "<div class=\"blank\"></div>",
+                "<div class=\"blank landscape\"></div>",
+                "<div class=\"blank\"></div>"
+            ]
+        );
+        assert!(html.contains("href=\"file:///site/assets/print.css\""));
+        assert!(html.contains("counter(page, lower-roman)"));
+    }
+
+    #[test]
     fn matches_headings_in_order_even_when_titles_repeat() {
         let headings = vec![
             ("a".to_string(), "1. 총괄".to_string()),
