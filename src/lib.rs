@@ -102,7 +102,8 @@ pub struct Printed {
 /// Prints `print.html` (and `summary/print.html`) of a built `out` to
 /// `plan.pdf` (and `summary.pdf`). The first print tells the page of every
 /// heading from the PDF bookmarks; the print documents are rendered again with
-/// those numbers in their contents and printed until the numbers hold.
+/// those numbers in their contents and printed until the numbers hold. The
+/// plan's attachment pages are then numbered i, ii, iii ….
 pub fn print_pdfs(
     content_dir: &std::path::Path,
     out: &std::path::Path,
@@ -111,53 +112,93 @@ pub fn print_pdfs(
 ) -> Result<Printed, String> {
     let (content, computed, _) = analyse(content_dir).map_err(|(_, d)| d.render_human())?;
     let (main_heads, summary_heads) = render::print_headings(&content);
+    let roman_anchor = render::first_attachment_anchor(&content);
     let tmp = std::env::temp_dir().join(format!("planbook-print-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
+    let result = print_rounds(
+        &content,
+        &computed,
+        (&main_heads, &summary_heads, roman_anchor.as_deref()),
+        out,
+        browser,
+        timeout,
+        &tmp,
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+    result
+}
+
+fn print_rounds(
+    content: &Content,
+    computed: &Computed,
+    (main_heads, summary_heads, roman_anchor): (&render::Headings, &render::Headings, Option<&str>),
+    out: &std::path::Path,
+    browser: &std::path::Path,
+    timeout: std::time::Duration,
+    tmp: &std::path::Path,
+) -> Result<Printed, String> {
     let mut pages = render::Pages::default();
-    let mut passes;
     let has_summary = out.join("summary/print.html").is_file();
     // Page numbers can move a heading only if the contents grow a line; three
     // rounds are plenty, and each round is checked against the last.
     for round in 0..3 {
-        passes = round + 1;
         let plan_pdf = tmp.join(format!("plan-{round}.pdf"));
-        pdf::print(browser, &out.join("print.html"), &plan_pdf, timeout)?;
+        let summary_pdf = tmp.join(format!("summary-{round}.pdf"));
+        // The two documents are independent within a round: printed side by
+        // side, a round takes as long as the plan alone.
+        let (plan, summary) = std::thread::scope(|s| {
+            let summary = s.spawn(|| {
+                if !has_summary {
+                    return Ok(Default::default());
+                }
+                pdf::print(
+                    browser,
+                    &out.join("summary/print.html"),
+                    &summary_pdf,
+                    timeout,
+                )?;
+                Ok::<_, String>(pdf::pages_of(summary_heads, &pdf::outline(&summary_pdf)?))
+            });
+            let plan = pdf::print(browser, &out.join("print.html"), &plan_pdf, timeout)
+                .and_then(|()| pdf::outline(&plan_pdf))
+                .map(|marks| pdf::pages_of(main_heads, &marks));
+            let summary = summary
+                .join()
+                .unwrap_or_else(|_| Err("printing the summary failed".into()));
+            (plan, summary)
+        });
         let mut next = render::Pages {
-            plan: pdf::pages_of(&main_heads, &pdf::outline(&plan_pdf)?),
-            summary: Default::default(),
+            plan: plan?,
+            summary: summary?,
+            plan_roman_from: None,
         };
-        if has_summary {
-            let summary_pdf = tmp.join(format!("summary-{round}.pdf"));
-            pdf::print(
-                browser,
-                &out.join("summary/print.html"),
-                &summary_pdf,
-                timeout,
-            )?;
-            next.summary = pdf::pages_of(&summary_heads, &pdf::outline(&summary_pdf)?);
-        }
+        next.plan_roman_from = roman_anchor.and_then(|a| next.plan.get(a).copied());
         if next == pages {
-            std::fs::rename(&plan_pdf, out.join("plan.pdf"))
-                .or_else(|_| std::fs::copy(&plan_pdf, out.join("plan.pdf")).map(|_| ()))
-                .map_err(|e| e.to_string())?;
+            if let Some(from) = pages.plan_roman_from {
+                pdf::stamp_roman_numbers(
+                    browser,
+                    &plan_pdf,
+                    from,
+                    &out.join("assets"),
+                    tmp,
+                    timeout,
+                )?;
+            }
             let mut files = vec![out.join("plan.pdf")];
+            move_file(&plan_pdf, &out.join("plan.pdf"))?;
             if has_summary {
-                let s = tmp.join(format!("summary-{round}.pdf"));
-                std::fs::rename(&s, out.join("summary.pdf"))
-                    .or_else(|_| std::fs::copy(&s, out.join("summary.pdf")).map(|_| ()))
-                    .map_err(|e| e.to_string())?;
+                move_file(&summary_pdf, &out.join("summary.pdf"))?;
                 files.push(out.join("summary.pdf"));
             }
-            let _ = std::fs::remove_dir_all(&tmp);
             return Ok(Printed {
                 files,
                 pages,
-                passes,
+                passes: round + 1,
             });
         }
         pages = next;
         // Only the two print documents change; the rest of out/ stays as built.
-        let rendered = render::render_with_pages(&content, &computed, &pages)?;
+        let rendered = render::render_with_pages(content, computed, &pages)?;
         for f in rendered
             .iter()
             .filter(|f| f.path == "print.html" || f.path == "summary/print.html")
@@ -165,6 +206,11 @@ pub fn print_pdfs(
             std::fs::write(out.join(&f.path), &f.bytes).map_err(|e| e.to_string())?;
         }
     }
-    let _ = std::fs::remove_dir_all(&tmp);
     Err("page numbers did not settle after three prints".into())
+}
+
+fn move_file(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
+    std::fs::rename(from, to)
+        .or_else(|_| std::fs::copy(from, to).map(|_| ()))
+        .map_err(|e| format!("cannot write {}: {e}", to.display()))
 }

@@ -6,6 +6,34 @@ use crate::calc::round_half_up;
 use crate::model::table::{Cell, NumFormat};
 use rust_decimal::Decimal;
 
+/// A page number in lower-case Roman numerals (`4` → `iv`), as the published
+/// plan numbers the pages of its attachments. Zero has no numeral: empty.
+pub fn lower_roman(mut n: u32) -> String {
+    const NUMERALS: [(u32, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (value, numeral) in NUMERALS {
+        while n >= value {
+            out.push_str(numeral);
+            n -= value;
+        }
+    }
+    out
+}
+
 /// Decimals used for a value under a format.
 pub fn decimals(v: Decimal, f: NumFormat) -> u32 {
     match f {
@@ -151,6 +179,19 @@ pub fn matches_printed(cell: &Cell, printed: &Printed) -> bool {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn roman_page_numbers() {
+        let got: Vec<String> = [1, 2, 3, 4, 9, 14, 23, 40, 49, 1994]
+            .into_iter()
+            .map(lower_roman)
+            .collect();
+        assert_eq!(
+            got,
+            ["i", "ii", "iii", "iv", "ix", "xiv", "xxiii", "xl", "xlix", "mcmxciv"]
+        );
+        assert_eq!(lower_roman(0), "");
+    }
 
     #[test]
     fn formats_like_the_plan() {

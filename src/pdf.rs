@@ -2,7 +2,7 @@
 //! heading from the PDF outline (bookmarks) that Chromium writes, so that the
 //! printed contents can show real page numbers.
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -55,7 +55,7 @@ pub fn print(browser: &Path, html: &Path, pdf: &Path, timeout: Duration) -> Resu
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html.display()))
+        .arg(file_url(&html))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -88,6 +88,302 @@ pub fn print(browser: &Path, html: &Path, pdf: &Path, timeout: Duration) -> Resu
         ));
     }
     Ok(())
+}
+
+/// `file://` URL of an absolute path, with the bytes a URL cannot hold
+/// escaped (a space, `#` or `%` in a directory name would otherwise cut the
+/// path short).
+pub fn file_url(path: &Path) -> String {
+    let mut url = String::from("file://");
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url
+}
+
+/// Numbers pages `from..` of `pdf` (counted from 1) i, ii, iii … at their
+/// foot, in place, and records the numbering as the PDF's page labels.
+///
+/// Chromium counts pages through the whole document and ignores a reset of
+/// the page counter, so the print leaves the foot of those pages empty and
+/// the numerals are printed apart: blank pages of the same sizes, with the
+/// print style's own footer in lower-roman (same font, size and place), each
+/// laid over its page as a form XObject. The outline, links, tags and
+/// metadata stay as Chromium wrote them. `assets` is the built site's
+/// `assets/` folder; `work` a scratch folder.
+pub fn stamp_roman_numbers(
+    browser: &Path,
+    pdf: &Path,
+    from: u32,
+    assets: &Path,
+    work: &Path,
+    timeout: Duration,
+) -> Result<(), String> {
+    let mut doc = Document::load(pdf).map_err(|e| format!("cannot read {}: {e}", pdf.display()))?;
+    let targets: Vec<ObjectId> = doc
+        .get_pages()
+        .into_iter()
+        .filter(|(n, _)| *n >= from)
+        .map(|(_, id)| id)
+        .collect();
+    if targets.is_empty() {
+        return Err(format!(
+            "{} has no page {from} to start the Roman numbering at",
+            pdf.display()
+        ));
+    }
+    let sizes: Vec<[f32; 4]> = targets
+        .iter()
+        .map(|&id| media_box(&doc, id))
+        .collect::<Result<_, _>>()?;
+    let assets = std::fs::canonicalize(assets)
+        .map_err(|e| format!("{}: {e} (build the site first)", assets.display()))?;
+    let html = work.join("roman-numbers.html");
+    std::fs::write(&html, numbers_document(&assets, &sizes))
+        .map_err(|e| format!("cannot write {}: {e}", html.display()))?;
+    let numbers_pdf = work.join("roman-numbers.pdf");
+    print(browser, &html, &numbers_pdf, timeout)?;
+    let numbers = Document::load(&numbers_pdf)
+        .map_err(|e| format!("cannot read {}: {e}", numbers_pdf.display()))?;
+    let stamps: Vec<ObjectId> = numbers.get_pages().into_values().collect();
+    if stamps.len() != targets.len() {
+        return Err(format!(
+            "the page numbers printed on {} pages for {} attachment pages; \
+             is {} the print style of this build?",
+            stamps.len(),
+            targets.len(),
+            assets.join("print.css").display()
+        ));
+    }
+    let open = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
+    let mut copied = BTreeMap::new();
+    for (k, ((&page, &stamp), size)) in targets.iter().zip(&stamps).zip(&sizes).enumerate() {
+        let stamp_size = media_box(&numbers, stamp)?;
+        if stamp_size
+            .iter()
+            .zip(size)
+            .any(|(a, b)| (a - b).abs() > 1.0)
+        {
+            return Err(format!(
+                "page number {} printed on a {stamp_size:?} page for a {size:?} page",
+                crate::numfmt::lower_roman(k as u32 + 1)
+            ));
+        }
+        let content = numbers
+            .get_page_content(stamp)
+            .map_err(|e| format!("cannot read the page numbers: {e}"))?;
+        let resources = match numbers
+            .get_dictionary(stamp)
+            .and_then(|d| d.get(b"Resources"))
+        {
+            Ok(r) => import(&numbers, &mut doc, r, &mut copied),
+            Err(_) => Object::Dictionary(Dictionary::new()),
+        };
+        let mut form = Dictionary::new();
+        form.set("Type", Object::Name(b"XObject".to_vec()));
+        form.set("Subtype", Object::Name(b"Form".to_vec()));
+        form.set(
+            "BBox",
+            Object::Array(stamp_size.iter().map(|&v| Object::Real(v)).collect()),
+        );
+        form.set("Resources", resources);
+        let mut form = Stream::new(form, content);
+        // A stream that does not shrink is left as it is.
+        let _ = form.compress();
+        let form = doc.add_object(form);
+        // The footer is pagination, not content, for a reader of the tags.
+        let close = doc.add_object(Stream::new(
+            Dictionary::new(),
+            b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq /PlanbookPageNumber Do Q\nEMC\n"
+                .to_vec(),
+        ));
+        let mut resources = inherited_resources(&doc, page)?;
+        let mut xobjects = match resources.get(b"XObject") {
+            Ok(Object::Reference(id)) => doc.get_dictionary(*id).cloned().unwrap_or_default(),
+            Ok(Object::Dictionary(d)) => d.clone(),
+            _ => Dictionary::new(),
+        };
+        xobjects.set("PlanbookPageNumber", Object::Reference(form));
+        resources.set("XObject", Object::Dictionary(xobjects));
+        let page_dict = doc
+            .get_dictionary_mut(page)
+            .map_err(|e| format!("{}: page {page:?}: {e}", pdf.display()))?;
+        let mut contents = vec![Object::Reference(open)];
+        match page_dict.get(b"Contents") {
+            Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
+            Ok(o) => contents.push(o.clone()),
+            Err(_) => {}
+        }
+        contents.push(Object::Reference(close));
+        page_dict.set("Contents", Object::Array(contents));
+        page_dict.set("Resources", Object::Dictionary(resources));
+    }
+    // Viewers then show and accept the printed numbers (page "iii").
+    let mut decimal = Dictionary::new();
+    decimal.set("S", Object::Name(b"D".to_vec()));
+    let mut roman = Dictionary::new();
+    roman.set("S", Object::Name(b"r".to_vec()));
+    let mut labels = Dictionary::new();
+    labels.set(
+        "Nums",
+        Object::Array(vec![
+            Object::Integer(0),
+            Object::Dictionary(decimal),
+            Object::Integer(i64::from(from) - 1),
+            Object::Dictionary(roman),
+        ]),
+    );
+    doc.catalog_mut()
+        .map_err(|e| format!("{}: no catalog: {e}", pdf.display()))?
+        .set("PageLabels", Object::Dictionary(labels));
+    doc.save(pdf)
+        .map_err(|e| format!("cannot write {}: {e}", pdf.display()))?;
+    Ok(())
+}
+
+/// Blank pages of the given sizes whose only mark is the footer page number,
+/// in lower-roman, styled by the print style of the site.
+fn numbers_document(assets: &Path, sizes: &[[f32; 4]]) -> String {
+    let css = |name: &str| {
+        format!(
+            "<link rel=\"stylesheet\" href=\"{}\">",
+            file_url(&assets.join(name))
+        )
+    };
+    let footer = "{ @bottom-center { content: counter(page, lower-roman); } }";
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n<meta charset=\"utf-8\">\n<title>page numbers</title>\n{}\n{}\n<style>@page {footer} @page :first {footer} @page attachment {footer} @page attachment-landscape {footer} .blank {{ height: 1px; break-after: page; page: attachment; }} .blank.landscape {{ page: attachment-landscape; }}</style>\n</head>\n<body class=\"print\">\n",
+        css("style.css"),
+        css("print.css")
+    );
+    // Chromium fetches a web font only for text that uses it, and the
+    // footers alone come too late: hidden numerals ask for it (hidden text
+    // is not printed).
+    html.push_str("<p style=\"visibility: hidden; position: absolute; font-family: NanumSquare\">ivxlcdm</p>\n");
+    for s in sizes {
+        let landscape = (s[2] - s[0]) > (s[3] - s[1]);
+        html.push_str(if landscape {
+            "<div class=\"blank landscape\"></div>\n"
+        } else {
+            "<div class=\"blank\"></div>\n"
+        });
+    }
+    html.push_str("</body>\n</html>\n");
+    html
+}
+
+fn media_box(doc: &Document, page: ObjectId) -> Result<[f32; 4], String> {
+    let mut node = doc.get_dictionary(page).ok();
+    // MediaBox may be inherited from the page tree.
+    for _ in 0..64 {
+        let Some(d) = node else { break };
+        if let Ok(o) = d.get(b"MediaBox") {
+            let a = deref(doc, o)
+                .and_then(|o| o.as_array().ok())
+                .ok_or("a page's MediaBox is not an array")?;
+            let v: Vec<f32> = a
+                .iter()
+                .filter_map(|x| match x {
+                    Object::Integer(i) => Some(*i as f32),
+                    Object::Real(r) => Some(*r),
+                    _ => None,
+                })
+                .collect();
+            return match v[..] {
+                [a, b, c, d] => Ok([a, b, c, d]),
+                _ => Err("a page's MediaBox does not hold four numbers".into()),
+            };
+        }
+        node = d
+            .get(b"Parent")
+            .ok()
+            .and_then(|p| deref(doc, p))
+            .and_then(|p| p.as_dict().ok());
+    }
+    Err(format!("page {page:?} has no MediaBox"))
+}
+
+/// A copy of the resources a page uses, its own or inherited from the page tree.
+fn inherited_resources(doc: &Document, page: ObjectId) -> Result<Dictionary, String> {
+    let mut node = doc.get_dictionary(page).ok();
+    for _ in 0..64 {
+        let Some(d) = node else { break };
+        if let Some(r) = d
+            .get(b"Resources")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .and_then(|o| o.as_dict().ok())
+        {
+            return Ok(r.clone());
+        }
+        node = d
+            .get(b"Parent")
+            .ok()
+            .and_then(|p| deref(doc, p))
+            .and_then(|p| p.as_dict().ok());
+    }
+    Ok(Dictionary::new())
+}
+
+/// Copies `o` and every object it refers to from `src` into `dst`; `copied`
+/// maps the ids already copied, so shared objects (a font) are copied once.
+fn import(
+    src: &Document,
+    dst: &mut Document,
+    o: &Object,
+    copied: &mut BTreeMap<ObjectId, ObjectId>,
+) -> Object {
+    match o {
+        Object::Reference(id) => {
+            if let Some(new) = copied.get(id) {
+                return Object::Reference(*new);
+            }
+            let new = dst.new_object_id();
+            copied.insert(*id, new);
+            let obj = match src.get_object(*id) {
+                Ok(obj) => import(src, dst, obj, copied),
+                Err(_) => Object::Null,
+            };
+            dst.objects.insert(new, obj);
+            Object::Reference(new)
+        }
+        Object::Array(a) => Object::Array(a.iter().map(|x| import(src, dst, x, copied)).collect()),
+        Object::Dictionary(d) => Object::Dictionary(import_dict(src, dst, d, copied)),
+        Object::Stream(s) => {
+            let dict = import_dict(src, dst, &s.dict, copied);
+            // Font programs must stay byte for byte as they are.
+            Object::Stream(Stream::new(dict, s.content.clone()).with_compression(false))
+        }
+        other => other.clone(),
+    }
+}
+
+fn import_dict(
+    src: &Document,
+    dst: &mut Document,
+    d: &Dictionary,
+    copied: &mut BTreeMap<ObjectId, ObjectId>,
+) -> Dictionary {
+    let mut out = Dictionary::new();
+    for (k, v) in d.iter() {
+        match v {
+            // Chromium tags every font subset AAAAAA+, BAAAAA+ … per document;
+            // two different subsets under one name can confuse a viewer.
+            Object::Name(n)
+                if (k == b"BaseFont" || k == b"FontName") && n.get(6) == Some(&b'+') =>
+            {
+                let mut renamed = b"PBPAGE".to_vec();
+                renamed.extend_from_slice(&n[6..]);
+                out.set(k.clone(), Object::Name(renamed));
+            }
+            _ => out.set(k.clone(), import(src, dst, v, copied)),
+        }
+    }
+    out
 }
 
 /// A PDF text string: UTF-16BE with a byte-order mark, or PDFDocEncoding
@@ -260,6 +556,35 @@ mod tests {
             b.extend(u.to_be_bytes());
         }
         assert_eq!(text(&b), "Ⅷ-2 예산");
+    }
+
+    #[test]
+    fn file_urls_escape_what_would_cut_the_path() {
+        assert_eq!(
+            file_url(Path::new("/tmp/계획 #2/100%/print.html")),
+            "file:///tmp/%EA%B3%84%ED%9A%8D%20%232/100%25/print.html"
+        );
+    }
+
+    #[test]
+    fn page_number_sheets_follow_the_page_orientation() {
+        let portrait = [0.0, 0.0, 594.96, 841.92];
+        let landscape = [0.0, 0.0, 841.92, 594.96];
+        let html = numbers_document(Path::new("/site/assets"), &[portrait, landscape, portrait]);
+        let pages: Vec<&str> = html
+            .lines()
+            .filter(|l| l.starts_with("<div class=\"blank"))
+            .collect();
+        assert_eq!(
+            pages,
+            [
+                "<div class=\"blank\"></div>",
+                "<div class=\"blank landscape\"></div>",
+                "<div class=\"blank\"></div>"
+            ]
+        );
+        assert!(html.contains("href=\"file:///site/assets/print.css\""));
+        assert!(html.contains("counter(page, lower-roman)"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -16,20 +17,49 @@ fn have(cmd: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-fn page_text(pdf: &Path, page: u32) -> String {
+/// The text of every page, in layout order.
+fn pages_text(pdf: &Path) -> Vec<String> {
     let o = Command::new("pdftotext")
-        .args(["-f", &page.to_string(), "-l", &page.to_string(), "-layout"])
+        .arg("-layout")
         .arg(pdf)
         .arg("-")
         .output()
         .expect("pdftotext");
-    String::from_utf8_lossy(&o.stdout)
-        .split_whitespace()
-        .collect::<String>()
+    assert!(o.status.success(), "pdftotext {}", pdf.display());
+    let text = String::from_utf8_lossy(&o.stdout);
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    // pdftotext ends the last page with a form feed too.
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
 }
 
-/// (title, page) of every contents entry that shows a page number.
-fn toc(html: &str) -> Vec<(String, u32)> {
+fn is_arabic(number: &str) -> bool {
+    number.chars().all(|c| c.is_ascii_digit())
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+/// The number printed at the foot of each page (the last line, when it is a
+/// number in Arabic or lower-case Roman numerals), by page from 1.
+fn footers(pages: &[String]) -> BTreeMap<u32, String> {
+    pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let last = p.lines().rev().map(str::trim).find(|l| !l.is_empty())?;
+            let numeral = last.chars().all(|c| c.is_ascii_digit())
+                || last.chars().all(|c| "ivxlcdm".contains(c));
+            numeral.then(|| (i as u32 + 1, last.to_string()))
+        })
+        .collect()
+}
+
+/// (title, printed page number) of every contents entry that shows one.
+fn toc(html: &str) -> Vec<(String, String)> {
     let toc = html
         .split("class=\"toc print-toc\"")
         .nth(1)
@@ -46,11 +76,46 @@ fn toc(html: &str) -> Vec<(String, u32)> {
                 .nth(1)?
                 .split('<')
                 .next()?
-                .parse()
-                .ok()?;
+                .to_string();
             (!part.split("</a>").next()?.contains("<a ")).then_some((title, page))
         })
         .collect()
+}
+
+/// Words printed outside the text area, left or right, as
+/// (page, word, x from, x to, page width): a table wider than the page.
+fn outside_margins(pdf: &Path) -> Vec<(usize, String, f64, f64, f64)> {
+    let o = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext -bbox");
+    let html = String::from_utf8_lossy(&o.stdout);
+    let attr = |tag: &str, name: &str| -> f64 {
+        tag.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    // print.css: 18 mm left and right, with a point for rounding.
+    let margin = 18.0 / 25.4 * 72.0 - 1.0;
+    let mut out = Vec::new();
+    for (i, page) in html.split("<page ").skip(1).enumerate() {
+        let width = attr(page, "width");
+        for word in page.split("<word ").skip(1) {
+            let (x0, x1) = (attr(word, "xMin"), attr(word, "xMax"));
+            if x0 < margin || x1 > width - margin {
+                let text = word
+                    .split_once('>')
+                    .and_then(|(_, w)| w.split('<').next())
+                    .unwrap_or_default();
+                out.push((i + 1, text.to_string(), x0, x1, width));
+            }
+        }
+    }
+    out
 }
 
 #[test]
@@ -80,27 +145,47 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
     ] {
         let pdf = out.join(pdf);
         assert!(pdf.is_file(), "{} written", pdf.display());
+        let pages = pages_text(&pdf);
+        let feet = footers(&pages);
+        let page_of: BTreeMap<&str, u32> = feet.iter().map(|(p, n)| (n.as_str(), *p)).collect();
+        assert_eq!(
+            page_of.len(),
+            feet.len(),
+            "{html}: a page number printed twice"
+        );
+        // Arabic numbers count every page, the cover and the dividers too
+        // (which show none); a contents entry may point to a divider.
+        for (page, number) in feet.iter().filter(|(_, n)| is_arabic(n)) {
+            assert_eq!(
+                *number,
+                page.to_string(),
+                "{html}: page {page} is numbered {number}"
+            );
+        }
+        let resolve = |number: &str| match number.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => page_of.get(number).copied(),
+        };
         let entries = toc(&fs::read_to_string(out.join(html)).expect("print document"));
         assert!(
             entries.len() > 20,
             "{html}: {} contents entries with a page",
             entries.len()
         );
-        for (title, page) in &entries {
+        for (title, number) in &entries {
+            let page = resolve(number)
+                .unwrap_or_else(|| panic!("{html}: `{title}`: no page is numbered {number}"));
             // "Ⅱ-1. 지역 경제·산업 현황" is printed as "Ⅱ-1 지역 경제·산업 현황" at its heading.
             let words = title
                 .replace("&amp;", "&")
                 .split_once(". ")
                 .map_or(title.clone(), |(_, t)| t.to_string());
-            let key: String = words
-                .split_whitespace()
-                .collect::<String>()
-                .chars()
-                .take(10)
-                .collect();
+            let key: String = squeeze(&words).chars().take(10).collect();
             assert!(
-                page_text(&pdf, *page).contains(&key),
-                "{html}: `{title}` is not on page {page}"
+                pages
+                    .get(page as usize - 1)
+                    .is_some_and(|p| squeeze(p).contains(&key)),
+                "{html}: `{title}` is not on the page numbered {number} (page {page})"
             );
         }
         let marks = planbook::pdf::outline(&pdf).expect("outline");
@@ -109,9 +194,77 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
             "bookmarks by chapter and section: {}",
             marks.len()
         );
+        assert_eq!(
+            outside_margins(&pdf),
+            vec![],
+            "{html}: text outside the margins (a table too wide for its page)"
+        );
     }
+
+    // The plan: Arabic page numbers up to the attachments, then i, ii, iii …
+    // to the end, as in the published plan.
+    let plan = out.join("plan.pdf");
+    let feet = footers(&pages_text(&plan));
+    let roman: Vec<(u32, &str)> = feet
+        .iter()
+        .filter(|(_, n)| !is_arabic(n))
+        .map(|(p, n)| (*p, n.as_str()))
+        .collect();
     assert!(
-        page_text(&out.join("plan.pdf"), 1).contains("지역산업진흥계획"),
+        roman.len() >= 3,
+        "attachment pages in Roman numerals: {roman:?}"
+    );
+    let first = roman[0].0;
+    for (k, (page, numeral)) in roman.iter().enumerate() {
+        assert_eq!(
+            (*page, *numeral),
+            (
+                first + k as u32,
+                planbook::numfmt::lower_roman(k as u32 + 1).as_str()
+            ),
+            "Roman page numbers run on from the first attachment page"
+        );
+    }
+    let last_page = pages_text(&plan).len() as u32;
+    assert_eq!(
+        roman.last().map(|r| r.0),
+        Some(last_page),
+        "numbered to the end"
+    );
+    assert!(
+        feet.iter().all(|(p, n)| (*p < first) == is_arabic(n)),
+        "Arabic before the attachments, Roman from there"
+    );
+    let toc_roman = toc(&fs::read_to_string(out.join("print.html")).expect("print.html"))
+        .into_iter()
+        .filter(|(_, n)| !is_arabic(n))
+        .count();
+    assert_eq!(
+        toc_roman, 3,
+        "the three attachments listed with Roman page numbers"
+    );
+    let attachments_anchor = planbook::pdf::outline(&plan)
+        .expect("outline")
+        .into_iter()
+        .find(|(t, _)| t.starts_with("지역혁신선도기업육성(R&D) 품목 내역"))
+        .map(|(_, p)| p);
+    assert_eq!(attachments_anchor, Some(first), "붙임1 starts at page i");
+
+    // Viewers show the same numbers: the PDF's page labels.
+    let doc = lopdf::Document::load(&plan).expect("lopdf");
+    let labels = doc
+        .catalog()
+        .and_then(|c| c.get(b"PageLabels"))
+        .and_then(|l| l.as_dict())
+        .and_then(|l| l.get(b"Nums"))
+        .and_then(|n| n.as_array())
+        .expect("page labels")
+        .clone();
+    assert_eq!(labels.len(), 4, "decimal, then lower-roman: {labels:?}");
+    assert_eq!(labels[2].as_i64().ok(), Some(i64::from(first) - 1));
+
+    assert!(
+        squeeze(&pages_text(&plan)[0]).contains("지역산업진흥계획"),
         "Korean text extracts"
     );
 }

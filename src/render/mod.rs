@@ -60,6 +60,40 @@ fn depth_root(url: &str) -> String {
 pub struct Pages {
     pub plan: BTreeMap<String, u32>,
     pub summary: BTreeMap<String, u32>,
+    /// The PDF page where the plan's attachments begin. From there on the
+    /// printed plan numbers its pages i, ii, iii … as the published plan does
+    /// (the numbers are stamped on the PDF after printing).
+    pub plan_roman_from: Option<u32>,
+}
+
+impl Pages {
+    /// The number printed at the foot of page `page` (counted from 1) of the plan.
+    pub fn plan_label(&self, page: u32) -> String {
+        match self.plan_roman_from {
+            Some(from) if page >= from => crate::numfmt::lower_roman(page - from + 1),
+            _ => page.to_string(),
+        }
+    }
+
+    /// The printed page number of a heading of the plan, once known.
+    fn plan_page(&self, anchor: &str) -> Option<String> {
+        self.plan.get(anchor).map(|&p| self.plan_label(p))
+    }
+}
+
+/// The anchor of the plan's first attachment in the print document: where the
+/// Roman page numbers begin.
+pub fn first_attachment_anchor(content: &Content) -> Option<String> {
+    content
+        .plan
+        .value
+        .attachments
+        .first()
+        .map(|a| attachment_anchor(&a.id))
+}
+
+fn attachment_anchor(id: &str) -> String {
+    format!("attachments-{}", id.to_lowercase())
 }
 
 struct Renderer<'a> {
@@ -813,8 +847,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
             // In print the reference gives the body's page once it is known.
             let page = r
                 .pages
-                .plan
-                .get(main_anchor)
+                .plan_page(main_anchor)
                 .map(|p| format!(", {p}쪽"))
                 .unwrap_or_default();
             let print_body = format!(
@@ -892,6 +925,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
     ctx.insert("front", &front);
     ctx.insert("chapters", &print_chapters);
     ctx.insert("attachments", &Vec::<serde_json::Value>::new());
+    ctx.insert("roman_stamped", &false);
     ctx.insert("root", "../");
     let html = r
         .tera
@@ -928,10 +962,7 @@ pub fn print_headings(content: &Content) -> (Headings, Headings) {
         }
     }
     for a in &plan.attachments {
-        main.push((
-            format!("attachments-{}", a.id.to_lowercase()),
-            a.title.clone(),
-        ));
+        main.push((attachment_anchor(&a.id), a.title.clone()));
     }
     let mut summary = Vec::new();
     for f in plan.front.iter().filter(|f| f.id != "cover") {
@@ -984,7 +1015,7 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                 .file
                 .as_ref()
                 .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 1));
-            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.plan.get(&e.anchor)})
+            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.plan_page(&e.anchor)})
         })
         .collect();
     let chapters: Vec<serde_json::Value> = plan
@@ -1000,17 +1031,17 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                     let items: Vec<serde_json::Value> = se
                         .items
                         .iter()
-                        .map(|i| serde_json::json!({"number": i.number, "title": i.title, "anchor": i.anchor, "page": r.pages.plan.get(&i.anchor)}))
+                        .map(|i| serde_json::json!({"number": i.number, "title": i.title, "anchor": i.anchor, "page": r.pages.plan_page(&i.anchor)}))
                         .collect();
                     serde_json::json!({
                         "number": se.number, "title": s.title, "anchor": se.anchor,
                         "items": items, "body": r.section_body(s, &mode, true),
-                        "mark": r.consult_mark(&s.id), "page": r.pages.plan.get(&se.anchor),
+                        "mark": r.consult_mark(&s.id), "page": r.pages.plan_page(&se.anchor),
                     })
                 })
                 .collect();
             let intro = c.file.as_ref().map(|f| r.narrative(f, &mode, 1)).unwrap_or_default();
-            serde_json::json!({"number": ce.number, "title": c.title, "anchor": ce.anchor, "intro": intro, "sections": sections, "page": r.pages.plan.get(&ce.anchor)})
+            serde_json::json!({"number": ce.number, "title": c.title, "anchor": ce.anchor, "intro": intro, "sections": sections, "page": r.pages.plan_page(&ce.anchor)})
         })
         .collect();
     let attachments: Vec<serde_json::Value> = plan
@@ -1022,7 +1053,7 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                 .file
                 .as_ref()
                 .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 1));
-            serde_json::json!({"title": a.title, "anchor": e.anchor, "body": body, "page": r.pages.plan.get(&e.anchor)})
+            serde_json::json!({"title": a.title, "anchor": e.anchor, "body": body, "page": r.pages.plan_page(&e.anchor)})
         })
         .collect();
     let mut ctx = Context::new();
@@ -1030,6 +1061,9 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
     ctx.insert("front", &front);
     ctx.insert("chapters", &chapters);
     ctx.insert("attachments", &attachments);
+    // Printed for the PDF: the attachment pages are numbered i, ii, iii …
+    // afterwards, so the print leaves their foot empty.
+    ctx.insert("roman_stamped", &r.pages.plan_roman_from.is_some());
     let html = r
         .tera
         .render("print.html", &ctx)
