@@ -110,6 +110,7 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
     });
     let mut out = String::new();
     html::push_html(&mut out, parser);
+    let out = glyph_items(out);
     if blocks.is_empty() {
         return out;
     }
@@ -136,4 +137,46 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
     }
     done.push_str(rest);
     done
+}
+
+/// The seed's own bullet glyphs (◆ □ ○ ■ …) are the markers of their items:
+/// such an item gets `class="g"`, which hides the list's own bullet so the
+/// reader does not see "• ◆".
+fn glyph_items(html: String) -> String {
+    const GLYPHS: &[char] = &[
+        '◆', '◇', '□', '○', '●', '■', '▪', '▶', '❖', '✓', '☑', '★', '※', '⇒', '→', '-', '·', '•',
+        '①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧',
+    ];
+    if !html.contains("<li>") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<li>") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 4..];
+        let text = after.trim_start_matches(['\n', ' ']);
+        let text = text.strip_prefix("<p>").unwrap_or(text);
+        if text.starts_with(GLYPHS) {
+            out.push_str("<li class=\"g\">");
+        } else {
+            out.push_str("<li>");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod glyph_tests {
+    #[test]
+    fn items_that_carry_their_own_glyph_lose_the_list_bullet() {
+        let html =
+            "<ul>\n<li>◆ 총 146.12억원</li>\n<li>일반 항목</li>\n<li>\n<p>□ 문단</p>\n</li>\n</ul>"
+                .to_string();
+        let out = super::glyph_items(html);
+        assert_eq!(out.matches("<li class=\"g\">").count(), 2);
+        assert!(out.contains("<li>일반 항목</li>"));
+    }
 }
