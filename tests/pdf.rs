@@ -82,6 +82,41 @@ fn toc(html: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// (anchor, page number) of every page reference in the feedback tables.
+fn feedback_pages(html: &str) -> Vec<(String, String)> {
+    html.split("class=\"fb-where\">")
+        .skip(1)
+        .flat_map(|cell| {
+            let cell = cell.split("</td>").next().unwrap_or_default();
+            cell.split("<a href=\"#")
+                .skip(1)
+                .filter_map(|a| {
+                    let anchor = a.split('"').next()?.to_string();
+                    let page = a
+                        .split("<span class=\"fb-page\">(p.")
+                        .nth(1)?
+                        .split(')')
+                        .next()?
+                        .to_string();
+                    Some((anchor, page))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The text of the first heading inside the element with this id.
+fn heading_text(html: &str, anchor: &str) -> String {
+    html.split(&format!("id=\"{anchor}\""))
+        .nth(1)
+        .and_then(|rest| rest.split_once("<h"))
+        .and_then(|(_, h)| h.split_once('>'))
+        .and_then(|(_, h)| h.split('<').next())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
 /// Words printed outside the text area, left or right, as
 /// (page, word, x from, x to, page width): a table wider than the page.
 fn outside_margins(pdf: &Path) -> Vec<(usize, String, f64, f64, f64)> {
@@ -139,6 +174,7 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    let mut plan_refs: Vec<(String, String)> = Vec::new();
     for (html, pdf) in [
         ("print.html", "plan.pdf"),
         ("summary/print.html", "summary.pdf"),
@@ -187,6 +223,30 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
                     .is_some_and(|p| squeeze(p).contains(&key)),
                 "{html}: `{title}` is not on the page numbered {number} (page {page})"
             );
+        }
+        // The feedback tables' page column: "Ⅲ-1 (p.37)" points to the page
+        // where section Ⅲ-1 begins.
+        let doc = fs::read_to_string(out.join(html)).expect("print document");
+        let refs = feedback_pages(&doc);
+        if html == "print.html" {
+            assert!(refs.len() > 30, "feedback page references: {}", refs.len());
+            for (anchor, number) in &refs {
+                let page = resolve(number)
+                    .unwrap_or_else(|| panic!("{html}: #{anchor}: no page is numbered {number}"));
+                let heading = heading_text(&doc, anchor);
+                let key: String = squeeze(&heading).chars().take(10).collect();
+                assert!(
+                    !key.is_empty()
+                        && pages
+                            .get(page as usize - 1)
+                            .is_some_and(|p| squeeze(p).contains(&key)),
+                    "{html}: feedback points #{anchor} ({heading}) to p.{number}, page {page}"
+                );
+            }
+            plan_refs = refs;
+        } else {
+            // The summary's feedback tables quote the main body's pages.
+            assert_eq!(refs, plan_refs, "{html}: the same pages as the plan's");
         }
         let marks = planbook::pdf::outline(&pdf).expect("outline");
         assert!(

@@ -191,10 +191,16 @@ impl Renderer<'_> {
             let number = a
                 .and_then(|a| a.number.clone())
                 .unwrap_or_else(|| id.to_string());
+            // In print, once a first print has told them, the plan's page too.
+            let page = match mode {
+                LinkMode::Print => a.and_then(|a| self.pages.plan_page(&a.anchor)),
+                LinkMode::Site { .. } => None,
+            };
             serde_json::json!({
                 "number": number,
                 "title": a.map(|a| a.title.clone()).unwrap_or_default(),
                 "href": a.map(|a| mode.href(&a.page, &a.anchor)).unwrap_or_default(),
+                "page": page,
             })
         };
         let mut counts: BTreeMap<crate::model::feedback::Status, usize> = BTreeMap::new();
