@@ -8,16 +8,7 @@ fn main() {
         let (content, mut diags) = planbook::load::load(&dir).expect("load");
         let t_load = t.elapsed();
         let t = Instant::now();
-        let mut computed = planbook::compute::Computed::default();
-        for b in &content.budgets {
-            planbook::compute::budget::compute(&b.value, &mut computed);
-        }
-        for p in &content.performance {
-            planbook::compute::perf::compute(&p.value, &mut computed);
-        }
-        for tb in &content.tables {
-            planbook::compute::tables::compute(&tb.value, &mut computed);
-        }
+        let computed = planbook::compute_all(&content);
         let t_compute = t.elapsed();
         let t = Instant::now();
         diags.extend(planbook::validate::validate(&content, &computed));
