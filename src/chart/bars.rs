@@ -106,7 +106,15 @@ fn legend(root: &Area, entries: &[(String, RGBColor, bool, usize)], top: i32) ->
     Ok(y + 24 - top)
 }
 
-const PLOT_H: i32 = 240;
+/// Plot height: full for one panel, shorter when several stack up, so that a
+/// three-panel figure still fits a printed page.
+fn plot_h(c: &ChartData) -> i32 {
+    match c.panels.len() {
+        0 | 1 => 240,
+        2 => 200,
+        _ => 160,
+    }
+}
 const LABEL_LINE: i32 = 15;
 
 /// Vertical bars; stacks side by side within a category, line series over them.
@@ -118,17 +126,20 @@ pub(super) fn bar(c: &ChartData) -> R<String> {
     let (legend_h, label_h) = {
         let root = SVGBackend::with_string(&mut scratch, (W as u32, 100)).into_drawing_area();
         let lh = legend(&root, &legend_entries(c), 0)?;
-        let band = band_w(c);
         let lines = c
-            .categories
+            .panels
             .iter()
-            .map(|cat| wrap(&root, cat, band - 6, 12.0).len())
+            .flat_map(|p| {
+                let band = band_w(c, p);
+                cats(c, p).iter().map(move |cat| (cat, band))
+            })
+            .map(|(cat, band)| wrap(&root, cat, band - 6, 12.0).len())
             .max()
             .unwrap_or(1) as i32;
         (lh, lines * LABEL_LINE + 8)
     };
     // A panel title takes a line; the unit note above the plot always does.
-    let panel_h = |p: &PanelData| head_h(p) + 24 + PLOT_H + label_h + 8;
+    let panel_h = |p: &PanelData| head_h(p) + 24 + plot_h(c) + label_h + 8;
     let h = title_h + legend_h + c.panels.iter().map(panel_h).sum::<i32>() + source_h;
     let mut svg = String::new();
     {
@@ -193,9 +204,9 @@ fn plot_x(c: &ChartData) -> (i32, i32) {
     (80, if has_right(c) { W - 80 } else { W - 30 })
 }
 
-fn band_w(c: &ChartData) -> i32 {
+fn band_w(c: &ChartData, p: &PanelData) -> i32 {
     let (x0, x1) = plot_x(c);
-    (x1 - x0) / c.categories.len().max(1) as i32
+    (x1 - x0) / cats(c, p).len().max(1) as i32
 }
 
 /// An axis from the data: (min, max, step), zero always inside.
@@ -218,7 +229,8 @@ fn stacks_of(p: &PanelData) -> Vec<String> {
 
 fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
     let (x0, x1) = plot_x(c);
-    let ncat = c.categories.len().max(1);
+    let categories = cats(c, p);
+    let ncat = categories.len().max(1);
     let stacks = stacks_of(p);
     // Bar values per category and stack, after the 100 % transform.
     let value = |s: &SeriesData, ci: usize| -> Option<f64> {
@@ -276,9 +288,10 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
 
     super::panel_title(root, p.title.as_deref(), top).map_err(e)?;
     let y_top = top + head_h(p) + 24;
-    let y_bot = y_top + PLOT_H;
+    let plot_h = plot_h(c);
+    let y_bot = y_top + plot_h;
     let sy = |v: f64, min: f64, max: f64| {
-        y_bot - (((v - min) / (max - min)) * PLOT_H as f64).round() as i32
+        y_bot - (((v - min) / (max - min)) * plot_h as f64).round() as i32
     };
     let ly = |v: f64| sy(v, amin, amax);
     let ry = |v: f64| sy(v, rmin, rmax);
@@ -352,7 +365,7 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
     let nst = stacks.len().max(1) as i32;
     let bar_w = ((band * 7 / 10) / nst).clamp(6, 64);
     let cx = |ci: usize| x0 + band * ci as i32 + band / 2;
-    for (ci, cat) in c.categories.iter().enumerate() {
+    for (ci, cat) in categories.iter().enumerate() {
         for (k, line) in wrap(root, cat, band - 6, 12.0).iter().enumerate() {
             root.draw(&Text::new(
                 line.clone(),
