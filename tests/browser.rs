@@ -1,6 +1,8 @@
 //! The committee site in a real browser: tests/browser/run.mjs drives Debian's
 //! Chromium with playwright-core (search from file:// and HTTP, following a
-//! result, a CSV link), runs axe-core on every page and the Nu HTML Checker.
+//! result, a CSV link), runs axe-core on every page and the Nu HTML Checker,
+//! and looks at every figure (figures.mjs: the Korean font, no label over
+//! another or past the edge), for the plan and for samples/charts.
 //! .ci/run installs the npm packages, Chromium and Java's checker; without
 //! them the test says so and checks nothing.
 
@@ -42,6 +44,40 @@ fn the_site_passes_search_axe_and_the_html_checker_in_chromium() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         o.status.success() && stdout.contains(" 0 failed"),
+        "{stdout}\n{stderr}"
+    );
+}
+
+/// Every chart and diagram kind of samples/charts, in Chromium: the Korean
+/// font loads, no label lies over another or past the figure's edge.
+#[test]
+fn the_chart_sample_draws_every_label_clear_in_chromium() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !dir.join("node_modules/playwright-core").is_dir() || !have("node") || !have("chromium") {
+        println!("skipping: needs node, chromium and `npm ci --prefix tests/browser`");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("output");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/charts");
+    if let Err((_, d)) = planbook::build(&sample, &out) {
+        panic!("{}", d.render_human());
+    }
+    let o = Command::new("node")
+        .arg(dir.join("figures.mjs"))
+        .arg(&out)
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // Twelve figures, each on its chapter page and in print.html.
+    let figures: usize = stdout
+        .split(" figures")
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(
+        o.status.success() && figures >= 24 && stdout.contains(", 0 clashes"),
         "{stdout}\n{stderr}"
     );
 }

@@ -725,8 +725,16 @@ fn draw_line_panel<DB: DrawingBackend>(
             let Some(v) = v else { continue };
             let pt = (sx(i), sy(*v));
             marker(root, si, pt, color)?;
-            // Labels alternate above and below so two close series stay legible.
-            let (dy, vpos) = if si % 2 == 0 {
+            // The highest point at an x is labelled above, the others below,
+            // so two close series never write over each other.
+            let top = p
+                .series
+                .iter()
+                .enumerate()
+                .filter_map(|(k, o)| o.values.get(i).copied().flatten().map(|w| (k, w)))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(k, _)| k);
+            let (dy, vpos) = if top == Some(si) {
                 (-8, VPos::Bottom)
             } else {
                 (8, VPos::Top)

@@ -4,8 +4,9 @@
 // runs axe-core on every page (no serious or critical violations allowed)
 // and the Nu HTML Checker (no errors allowed). Prints a summary line
 // "N passed, M failed" and exits non-zero on any failure.
+import { checkFigures, htmlFiles } from "./figures.mjs";
 import { chromium } from "playwright-core";
-import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { readFileSync, statSync, existsSync } from "node:fs";
 import { join, relative, extname } from "node:path";
 import { createServer } from "node:http";
 import { execFileSync } from "node:child_process";
@@ -25,15 +26,6 @@ const ok = (cond, what) => {
   if (cond) { passed++; } else { failed++; console.error("FAIL: " + what); }
 };
 
-function pages(dir) {
-  const found = [];
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) found.push(...pages(p));
-    else if (extname(p) === ".html" && !p.endsWith("print.html")) found.push(p);
-  }
-  return found.sort();
-}
 
 // A static server for the HTTP checks: the site needs no server-side code.
 const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".csv": "text/csv; charset=utf-8", ".ttf": "font/ttf" };
@@ -103,7 +95,7 @@ const csvPath = join(out, "viii", csv);
 ok(existsSync(csvPath) && readFileSync(csvPath)[0] === 0xef, `CSV link ${csv} opens a UTF-8 file with BOM`);
 
 // 3. axe-core on every page: no serious or critical violations.
-const all = pages(out);
+const all = htmlFiles(out).filter((p) => !p.endsWith("print.html")).sort();
 let worst = [];
 for (const p of all) {
   await page.goto("file://" + p);
@@ -114,6 +106,12 @@ for (const p of all) {
   ok(bad.length === 0, `axe: ${relative(out, p)}`);
 }
 if (worst.length) console.error(worst.slice(0, 40).join("\n"));
+
+// 3b. Figures as a reader sees them (figures.mjs).
+const { figures, clashes, fontless } = await checkFigures(page, all, out);
+if (clashes.length) console.error(clashes.slice(0, 40).join("\n"));
+ok(fontless.length === 0, `the Korean font is loaded on every page with figures (${fontless.slice(0, 3)})`);
+ok(figures > 20 && clashes.length === 0, `${figures} figures: no label over another or past the edge (${clashes.length} clashes)`);
 ok(external.length === 0, `no request outside the site (${external.slice(0, 3)})`);
 await browser.close();
 server.close();
