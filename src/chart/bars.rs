@@ -51,7 +51,7 @@ fn color_of(s: &SeriesData, i: usize) -> RGBColor {
     parse_hex(s.color.as_deref().unwrap_or(PALETTE[i % PALETTE.len()]))
 }
 
-fn title(root: &Area, t: &str) -> R<()> {
+pub(super) fn title(root: &Area, t: &str) -> R<()> {
     root.draw(&Text::new(
         t.to_string(),
         (W / 2, 12),
@@ -64,7 +64,7 @@ fn title(root: &Area, t: &str) -> R<()> {
 }
 
 /// Legend entries in one or more rows; returns the height used.
-fn legend(root: &Area, entries: &[(String, RGBColor, bool, usize)], top: i32) -> R<i32> {
+pub(super) fn legend(root: &Area, entries: &[(String, RGBColor, bool, usize)], top: i32) -> R<i32> {
     let (mut x, mut y) = (20, top + 6);
     for (label, color, is_line, idx) in entries {
         let tw = text_w(root, label, 13.0);
@@ -161,7 +161,7 @@ pub(super) fn bar(c: &ChartData) -> R<String> {
 /// One entry per distinct series label across the panels; its colour and
 /// marker follow its place in this list, so a label looks the same in every
 /// panel and two labels never share a colour.
-fn legend_entries(c: &ChartData) -> Vec<(String, RGBColor, bool, usize)> {
+pub(super) fn legend_entries(c: &ChartData) -> Vec<(String, RGBColor, bool, usize)> {
     let mut out: Vec<(String, RGBColor, bool, usize)> = Vec::new();
     for p in &c.panels {
         for s in &p.series {
@@ -175,7 +175,7 @@ fn legend_entries(c: &ChartData) -> Vec<(String, RGBColor, bool, usize)> {
 }
 
 /// The colour and marker index of a series, from the legend.
-fn style_of(c: &ChartData, s: &SeriesData) -> (RGBColor, usize) {
+pub(super) fn style_of(c: &ChartData, s: &SeriesData) -> (RGBColor, usize) {
     legend_entries(c)
         .into_iter()
         .find(|x| x.0 == s.label)

@@ -151,7 +151,12 @@ pub fn render_svg(c: &ChartData) -> Result<String, String> {
 fn hbar(c: &ChartData) -> Result<String, String> {
     let ncat = c.categories.len();
     let title_h = 40;
-    let legend_h = 30;
+    let entries = bars::legend_entries(c);
+    let legend_h = {
+        let mut scratch = String::new();
+        let root = SVGBackend::with_string(&mut scratch, (W as u32, 100)).into_drawing_area();
+        bars::legend(&root, &entries, 0)?
+    };
     let source_h = if c.source.is_some() { 24 } else { 8 };
     let h =
         title_h + legend_h + c.panels.iter().map(|p| panel_height(p, ncat)).sum::<i32>() + source_h;
@@ -160,55 +165,9 @@ fn hbar(c: &ChartData) -> Result<String, String> {
         let root = SVGBackend::with_string(&mut svg, (W as u32, h as u32)).into_drawing_area();
         let e = |e: DrawingAreaErrorKind<_>| e.to_string();
         root.fill(&WHITE).map_err(e)?;
-        let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
-        let bold = |size: f64| (FONT_FAMILY, px(size)).into_font().style(FontStyle::Bold);
-        root.draw(&Text::new(
-            c.title.clone(),
-            (W / 2, 12),
-            bold(18.0)
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(e)?;
-
-        // Legend: one swatch per series, in order, wrapped if needed.
-        let mut x = 20;
-        let mut y = title_h + 6;
-        let mut seen: Vec<String> = Vec::new();
+        bars::title(&root, &c.title)?;
         // Every series of every panel, once: panels may show different measures.
-        for (i, s) in c.panels.iter().flat_map(|p| p.series.iter().enumerate()) {
-            if seen.contains(&s.label) {
-                continue;
-            }
-            seen.push(s.label.clone());
-            let color = parse_hex(s.color.as_deref().unwrap_or(PALETTE[i % PALETTE.len()]));
-            let (tw, _) = root
-                .estimate_text_size(&s.label, &font(13.0).into_text_style(&root))
-                .map_err(e)?;
-            if x + 22 + tw as i32 > W - 20 {
-                x = 20;
-                y += 18;
-            }
-            root.draw(&Rectangle::new(
-                [(x, y + 2), (x + 14, y + 14)],
-                color.filled(),
-            ))
-            .map_err(e)?;
-            root.draw(&Rectangle::new(
-                [(x, y + 2), (x + 14, y + 14)],
-                BLACK.stroke_width(1),
-            ))
-            .map_err(e)?;
-            root.draw(&Text::new(
-                s.label.clone(),
-                (x + 20, y + 8),
-                font(13.0)
-                    .color(&BLACK)
-                    .pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(e)?;
-            x += 20 + tw as i32 + 18;
-        }
+        bars::legend(&root, &entries, title_h)?;
 
         // Category labels share one width across panels so bars line up.
         let mut label_w = 0;
@@ -225,7 +184,7 @@ fn hbar(c: &ChartData) -> Result<String, String> {
         let mut top = title_h + legend_h;
         for p in &c.panels {
             let ph = panel_height(p, ncat);
-            draw_panel(&root, p, &c.categories, top, x0, x1, label_w).map_err(e)?;
+            draw_panel(&root, c, p, top, x0, x1, label_w).map_err(e)?;
             top += ph;
         }
         draw_source(&root, c.source.as_deref(), h).map_err(e)?;
@@ -236,14 +195,14 @@ fn hbar(c: &ChartData) -> Result<String, String> {
 
 fn draw_panel<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
+    c: &ChartData,
     p: &PanelData,
-    categories: &[String],
     top: i32,
     x0: i32,
     x1: i32,
     label_w: i32,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let font = |size: f64| (FONT_FAMILY, px(size)).into_font();
+    let categories = &c.categories;
     let st = stacks(p);
     let nst = st.names.len().max(1) as i32;
     // Largest stacked total decides the scale; negatives are drawn from 0 too.
@@ -315,13 +274,13 @@ fn draw_panel<DB: DrawingBackend>(
             let y0 = band_top + si as i32 * BAR_H;
             let mut acc = 0f64;
             let mut any = false;
-            for (idx, s) in p.series.iter().enumerate() {
+            for s in &p.series {
                 if &s.stack != name {
                     continue;
                 }
                 let Some(val) = s.values[ci] else { continue };
                 any = true;
-                let color = parse_hex(s.color.as_deref().unwrap_or(PALETTE[idx % PALETTE.len()]));
+                let (color, _) = bars::style_of(c, s);
                 let (a, b) = (sx(acc.max(0.0)), sx((acc + val).max(0.0)));
                 if b > a {
                     root.draw(&Rectangle::new(
