@@ -322,25 +322,7 @@ fn bar_panel(root: &Area, c: &ChartData, p: &PanelData, top: i32) -> R<()> {
             .map_err(e)?;
         }
     }
-    let grid = RGBColor(220, 220, 220);
-    let mut v = amin;
-    while v <= amax + step * 0.01 {
-        let y = ly(v);
-        root.draw(&PathElement::new(
-            vec![(x0, y), (x1, y)],
-            grid.stroke_width(1),
-        ))
-        .map_err(e)?;
-        root.draw(&Text::new(
-            fmt(v, tick_dp(step)),
-            (x0 - 6, y),
-            font(11.0)
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Right, VPos::Center)),
-        ))
-        .map_err(e)?;
-        v += step;
-    }
+    super::y_grid(root, (x0, x1), (amin, amax, step), &ly).map_err(e)?;
     if !right.is_empty() {
         let mut v = rmin;
         while v <= rmax + rstep * 0.01 {

@@ -64,6 +64,34 @@ fn panel_title<DB: DrawingBackend>(
     ))
 }
 
+/// Horizontal grid lines at every step of a vertical axis, with their values
+/// at the left of the plot.
+fn y_grid<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    (x0, x1): (i32, i32),
+    (min, max, step): (f64, f64, f64),
+    sy: &dyn Fn(f64) -> i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let grid = RGBColor(220, 220, 220);
+    let mut v = min;
+    while v <= max + step * 0.01 {
+        let y = sy(v);
+        root.draw(&PathElement::new(
+            vec![(x0, y), (x1, y)],
+            grid.stroke_width(1),
+        ))?;
+        root.draw(&Text::new(
+            fmt(v, tick_dp(step)),
+            (x0 - 6, y),
+            font(11.0)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+        v += step;
+    }
+    Ok(())
+}
+
 /// plotters writes font sizes scaled by 1/1.24; this gives the pixel size asked for.
 fn px(size: f64) -> f64 {
     size * 1.24
@@ -623,23 +651,7 @@ fn draw_line_panel<DB: DrawingBackend>(
     let sy = |v: f64| y_bot - ((v / axis_max) * (y_bot - y_top) as f64).round() as i32;
     let n = xs.len().max(1) as i32;
     let sx = |i: usize| x0 + ((x1 - x0) * (2 * i as i32 + 1)) / (2 * n);
-    let grid = RGBColor(220, 220, 220);
-    let mut v = 0.0;
-    while v <= axis_max + step * 0.01 {
-        let y = sy(v);
-        root.draw(&PathElement::new(
-            vec![(x0, y), (x1, y)],
-            grid.stroke_width(1),
-        ))?;
-        root.draw(&Text::new(
-            fmt(v, tick_dp(step)),
-            (x0 - 6, y),
-            font(11.0)
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Right, VPos::Center)),
-        ))?;
-        v += step;
-    }
+    y_grid(root, (x0, x1), (0.0, axis_max, step), &sy)?;
     root.draw(&PathElement::new(
         vec![(x0, y_bot), (x1, y_bot)],
         BLACK.stroke_width(1),
