@@ -16,6 +16,19 @@ pub struct PlanFile {
     pub data: Vec<DataRef>,
 }
 
+impl PlanFile {
+    /// Every chapter and section id (II, II-1 …): what feedback rows and
+    /// narrative references may name.
+    pub fn part_ids(&self) -> std::collections::BTreeSet<&str> {
+        self.chapters
+            .iter()
+            .flat_map(|c| {
+                std::iter::once(c.id.as_str()).chain(c.sections.iter().map(|s| s.id.as_str()))
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Edition {

@@ -725,15 +725,7 @@ fn feedback(
     d: &mut Diagnostics,
 ) {
     let path = rel(&f.path);
-    let ids: BTreeSet<&str> = content
-        .plan
-        .value
-        .chapters
-        .iter()
-        .flat_map(|c| {
-            std::iter::once(c.id.as_str()).chain(c.sections.iter().map(|s| s.id.as_str()))
-        })
-        .collect();
+    let ids = content.plan.value.part_ids();
     let help = "use a chapter or section id of plan.yaml, e.g. II or II-1";
     for item in &f.value.items {
         if !ids.contains(item.target.as_str()) {
@@ -762,15 +754,7 @@ fn feedback(
 }
 
 fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
-    let sections: BTreeSet<&str> = content
-        .plan
-        .value
-        .chapters
-        .iter()
-        .flat_map(|c| {
-            std::iter::once(c.id.as_str()).chain(c.sections.iter().map(|s| s.id.as_str()))
-        })
-        .collect();
+    let sections = content.plan.value.part_ids();
     let mut embedded: BTreeMap<&str, usize> = BTreeMap::new();
     for n in content.narratives.values() {
         for (line, text) in n.missing_figures() {
