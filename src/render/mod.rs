@@ -611,20 +611,7 @@ pub fn render_with_pages(
     }
 
     // index.html: cover and contents.
-    let mut ctx = Context::new();
-    ctx.insert("edition", &plan.edition);
-    ctx.insert("nav", &nav);
-    ctx.insert("root", "");
-    let index_body = r
-        .tera
-        .render("index.html", &ctx)
-        .map_err(|e| format!("template index.html: {e:?}"))?;
-    let index = Page {
-        url: "index.html".into(),
-        title: "표지 및 목차".into(),
-        body: index_body,
-        breadcrumbs: Vec::new(),
-    };
+    let index = index_page(&r, &nav, "", "표지 및 목차")?;
     let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
     files.extend(wrap_pages(&r, &nav, &all, "print.html")?);
     files.extend(summary_edition(&r, &nav)?);
@@ -716,6 +703,28 @@ fn search_docs(url: &str, title: &str, html: &str, heads: &[page::Heading]) -> V
         });
     }
     docs
+}
+
+/// An edition's cover and contents: the site's (`dir` "") or the summary's
+/// (`dir` "summary/").
+fn index_page<T: Serialize>(r: &Renderer, nav: &T, dir: &str, title: &str) -> Result<Page, String> {
+    let mut ctx = Context::new();
+    ctx.insert("edition", &r.content.plan.value.edition);
+    ctx.insert("nav", nav);
+    ctx.insert("root", if dir.is_empty() { "" } else { "../" });
+    if !dir.is_empty() {
+        ctx.insert("summary", &true);
+    }
+    let body = r
+        .tera
+        .render("index.html", &ctx)
+        .map_err(|e| format!("template index.html: {e:?}"))?;
+    Ok(Page {
+        url: format!("{dir}index.html"),
+        title: title.into(),
+        body,
+        breadcrumbs: Vec::new(),
+    })
 }
 
 /// Pages in the site layout, with previous/next links in the given order.
@@ -893,21 +902,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
         });
     }
     // The summary's own cover and contents.
-    let mut ctx = Context::new();
-    ctx.insert("edition", &plan.edition);
-    ctx.insert("nav", &nav);
-    ctx.insert("root", "../");
-    ctx.insert("summary", &true);
-    let index_body = r
-        .tera
-        .render("index.html", &ctx)
-        .map_err(|e| format!("template index.html: {e:?}"))?;
-    let index = Page {
-        url: "summary/index.html".into(),
-        title: "요약본 표지 및 목차".into(),
-        body: index_body,
-        breadcrumbs: Vec::new(),
-    };
+    let index = index_page(r, &nav, "summary/", "요약본 표지 및 목차")?;
     let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
     let mut files = wrap_pages(r, &nav, &all, "summary/print.html")?;
     // Print document of the summary: the same template as the full plan.
