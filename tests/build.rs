@@ -20,19 +20,19 @@ fn index_links_every_chapter_section_and_item_and_print_holds_them_in_order() {
     build(&out);
     let index = fs::read_to_string(out.join("index.html")).expect("index");
     let print = fs::read_to_string(out.join("print.html")).expect("print");
-    let plan: serde_yaml::Value =
-        serde_yaml::from_str(&fs::read_to_string(content_dir().join("plan.yaml")).expect("plan"))
+    let plan: serde_json::Value =
+        serde_saphyr::from_str(&fs::read_to_string(content_dir().join("plan.yaml")).expect("plan"))
             .expect("yaml");
     let mut titles = Vec::new();
     let mut count = 0;
-    for ch in plan["chapters"].as_sequence().expect("chapters") {
+    for ch in plan["chapters"].as_array().expect("chapters") {
         let cid = ch["id"].as_str().expect("id").to_lowercase();
         assert!(
             index.contains(&format!("href=\"{cid}/index.html\"")),
             "index links chapter {cid}"
         );
         titles.push(ch["title"].as_str().expect("title").to_string());
-        for s in ch["sections"].as_sequence().expect("sections") {
+        for s in ch["sections"].as_array().expect("sections") {
             let sid = s["id"].as_str().expect("id").to_lowercase();
             let url = format!("{cid}/{sid}.html");
             assert!(
@@ -42,7 +42,7 @@ fn index_links_every_chapter_section_and_item_and_print_holds_them_in_order() {
             assert!(out.join(&url).is_file(), "{url} exists");
             titles.push(s["title"].as_str().expect("title").to_string());
             count += 1;
-            for it in s["items"].as_sequence().into_iter().flatten() {
+            for it in s["items"].as_array().into_iter().flatten() {
                 let no = it["no"].as_str().expect("no");
                 assert!(
                     index.contains(&format!("href=\"{url}#sec-{sid}-{no}\"")),

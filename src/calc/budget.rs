@@ -219,7 +219,7 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn tree() -> BudgetFile {
-        serde_yaml::from_str(
+        serde_saphyr::from_str(
             r#"
 id: budget
 title: t

@@ -267,7 +267,7 @@ mod tests {
     use crate::numfmt::format_cell;
 
     fn spec(src: &str) -> TableSpec {
-        let f: TableFile = serde_yaml::from_str(src).expect("parses");
+        let f: TableFile = serde_saphyr::from_str(src).expect("parses");
         f.tables.into_iter().next().expect("one table")
     }
 

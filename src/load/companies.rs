@@ -1,5 +1,6 @@
 //! Reading a company CSV with a located error for every bad cell.
 
+use super::files::Root;
 use crate::calc::typology::Company;
 use crate::model::companies::{CompaniesFile, Extract, COLUMNS};
 use crate::validate::diagnostic::{rel, Diagnostic, Diagnostics};
@@ -16,28 +17,34 @@ fn col_of(line: &str, field: usize) -> usize {
         + 1
 }
 
-pub fn load(file: CompaniesFile, yaml: &Path, diags: &mut Diagnostics) -> Option<Extract> {
-    let path = yaml.parent().unwrap_or(Path::new(".")).join(&file.csv);
-    let shown = rel(&path);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+pub fn load(
+    root: &Root,
+    file: CompaniesFile,
+    yaml: &Path,
+    csv_loc: Option<(usize, usize)>,
+    diags: &mut Diagnostics,
+) -> Option<Extract> {
+    // The CSV is named relative to the YAML file's folder, and must stay in
+    // the content folder like every other path.
+    let read = root
+        .resolve(&file.csv)
+        .map(|_| yaml.parent().unwrap_or(Path::new(".")).join(&file.csv))
+        .and_then(|path| root.read(&path).map(|t| (path, t)));
+    let (path, text) = match read {
+        Ok(x) => x,
         Err(e) => {
             diags.push(
                 Diagnostic::error(
                     "E013",
                     format!("company data `{}` cannot be read: {e}", file.csv),
                 )
-                .at_loc(
-                    &rel(yaml),
-                    crate::load::line_of(
-                        &std::fs::read_to_string(yaml).unwrap_or_default(),
-                        &file.csv,
-                    ),
-                ),
+                .at_loc(&rel(yaml), csv_loc)
+                .help("name a CSV file inside the content folder, relative to this file"),
             );
             return None;
         }
     };
+    let shown = rel(&path);
     diags.add_source(&shown, &text);
     let lines: Vec<&str> = text.lines().collect();
     let mut rdr = csv::ReaderBuilder::new()

@@ -2,8 +2,8 @@
 //! (or its `name` cell) from the `ksic` record collection, so renaming a code
 //! there renames it in every table too.
 
-use super::locate::find_id;
-use super::{line_of, Loaded};
+use super::yaml::Step;
+use super::Loaded;
 use crate::model::dataset::{CellInput, RecordsFile, TableFile, Values};
 use crate::validate::diagnostic::{rel, Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
@@ -13,7 +13,7 @@ fn names(records: &[Loaded<RecordsFile>]) -> Option<BTreeMap<String, String>> {
     let r = records.iter().find(|r| r.value.id == "ksic")?;
     let mut out = BTreeMap::new();
     for item in &r.value.items {
-        let Some(codes) = item.get("codes").and_then(|c| c.as_sequence()) else {
+        let Some(codes) = item.get("codes").and_then(|c| c.as_array()) else {
             continue;
         };
         for c in codes {
@@ -35,6 +35,9 @@ pub fn resolve(
     let mut known: Option<BTreeMap<String, String>> = None;
     for t in tables.iter_mut() {
         let path = rel(&t.path);
+        // Disjoint borrows: the tables change while their file's spans are read.
+        let (src, spans) = (&t.src, &t.spans);
+        let find = |p: &[Step]| spans.get_or_init(|| super::Spans::of(src)).find(p);
         for spec in &mut t.value.tables {
             // The cell that takes the name, where the code is the label.
             let inputs: Vec<String> = spec
@@ -49,7 +52,7 @@ pub fn resolve(
                     if row.label.is_empty() {
                         diags.push(
                             Diagnostic::error("E003", format!("row `{}` has no label", row.id))
-                                .at_loc(&path, find_id(&t.src, &row.id))
+                                .at_loc(&path, find(&[Step::Id(&spec.id), Step::Id(&row.id)]))
                                 .help("give it `label:`, or `ksic: CODE` to take the KSIC name"),
                         );
                     }
@@ -59,7 +62,7 @@ pub fn resolve(
                 let Some(name) = names.get(&code) else {
                     diags.push(
                         Diagnostic::error("E011", format!("row `{}` names KSIC code {code}, which the `ksic` records do not list", row.id))
-                            .at_loc(&path, line_of(&t.src, &format!("ksic: \"{code}\"")).or_else(|| find_id(&t.src, &row.id)))
+                            .at_loc(&path, find(&[Step::Id(&spec.id), Step::Id(&row.id), Step::Key("ksic")]))
                             .help("add the code to data/records/ksic.yaml, or drop `ksic:` and write the label"),
                     );
                     continue;

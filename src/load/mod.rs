@@ -2,18 +2,22 @@
 //! diagnostics. Computes nothing.
 
 pub mod companies;
+pub mod files;
 mod ksic;
-pub mod locate;
 pub mod narrative;
+pub mod yaml;
 
 use crate::model::budget::BudgetFile;
 use crate::model::dataset::{RecordsFile, TableFile};
 use crate::model::outline::{DataKind, PlanFile};
 use crate::validate::diagnostic::{rel, Diagnostic, Diagnostics};
+use files::Root;
 use narrative::Narrative;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use yaml::{Spans, Step};
 
 /// A parsed file with the text it came from.
 #[derive(Debug, Clone)]
@@ -21,6 +25,29 @@ pub struct Loaded<T> {
     pub path: PathBuf,
     pub src: String,
     pub value: T,
+    /// Where each node is, built from the parser's spans the first time a
+    /// diagnostic needs a location (most builds report none).
+    spans: Arc<OnceLock<Spans>>,
+}
+
+impl<T> Loaded<T> {
+    pub fn new(path: PathBuf, src: String, value: T) -> Self {
+        Loaded {
+            path,
+            src,
+            value,
+            spans: Arc::default(),
+        }
+    }
+
+    pub fn spans(&self) -> &Spans {
+        self.spans.get_or_init(|| Spans::of(&self.src))
+    }
+
+    /// The location of a path into this file's YAML.
+    pub fn find(&self, path: &[Step]) -> Option<(usize, usize)> {
+        self.spans().find(path)
+    }
 }
 
 #[derive(Debug)]
@@ -68,115 +95,133 @@ pub enum Failure {
     Io,
 }
 
-pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    match std::fs::read_to_string(path) {
+/// Reads a content file through the folder's checks (inside the folder, a
+/// regular file, under the size limit); E001 when it cannot be read, E013
+/// when the content names a path it may not read.
+pub fn read_source(root: &Root, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    match root.read(path) {
         Ok(s) => {
             diags.add_source(&rel(path), &s);
             Some(s)
         }
         Err(e) => {
-            diags.push(
-                Diagnostic::error("E001", format!("cannot read {}: {e}", rel(path).display()))
-                    .in_file(&rel(path)),
-            );
-            None
-        }
-    }
-}
-
-fn strip_location(msg: &str) -> String {
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
-}
-
-/// Parses YAML in two steps so that a syntax error (E002) is told apart from
-/// a schema error (E003: unknown field, wrong type, missing field).
-pub fn parse_yaml<T: DeserializeOwned>(
-    path: &Path,
-    src: &str,
-    diags: &mut Diagnostics,
-) -> Option<T> {
-    let p = rel(path);
-    // The typed parse alone on the happy path; on failure, a second untyped
-    // parse tells a syntax error from a schema error.
-    if let Ok(v) = serde_yaml::from_str::<T>(src) {
-        return Some(v);
-    }
-    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(src) {
-        let loc = e.location().map(|l| (l.line(), l.column()));
-        diags.push(
-            Diagnostic::error(
-                "E002",
-                format!("malformed YAML: {}", strip_location(&e.to_string())),
-            )
-            .at_loc(&p, loc)
-            .help("check indentation, colons and quotes around this line"),
-        );
-        return None;
-    }
-    match serde_yaml::from_str::<T>(src) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let msg = strip_location(&e.to_string());
-            let help = if msg.contains("unknown field") {
-                "fix the field name: the allowed names are listed in the message"
-            } else if msg.contains("missing field") {
-                "add the field to this entry"
-            } else if msg.contains("invalid type") || msg.contains("invalid value") {
-                "write a value of the expected type here (numbers without quotes or units)"
+            let code = if e.starts_with("cannot be read") {
+                "E001"
             } else {
-                "fix the value at this position"
+                "E013"
             };
             diags.push(
-                Diagnostic::error("E003", msg)
-                    .at_loc(&p, e.location().map(|l| (l.line(), l.column())))
-                    .help(help),
+                Diagnostic::error(code, format!("{} {e}", rel(path).display())).in_file(&rel(path)),
             );
             None
         }
     }
 }
 
-fn load_yaml<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<Loaded<T>> {
-    let src = read_source(path, diags)?;
+pub use yaml::parse as parse_yaml;
+
+fn load_yaml<T: DeserializeOwned>(
+    root: &Root,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<T>> {
+    let src = read_source(root, path, diags)?;
     let value = parse_yaml(path, &src, diags)?;
-    Some(Loaded {
-        path: path.to_path_buf(),
-        src,
-        value,
-    })
+    Some(Loaded::new(path.to_path_buf(), src, value))
 }
 
-/// Line of the first occurrence of `needle` in a source, for references made
-/// in plan.yaml.
-pub fn line_of(src: &str, needle: &str) -> Option<(usize, usize)> {
-    src.lines()
-        .enumerate()
-        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+/// What an id may be made of: ASCII letters, digits and `-`, `_`, `.`,
+/// starting with a letter or digit, at most 100 characters, no `..`. Ids
+/// become file names (`tables/<id>.csv`, `<chapter>/<section>.html`), HTML
+/// ids and link targets, so anything else could escape the output folder or
+/// the markup.
+pub fn check_id(id: &str) -> Result<(), String> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let first_ok = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    if first_ok && id.len() <= 100 && id.chars().all(ok_char) && !id.contains("..") {
+        Ok(())
+    } else {
+        let shown: String = id.chars().take(60).collect();
+        Err(format!("`{shown}` is not a valid id"))
+    }
+}
+
+pub const ID_HELP: &str = "an id is ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit (at most 100 characters), e.g. `II-3` or `budget-plan`";
+
+/// The outline's ids and item numbers name files and pages: they are
+/// checked before any path is built from them.
+fn check_outline_ids(plan: &Loaded<PlanFile>, diags: &mut Diagnostics) {
+    let p = &plan.value;
+    let path = rel(&plan.path);
+    let mut bad = |id: &str, what: &str, loc: Option<(usize, usize)>| {
+        if let Err(e) = check_id(id) {
+            diags.push(
+                Diagnostic::error("E003", format!("{what} id {e}"))
+                    .at_loc(&path, loc.or_else(|| plan.spans().scalar("id", id)))
+                    .help(ID_HELP),
+            );
+        }
+    };
+    for (i, f) in p.front.iter().enumerate() {
+        let loc = plan.find(&[Step::Key("front"), Step::Index(i), Step::Key("id")]);
+        bad(&f.id, "front page", loc);
+    }
+    for (ci, c) in p.chapters.iter().enumerate() {
+        let at = [Step::Key("chapters"), Step::Index(ci)];
+        bad(
+            &c.id,
+            "chapter",
+            plan.find(&[at[0], at[1], Step::Key("id")]),
+        );
+        for (si, s) in c.sections.iter().enumerate() {
+            let sec = [at[0], at[1], Step::Key("sections"), Step::Index(si)];
+            let mut id_path = sec.to_vec();
+            id_path.push(Step::Key("id"));
+            bad(&s.id, "section", plan.find(&id_path));
+            for (ii, it) in s.items.iter().enumerate() {
+                let mut no_path = sec.to_vec();
+                no_path.extend([Step::Key("items"), Step::Index(ii), Step::Key("no")]);
+                bad(&it.no, "item number (`no`) as an", plan.find(&no_path));
+            }
+        }
+    }
+    for (i, a) in p.attachments.iter().enumerate() {
+        let loc = plan.find(&[Step::Key("attachments"), Step::Index(i), Step::Key("id")]);
+        bad(&a.id, "attachment", loc);
+    }
+}
+
+fn failure(diags: &Diagnostics) -> Failure {
+    if diags.items.iter().any(|d| d.code == "E001") {
+        Failure::Io
+    } else {
+        Failure::Content
+    }
 }
 
 /// Loads everything under `dir`. On failure the diagnostics say why.
 pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)> {
     let mut diags = Diagnostics::default();
     let plan_path = dir.join("plan.yaml");
-    if !plan_path.is_file() {
-        diags.push(
-            Diagnostic::error("E001", format!("no plan.yaml in {}", rel(dir).display())).help(
-                "point --content at a plan folder (one with plan.yaml), e.g. --content content",
-            ),
-        );
-        return Err((Failure::Io, diags));
-    }
-    let Some(mut plan) = load_yaml::<PlanFile>(&plan_path, &mut diags) else {
-        let f = if diags.items.iter().any(|d| d.code == "E001") {
-            Failure::Io
-        } else {
-            Failure::Content
-        };
-        return Err((f, diags));
+    let root = match Root::new(dir) {
+        Ok(r) if plan_path.is_file() => r,
+        _ => {
+            diags.push(
+                Diagnostic::error("E001", format!("no plan.yaml in {}", rel(dir).display())).help(
+                    "point --content at a plan folder (one with plan.yaml), e.g. --content content",
+                ),
+            );
+            return Err((Failure::Io, diags));
+        }
     };
+    let Some(mut plan) = load_yaml::<PlanFile>(&root, &plan_path, &mut diags) else {
+        return Err((failure(&diags), diags));
+    };
+    check_outline_ids(&plan, &mut diags);
+    if diags.has_errors() {
+        return Err((failure(&diags), diags));
+    }
+    let plan_rel = rel(&plan_path);
 
     let mut budgets = Vec::new();
     let mut tables = Vec::new();
@@ -184,71 +229,90 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
     let mut performance = Vec::new();
     let mut feedback = Vec::new();
     let mut companies = Vec::new();
-    for dref in &plan.value.data {
-        let loc = line_of(
-            &plan.src,
-            dref.file
-                .as_deref()
-                .or(dref.dir.as_deref())
-                .unwrap_or("data:"),
-        );
+    for (i, dref) in plan.value.data.iter().enumerate() {
+        let key = if dref.file.is_some() { "file" } else { "dir" };
+        let entry = [Step::Key("data"), Step::Index(i), Step::Key(key)];
+        let loc = plan.find(&entry);
+        let named = |p: &str, diags: &mut Diagnostics| match root.resolve(p) {
+            Ok(x) => Some(x),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("E013", format!("data path {e}"))
+                        .at_loc(&plan_rel, loc)
+                        .help("name a file or folder inside the content folder, e.g. data/budget.yaml"),
+                );
+                None
+            }
+        };
         let paths: Vec<PathBuf> = match (&dref.file, &dref.dir) {
-            (Some(f), None) => vec![dir.join(f)],
-            (None, Some(d)) => match std::fs::read_dir(dir.join(d)) {
-                Ok(entries) => {
-                    let mut v: Vec<PathBuf> = entries
-                        .filter_map(Result::ok)
-                        .map(|e| e.path())
-                        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-                        .collect();
-                    v.sort();
-                    v
-                }
-                Err(_) => {
-                    diags.push(
-                        Diagnostic::error("E013", format!("data folder `{d}` does not exist"))
-                            .at_loc(&rel(&plan_path), loc)
-                            .help("create the folder or fix the path (relative to the content folder)"),
-                    );
-                    continue;
-                }
+            (Some(f), None) => match named(f, &mut diags) {
+                Some(p) => vec![p],
+                None => continue,
             },
+            (None, Some(d)) => {
+                let Some(folder) = named(d, &mut diags) else {
+                    continue;
+                };
+                let listed = root
+                    .check_dir(&folder)
+                    .and_then(|()| std::fs::read_dir(&folder).map_err(|e| e.to_string()));
+                match listed {
+                    Ok(entries) => {
+                        let mut v: Vec<PathBuf> = entries
+                            .filter_map(Result::ok)
+                            .map(|e| e.path())
+                            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                            .collect();
+                        v.sort();
+                        v
+                    }
+                    Err(e) => {
+                        diags.push(
+                            Diagnostic::error(
+                                "E013",
+                                format!("data folder `{d}` cannot be listed: {e}"),
+                            )
+                            .at_loc(&plan_rel, loc)
+                            .help("create the folder or fix the path (relative to the content folder)"),
+                        );
+                        continue;
+                    }
+                }
+            }
             _ => {
                 diags.push(
                     Diagnostic::error("E003", "a data entry needs exactly one of `file` or `dir`")
-                        .at_loc(&rel(&plan_path), loc),
+                        .at_loc(&plan_rel, plan.find(&[Step::Key("data"), Step::Index(i)])),
                 );
                 continue;
             }
         };
         for path in paths {
-            if !path.is_file() {
+            if !root.exists(&path) {
                 diags.push(
                     Diagnostic::error(
                         "E013",
                         format!("data file `{}` does not exist", rel(&path).display()),
                     )
-                    .at_loc(&rel(&plan_path), loc)
+                    .at_loc(&plan_rel, loc)
                     .help("create the file or fix the path (relative to the content folder)"),
                 );
                 continue;
             }
+            let d = &mut diags;
             match dref.kind {
-                DataKind::Budget => budgets.extend(load_yaml::<BudgetFile>(&path, &mut diags)),
-                DataKind::Table => tables.extend(load_yaml::<TableFile>(&path, &mut diags)),
-                DataKind::Records => records.extend(load_yaml::<RecordsFile>(&path, &mut diags)),
-                DataKind::Performance => performance.extend(load_yaml(&path, &mut diags)),
-                DataKind::Feedback => feedback.extend(load_yaml(&path, &mut diags)),
+                DataKind::Budget => budgets.extend(load_yaml::<BudgetFile>(&root, &path, d)),
+                DataKind::Table => tables.extend(load_yaml::<TableFile>(&root, &path, d)),
+                DataKind::Records => records.extend(load_yaml::<RecordsFile>(&root, &path, d)),
+                DataKind::Performance => performance.extend(load_yaml(&root, &path, d)),
+                DataKind::Feedback => feedback.extend(load_yaml(&root, &path, d)),
                 DataKind::Companies => {
                     if let Some(y) =
-                        load_yaml::<crate::model::companies::CompaniesFile>(&path, &mut diags)
+                        load_yaml::<crate::model::companies::CompaniesFile>(&root, &path, d)
                     {
-                        if let Some(x) = self::companies::load(y.value, &path, &mut diags) {
-                            companies.push(Loaded {
-                                path: y.path,
-                                src: y.src,
-                                value: x,
-                            });
+                        let csv_loc = y.find(&[Step::Key("csv")]);
+                        if let Some(x) = self::companies::load(&root, y.value, &path, csv_loc, d) {
+                            companies.push(Loaded::new(y.path, y.src, x));
                         }
                     }
                 }
@@ -256,13 +320,13 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
         }
     }
 
-    default_files(dir, &mut plan.value);
+    default_files(&root, &mut plan.value);
     // The summary edition: summary/<CH>.md and summary/<SEC>.md, in outline order.
     let mut summaries = Vec::new();
     for c in &plan.value.chapters {
         for id in std::iter::once(&c.id).chain(c.sections.iter().map(|s| &s.id)) {
             let f = format!("summary/{id}.md");
-            if dir.join(&f).is_file() {
+            if root.exists(&dir.join(&f)) {
                 summaries.push((id.clone(), f));
             }
         }
@@ -276,18 +340,29 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
         if narratives.contains_key(&file) {
             continue;
         }
-        let path = dir.join(&file);
-        if !path.is_file() {
+        let loc = || plan.spans().scalar("file", &file);
+        let path = match root.resolve(&file) {
+            Ok(p) => p,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("E013", format!("narrative path {e}"))
+                        .at_loc(&plan_rel, loc())
+                        .help("name a Markdown file inside the content folder, e.g. chapters/I/I-1.md"),
+                );
+                continue;
+            }
+        };
+        if !root.exists(&path) {
             diags.push(
                 Diagnostic::error("E013", format!("narrative file `{file}` does not exist"))
-                    .at_loc(&rel(&plan_path), line_of(&plan.src, &file))
+                    .at_loc(&plan_rel, loc())
                     .help(
                         "create the Markdown file, or remove `file:` to mark the section 작성 예정",
                     ),
             );
             continue;
         }
-        if let Some(src) = read_source(&path, &mut diags) {
+        if let Some(src) = read_source(&root, &path, &mut diags) {
             let (n, d) = narrative::parse(&rel(&path), &src);
             for x in d {
                 diags.push(x);
@@ -298,12 +373,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
 
     ksic::resolve(&mut tables, &records, &mut diags);
     if diags.has_errors() {
-        let f = if diags.items.iter().any(|d| d.code == "E001") {
-            Failure::Io
-        } else {
-            Failure::Content
-        };
-        return Err((f, diags));
+        return Err((failure(&diags), diags));
     }
     Ok((
         Content {
@@ -325,9 +395,9 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
 /// A part without `file:` takes its narrative from the conventional path
 /// when that file exists: `chapters/<CH>/<SEC>.md`, `chapters/<CH>/<SEC>-<no>.md`,
 /// `chapters/<CH>/<CH>.md`, `front/<id>.md`, `attachments/<id>.md`.
-fn default_files(dir: &Path, p: &mut PlanFile) {
+fn default_files(root: &Root, p: &mut PlanFile) {
     let pick = |slot: &mut Option<String>, rel: String| {
-        if slot.is_none() && dir.join(&rel).is_file() {
+        if slot.is_none() && root.exists(&root.given.join(&rel)) {
             *slot = Some(rel);
         }
     };

@@ -123,11 +123,14 @@ pub struct RecordsFile {
     pub title: Option<String>,
     /// `content/templates/records/<template>.html`
     pub template: String,
-    pub items: Vec<serde_yaml::Mapping>,
+    pub items: Vec<Record>,
 }
 
+/// One record: free fields for its template.
+pub type Record = serde_json::Map<String, serde_json::Value>;
+
 impl RecordsFile {
-    pub fn item_id(item: &serde_yaml::Mapping) -> Option<&str> {
+    pub fn item_id(item: &Record) -> Option<&str> {
         item.get("id").and_then(|v| v.as_str())
     }
 }

@@ -104,9 +104,9 @@ mod tests {
 
     #[test]
     fn statuses_read_the_seed_tags_and_reject_others() {
-        let r: Response = serde_yaml::from_str("{ status: 수정 반영, text: x }").expect("parses");
+        let r: Response = serde_saphyr::from_str("{ status: 수정 반영, text: x }").expect("parses");
         assert_eq!(r.status, Some(Status::Revised));
-        assert!(serde_yaml::from_str::<Response>("{ status: 반영함, text: x }").is_err());
+        assert!(serde_saphyr::from_str::<Response>("{ status: 반영함, text: x }").is_err());
         assert!(Status::PartlyRevised.marks_section() && !Status::NotReflected.marks_section());
     }
 }

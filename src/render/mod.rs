@@ -305,7 +305,7 @@ impl Renderer<'_> {
             return String::new();
         };
         let name = format!("records/{}.html", r.value.template);
-        let items: Vec<&serde_yaml::Mapping> = r
+        let items: Vec<&crate::model::dataset::Record> = r
             .value
             .items
             .iter()

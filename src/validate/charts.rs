@@ -4,30 +4,21 @@
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::unknown_node;
 use crate::compute::Computed;
-use crate::load::locate::find_id;
+use crate::load::yaml::{Needle, Spans, Step};
 use crate::model::chart::{Axis, ChartKind, ChartSpec};
 use crate::model::table::Table;
 use std::path::Path;
-
-/// The first line at or after `from` (1-based) holding `needle`.
-fn line_after(src: &str, from: Option<(usize, usize)>, needle: &str) -> Option<(usize, usize)> {
-    let start = from.map_or(0, |(l, _)| l.saturating_sub(1));
-    src.lines()
-        .enumerate()
-        .skip(start)
-        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
-}
 
 pub(super) fn chart_specs(
     charts: &[ChartSpec],
     known_row: &dyn Fn(&str) -> bool,
     path: &Path,
-    src: &str,
+    src: &Spans,
     computed: &Computed,
     d: &mut Diagnostics,
 ) {
     for c in charts {
-        let at = find_id(src, &c.id);
+        let at = src.find(&[Step::Id(&c.id)]);
         let err = |code: &'static str, msg: String, loc: Option<(usize, usize)>| {
             Diagnostic::error(code, msg).at_loc(path, loc.or(at))
         };
@@ -40,14 +31,14 @@ pub(super) fn chart_specs(
                         "chart `{}` labels `{r}`, which is not one of its rows",
                         c.id
                     ),
-                    line_after(src, at, &format!("{r}:")),
+                    src.after(at, Needle::Key(r)),
                 ));
             }
         }
         let panel_rows = c.panels.iter().flat_map(|p| p.rows.iter());
         for r in c.rows.iter().chain(panel_rows) {
             if !known_row(r) {
-                d.push(unknown_node(path, line_after(src, at, r).or(at), r));
+                d.push(unknown_node(path, src.after(at, Needle::Text(r)).or(at), r));
             }
         }
         if c.kind.is_diagram() {
@@ -66,7 +57,7 @@ pub(super) fn chart_specs(
                         "chart `{}` is a {:?} chart but has a `diagram` block",
                         c.id, c.kind
                     ),
-                    line_after(src, at, "diagram:"),
+                    src.after(at, Needle::Key("diagram")),
                 )
                 .help("diagram blocks belong to kind: roadmap, steps or path"),
             );
@@ -75,7 +66,7 @@ pub(super) fn chart_specs(
             let ploc = p
                 .table
                 .as_ref()
-                .and_then(|t| line_after(src, at, &format!("table: {t}")))
+                .and_then(|t| src.after(at, Needle::Entry("table", t)))
                 .or(at);
             let table = match &p.table {
                 Some(id) => match computed.table(id) {
@@ -112,7 +103,7 @@ pub(super) fn chart_specs(
             // (unit, series label) by axis, for the one-unit-per-axis rule.
             let mut units: [Vec<(String, &str)>; 2] = [Vec::new(), Vec::new()];
             for s in &p.series {
-                let sloc = line_after(src, ploc, &s.label).or(ploc);
+                let sloc = src.after(ploc, Needle::Text(&s.label)).or(ploc);
                 let right = s.axis == Some(Axis::Right);
                 if right && c.kind != ChartKind::Bar {
                     d.push(
@@ -174,7 +165,7 @@ pub(super) fn chart_specs(
                                     "chart `{}` mixes units on one axis: `{l0}` in {u0}, `{l1}` in {u1}",
                                     c.id
                                 ),
-                                line_after(src, ploc, l1).or(ploc),
+                                src.after(ploc, Needle::Text(l1)).or(ploc),
                             )
                             .help("one axis shows one unit: move the other series to `axis: right`, another panel or another chart"),
                         );
@@ -234,12 +225,12 @@ fn series_cells(
     t: &Table,
     sloc: Option<(usize, usize)>,
     path: &Path,
-    src: &str,
+    src: &Spans,
     d: &mut Diagnostics,
 ) {
     let no_col = |col: &str| {
         Diagnostic::error("E011", format!("table `{}` has no column `{col}`", t.id))
-            .at_loc(path, line_after(src, sloc, col).or(sloc))
+            .at_loc(path, src.after(sloc, Needle::Text(col)).or(sloc))
             .help(format!(
                 "columns: {}",
                 t.columns
@@ -254,7 +245,7 @@ fn series_cells(
             if t.row(row).is_none() {
                 d.push(
                     Diagnostic::error("E011", format!("table `{}` has no row `{row}`", t.id))
-                        .at_loc(path, line_after(src, sloc, row).or(sloc)),
+                        .at_loc(path, src.after(sloc, Needle::Text(row)).or(sloc)),
                 );
             }
             for col in s
@@ -300,18 +291,18 @@ fn scatter(
     c: &ChartSpec,
     computed: &Computed,
     path: &Path,
-    src: &str,
+    src: &Spans,
     at: Option<(usize, usize)>,
     d: &mut Diagnostics,
 ) {
-    let err = |msg: String, needle: &str| {
-        Diagnostic::error("E022", msg).at_loc(path, line_after(src, at, needle).or(at))
+    let err = |msg: String, needle: Needle| {
+        Diagnostic::error("E022", msg).at_loc(path, src.after(at, needle).or(at))
     };
     let Some(sc) = &c.scatter else {
         d.push(
             err(
                 format!("scatter `{}` has no `scatter:` block", c.id),
-                "kind:",
+                Needle::Key("kind"),
             )
             .help("give scatter: { table, x, y, x_label, y_label } and the rows as points"),
         );
@@ -323,7 +314,7 @@ fn scatter(
                 "E011",
                 format!("chart `{}` reads unknown table `{}`", c.id, sc.table),
             )
-            .at_loc(path, line_after(src, at, &sc.table).or(at)),
+            .at_loc(path, src.after(at, Needle::Text(&sc.table)).or(at)),
         );
         return;
     };
@@ -331,34 +322,46 @@ fn scatter(
         if t.col_index(col).is_none() {
             d.push(
                 Diagnostic::error("E011", format!("table `{}` has no column `{col}`", t.id))
-                    .at_loc(path, line_after(src, at, col).or(at)),
+                    .at_loc(path, src.after(at, Needle::Text(col)).or(at)),
             );
         }
     }
     if sc.x_threshold.is_some() != sc.y_threshold.is_some() {
         d.push(err(
             format!("scatter `{}` gives one threshold of two", c.id),
-            "threshold",
+            Needle::Key(if sc.x_threshold.is_some() {
+                "x_threshold"
+            } else {
+                "y_threshold"
+            }),
         ));
     }
     if !sc.quadrants.is_empty() && sc.quadrants.len() != 4 {
         d.push(err(
             format!("scatter `{}` names {} quadrants; give four (upper left, upper right, lower left, lower right)", c.id, sc.quadrants.len()),
-            "quadrants",
+            Needle::Key("quadrants"),
         ));
     }
     if c.rows.is_empty() {
         d.push(err(
             format!("scatter `{}` lists no rows to plot", c.id),
-            "kind:",
+            Needle::Key("kind"),
         ));
     }
 }
 
-fn diagram(c: &ChartSpec, path: &Path, src: &str, at: Option<(usize, usize)>, d: &mut Diagnostics) {
+fn diagram(
+    c: &ChartSpec,
+    path: &Path,
+    src: &Spans,
+    at: Option<(usize, usize)>,
+    d: &mut Diagnostics,
+) {
     let err = |msg: String, needle: Option<&str>| {
-        Diagnostic::error("E022", msg)
-            .at_loc(path, needle.and_then(|n| line_after(src, at, n)).or(at))
+        Diagnostic::error("E022", msg).at_loc(
+            path,
+            needle.and_then(|n| src.after(at, Needle::Text(n))).or(at),
+        )
     };
     let Some(g) = &c.diagram else {
         d.push(

@@ -142,56 +142,60 @@ impl Diagnostics {
         v
     }
 
-    /// rustc-like report: severity[code]: message, --> file:line:col, the line, a caret.
+    /// rustc-like report drawn by annotate-snippets: severity[code]: message,
+    /// --> file:line:col, the offending line with a caret under the right
+    /// character (a Hangul syllable is two columns wide), and the help.
     pub fn render_human(&self) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        let renderer = Renderer::plain();
+        // Line starts of each quoted source, computed once: looking a line up
+        // by `lines().nth()` for each diagnostic was quadratic.
+        let mut line_starts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         let mut out = String::new();
         for d in self.sorted() {
-            let sev = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Note => "note",
+            let level = match d.severity {
+                Severity::Error => Level::ERROR,
+                Severity::Warning => Level::WARNING,
+                Severity::Note => Level::NOTE,
             };
-            let _ = writeln!(out, "{sev}[{}]: {}", d.code, d.message);
-            if let Some(file) = &d.file {
-                match (d.line, d.column) {
-                    (Some(l), Some(c)) => {
-                        let _ = writeln!(out, "  --> {file}:{l}:{c}");
-                        if let Some(full) =
-                            self.sources.get(file).and_then(|s| s.lines().nth(l - 1))
-                        {
-                            let gutter = l.to_string().len();
-                            let pad = " ".repeat(gutter);
-                            // Long lines (Markdown tables) are quoted around the column.
-                            let chars: Vec<char> = full.chars().collect();
-                            let from = c.saturating_sub(1).saturating_sub(40);
-                            let to = (c + 60).min(chars.len());
-                            let mut text: String =
-                                chars[from.min(chars.len())..to].iter().collect();
-                            if from > 0 {
-                                text.insert(0, '…');
-                            }
-                            if to < chars.len() {
-                                text.push('…');
-                            }
-                            let caret_pad: String = text
-                                .chars()
-                                .take(c.saturating_sub(1) - from + usize::from(from > 0))
-                                .map(|ch| if ch == '\t' { '\t' } else { ' ' })
-                                .collect();
-                            let _ = writeln!(out, "{pad} |");
-                            let _ = writeln!(out, "{l} | {text}");
-                            let _ = writeln!(out, "{pad} | {caret_pad}^");
-                        }
+            let title = level.primary_title(d.message.as_str()).id(d.code);
+            let quoted = match (&d.file, d.line, d.column) {
+                (Some(file), Some(l), Some(c)) => self.sources.get(file).and_then(|src| {
+                    let starts = line_starts
+                        .entry(file.as_str())
+                        .or_insert_with(|| line_index(src));
+                    let from = *starts.get(l.checked_sub(1)?)?;
+                    let to = starts.get(l).map_or(src.len(), |&e| e);
+                    let text = src.get(from..to)?.trim_end_matches(['\n', '\r']);
+                    Some((file, l, text, char_span(text, c)))
+                }),
+                _ => None,
+            };
+            let group = match quoted {
+                Some((file, l, text, span)) => Group::with_title(title).element(
+                    Snippet::source(text)
+                        .line_start(l)
+                        .path(file.as_str())
+                        .annotation(AnnotationKind::Primary.span(span)),
+                ),
+                None => {
+                    let mut g = Group::with_title(title);
+                    if let Some(file) = &d.file {
+                        let at = match (d.line, d.column) {
+                            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+                            _ => file.clone(),
+                        };
+                        g = g.element(Level::NOTE.no_name().message(format!("--> {at}")));
                     }
-                    _ => {
-                        let _ = writeln!(out, "  --> {file}");
-                    }
+                    g
                 }
-            }
-            if let Some(h) = &d.help {
-                let _ = writeln!(out, "   = help: {h}");
-            }
-            out.push('\n');
+            };
+            let group = match &d.help {
+                Some(h) => group.element(Level::HELP.message(h.as_str())),
+                None => group,
+            };
+            out.push_str(&renderer.render(&[group]));
+            out.push_str("\n\n");
         }
         let e = self.count(Severity::Error);
         let w = self.count(Severity::Warning);
@@ -213,6 +217,35 @@ impl Diagnostics {
         }
         out
     }
+}
+
+/// Byte offset of the start of every line.
+fn line_index(src: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// The byte range of the character at 1-based character column `col` of
+/// `line` (the end of the line when the column is past it).
+fn char_span(line: &str, col: usize) -> std::ops::Range<usize> {
+    match line.char_indices().nth(col.saturating_sub(1)) {
+        Some((i, ch)) => i..i + ch.len_utf8(),
+        None => line.len()..line.len(),
+    }
+}
+
+/// The candidate nearest to `name` (Jaro-Winkler similarity, case-blind),
+/// if any is near enough to be what the author meant: the help of an
+/// unknown id, field or directive names it instead of listing all of them.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
 }
 
 /// A path relative to the current directory when possible, for readable reports.

@@ -6,9 +6,9 @@ pub mod diagnostic;
 
 use crate::calc::budget::parse_combination;
 use crate::compute::Computed;
-use crate::load::locate::{find_id, find_id_from, find_under_id, find_under_id_from};
 use crate::load::narrative::{EmbedKind, Piece};
-use crate::load::{line_of, Content, Loaded};
+use crate::load::yaml::{under, Spans, Step};
+use crate::load::{Content, Loaded};
 use crate::model::budget::{BudgetFile, ViewKind};
 use crate::model::dataset::{RecordsFile, TableFile};
 use crate::numfmt::{format_cell, matches_printed, parse_printed};
@@ -39,7 +39,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
             &t.value.charts,
             &known,
             &rel(&t.path),
-            &t.src,
+            t.spans(),
             computed,
             &mut d,
         );
@@ -79,7 +79,7 @@ fn outline(content: &Content, d: &mut Diagnostics) {
         if !seen.insert(id) {
             d.push(
                 Diagnostic::error("E010", format!("outline id `{id}` is used twice"))
-                    .at_loc(&path, find_id(&content.plan.src, id))
+                    .at_loc(&path, content.plan.find(&[Step::Id(id)]))
                     .help("give every chapter, section, front page and attachment its own id"),
             );
         }
@@ -94,7 +94,7 @@ fn outline(content: &Content, d: &mut Diagnostics) {
                             "E010",
                             format!("item number {} appears twice in section {}", it.no, s.id),
                         )
-                        .at_loc(&path, find_id(&content.plan.src, &s.id)),
+                        .at_loc(&path, content.plan.find(&[Step::Id(&s.id)])),
                     );
                 }
             }
@@ -105,14 +105,14 @@ fn outline(content: &Content, d: &mut Diagnostics) {
 fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
     let f = &b.value;
     let path = rel(&b.path);
-    let src = &b.src;
+    let src = b;
     let nodes = f.nodes();
     let mut node_ids = BTreeSet::new();
     for n in &nodes {
         if !node_ids.insert(n.id.as_str()) {
             d.push(
                 Diagnostic::error("E010", format!("node id `{}` is used twice", n.id))
-                    .at_loc(&path, find_id(src, &n.id)),
+                    .at_loc(&path, src.find(&[Step::Id(&n.id)])),
             );
         }
     }
@@ -126,7 +126,7 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
                     "E020",
                     format!("`{}` has children and amounts of its own", n.id),
                 )
-                .at_loc(&path, find_under_id(src, &n.id, &["amounts"]))
+                .at_loc(&path, src.find(&under(&n.id, &["amounts"])))
                 .help("only leaves carry amounts; a subtotal is always the sum of its children"),
             );
         }
@@ -135,7 +135,7 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
             if !f.years.contains(year) {
                 d.push(
                     Diagnostic::error("E020", format!("`{}` has amounts for {year}, which is not one of the dataset's years {:?}", n.id, f.years))
-                        .at_loc(&path, find_under_id(src, &n.id, &["amounts", &ys])),
+                        .at_loc(&path, src.find(&under(&n.id, &["amounts", &ys]))),
                 );
             }
             for k in y.targets.keys() {
@@ -147,7 +147,7 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
                         )
                         .at_loc(
                             &path,
-                            find_under_id(src, &n.id, &["amounts", &ys, "targets", k]),
+                            src.find(&under(&n.id, &["amounts", &ys, "targets", k])),
                         )
                         .help(format!("declared indicators: {}", join(&indicators))),
                     );
@@ -160,7 +160,7 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
                 if sum != total {
                     d.push(
                         Diagnostic::error("E021", format!("the parts of `{}` in {year} add up to {sum}, but its 합계 is {total}", n.id))
-                            .at_loc(&path, find_under_id(src, &n.id, &["amounts", &ys, "parts"]))
+                            .at_loc(&path, src.find(&under(&n.id, &["amounts", &ys, "parts"])))
                             .help("a breakdown must add up to the amount it breaks down"),
                     );
                 }
@@ -176,14 +176,14 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
                         "E011",
                         format!("published figures for unknown view `{view}`"),
                     )
-                    .at_loc(&path, find_under_id(src, &n.id, &["published", view]))
+                    .at_loc(&path, src.find(&under(&n.id, &["published", view])))
                     .help(format!("views of this dataset: {}", join(&view_ids))),
                 );
                 continue;
             };
             for (col, printed) in cols {
                 // Located only when there is something to report.
-                let loc = || find_under_id(src, &n.id, &["published", view, col]);
+                let loc = || src.find(&under(&n.id, &["published", view, col]));
                 audit(table, view, &n.id, col, printed, &path, &loc, d);
             }
         }
@@ -193,12 +193,12 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
         match (v.kind, &v.indicator) {
             (ViewKind::Roi, None) => d.push(
                 Diagnostic::error("E003", format!("ROI view `{}` needs an `indicator`", v.id))
-                    .at_loc(&path, find_id(src, &v.id))
+                    .at_loc(&path, src.find(&[Step::Id(&v.id)]))
                     .help(format!("declared indicators: {}", join(&indicators))),
             ),
             (ViewKind::Roi, Some(i)) if !indicators.contains(i.as_str()) => d.push(
                 Diagnostic::error("E011", format!("unknown indicator `{i}`"))
-                    .at_loc(&path, find_under_id(src, &v.id, &["indicator"]))
+                    .at_loc(&path, src.find(&under(&v.id, &["indicator"])))
                     .help(format!("declared indicators: {}", join(&indicators))),
             ),
             (ViewKind::Funding, Some(_)) => d.push(
@@ -206,7 +206,7 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
                     "E003",
                     format!("funding view `{}` takes no indicator", v.id),
                 )
-                .at_loc(&path, find_under_id(src, &v.id, &["indicator"])),
+                .at_loc(&path, src.find(&under(&v.id, &["indicator"]))),
             ),
             _ => {}
         }
@@ -214,14 +214,14 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
             if !node_ids.contains(r.as_str()) {
                 d.push(unknown_node(
                     &path,
-                    find_under_id(src, &v.id, &["targeted_roi_rows"]),
+                    src.find(&under(&v.id, &["targeted_roi_rows"])),
                     r,
                 ));
             }
         }
     }
     for x in &f.derived {
-        let loc = find_under_id(src, &x.id, &["expr"]);
+        let loc = src.find(&under(&x.id, &["expr"]));
         match parse_combination(&x.expr) {
             Err(e) => d.push(Diagnostic::error("E003", e).at_loc(&path, loc)),
             Ok(c) => {
@@ -237,7 +237,7 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
         &f.charts,
         &|r| node_ids.contains(r),
         &path,
-        src,
+        src.spans(),
         computed,
         d,
     );
@@ -246,12 +246,19 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
 /// Table, chart and record ids share one namespace: `{{table X}}`, `{{ref X}}`.
 fn unique_ids(content: &Content, d: &mut Diagnostics) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut add = |id: &str, path: &std::path::Path, src: &str, d: &mut Diagnostics| {
+    let mut add = |id: &str, path: &std::path::Path, src: &Spans, d: &mut Diagnostics| {
         let here = rel(path).display().to_string();
         if let Some(first) = seen.get(id) {
+            // The second `id:` when both are in this file.
+            let locs = src.id_locs(id);
+            let loc = if *first == here {
+                locs.get(1)
+            } else {
+                locs.first()
+            };
             d.push(
                 Diagnostic::error("E010", format!("id `{id}` is already used in {first}"))
-                    .at_loc(&rel(path), find_id(src, id))
+                    .at_loc(&rel(path), loc.copied())
                     .help("tables, charts and record collections need distinct ids"),
             );
         } else {
@@ -260,33 +267,33 @@ fn unique_ids(content: &Content, d: &mut Diagnostics) {
     };
     for b in &content.budgets {
         for v in &b.value.views {
-            add(&v.id, &b.path, &b.src, d);
+            add(&v.id, &b.path, b.spans(), d);
         }
         for c in &b.value.charts {
-            add(&c.id, &b.path, &b.src, d);
+            add(&c.id, &b.path, b.spans(), d);
         }
     }
     for t in &content.tables {
         for s in &t.value.tables {
-            add(&s.id, &t.path, &t.src, d);
+            add(&s.id, &t.path, t.spans(), d);
         }
         for c in &t.value.charts {
-            add(&c.id, &t.path, &t.src, d);
+            add(&c.id, &t.path, t.spans(), d);
         }
     }
     for r in &content.records {
-        add(&r.value.id, &r.path, &r.src, d);
+        add(&r.value.id, &r.path, r.spans(), d);
     }
     for f in &content.feedback {
-        add(&f.value.id, &f.path, &f.src, d);
+        add(&f.value.id, &f.path, f.spans(), d);
     }
 }
 
 fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
     let path = rel(&t.path);
-    let src = &t.src;
+    let src = t;
     for spec in &t.value.tables {
-        let at = find_id(src, &spec.id).map_or(0, |(l, _)| l);
+        let at = spec.id.as_str();
         let cols: BTreeSet<&str> = spec.columns.iter().map(|c| c.id.as_str()).collect();
         let rows: BTreeSet<&str> = spec.rows.iter().map(|r| r.id.as_str()).collect();
         if cols.len() != spec.columns.len() || rows.len() != spec.rows.len() {
@@ -295,7 +302,7 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
                     "E010",
                     format!("table `{}` repeats a column or row id", spec.id),
                 )
-                .at_loc(&path, find_id(src, &spec.id)),
+                .at_loc(&path, src.find(&[Step::Id(&spec.id)])),
             );
         }
         let col_list = || {
@@ -307,8 +314,12 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
         };
         for c in &spec.columns {
             let Some(f) = &c.compute else { continue };
-            let loc =
-                find_under_id_from(src, at, &c.id, &["compute"]).or_else(|| find_id(src, &spec.id));
+            let loc = src.find(&[
+                Step::Id(at),
+                Step::Key("columns"),
+                Step::Id(&c.id),
+                Step::Key("compute"),
+            ]);
             match crate::calc::expr::parse(f).and_then(|e| e.check_arity().map(|()| e)) {
                 Err(e) => d.push(
                     Diagnostic::error("E003", format!("formula of `{}`: {e}", c.id))
@@ -345,7 +356,7 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
         }
         let n_inputs = spec.columns.iter().filter(|c| c.compute.is_none()).count();
         for r in &spec.rows {
-            let loc = find_id_from(src, at, &r.id);
+            let loc = src.find(&[Step::Id(at), Step::Key("rows"), Step::Id(&r.id)]);
             match &r.values {
                 Some(crate::model::dataset::Values::List(l)) if l.len() != n_inputs => d.push(
                     Diagnostic::error(
@@ -358,7 +369,13 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
                     )
                     .at_loc(
                         &path,
-                        find_under_id_from(src, at, &r.id, &["values"]).or(loc),
+                        src.find(&[
+                            Step::Id(at),
+                            Step::Key("rows"),
+                            Step::Id(&r.id),
+                            Step::Key("values"),
+                        ])
+                        .or(loc),
                     )
                     .help("give one value per input column in order, or a map { column: value }"),
                 ),
@@ -371,7 +388,14 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
                             )
                             .at_loc(
                                 &path,
-                                find_under_id_from(src, at, &r.id, &["values", k]).or(loc),
+                                src.find(&[
+                                    Step::Id(at),
+                                    Step::Key("rows"),
+                                    Step::Id(&r.id),
+                                    Step::Key("values"),
+                                    Step::Key(k),
+                                ])
+                                .or(loc),
                             )
                             .help(format!("columns: {}", col_list())),
                         );
@@ -396,7 +420,7 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
         };
         for (row, cells) in &spec.published {
             for (col, printed) in cells {
-                let loc = || find_under_id(src, &spec.id, &["published", row, col]);
+                let loc = || src.find(&under(&spec.id, &["published", row, col]));
                 audit(table, &spec.id, row, col, printed, &path, &loc, d);
             }
         }
@@ -411,11 +435,11 @@ fn performance(
 ) {
     let f = &p.value;
     let path = rel(&p.path);
-    let src = &p.src;
+    let src = p;
     let Some(budget) = content.budgets.iter().find(|b| b.value.id == f.budget) else {
         d.push(
             Diagnostic::error("E011", format!("unknown budget dataset `{}`", f.budget))
-                .at_loc(&path, line_of(src, "budget:"))
+                .at_loc(&path, src.find(&[Step::Key("budget")]))
                 .help("name the `id` of a budget dataset listed in plan.yaml"),
         );
         return;
@@ -443,18 +467,18 @@ fn performance(
         if !seen.insert(prog.id.as_str()) {
             d.push(
                 Diagnostic::error("E010", format!("programme id `{}` is used twice", prog.id))
-                    .at_loc(&path, find_id(src, &prog.id)),
+                    .at_loc(&path, src.find(&[Step::Id(&prog.id)])),
             );
         }
         for (year, e) in &prog.plan {
-            check_expr(e, find_under_id(src, &prog.id, &["plan"]), d);
+            check_expr(e, src.find(&under(&prog.id, &["plan"])), d);
             if !budget.value.years.contains(year) {
                 d.push(
                     Diagnostic::error(
                         "E020",
                         format!("{year} is not a year of the budget dataset"),
                     )
-                    .at_loc(&path, find_under_id(src, &prog.id, &["plan"])),
+                    .at_loc(&path, src.find(&under(&prog.id, &["plan"]))),
                 );
             }
         }
@@ -464,7 +488,7 @@ fn performance(
                     "E011",
                     format!("programme `{}` has no budget node of the same id", prog.id),
                 )
-                .at_loc(&path, find_id(src, &prog.id))
+                .at_loc(&path, src.find(&[Step::Id(&prog.id)]))
                 .help("add `plan: { 2024: NODE, 2025: NODE }` naming its budget nodes"),
             );
         }
@@ -472,14 +496,13 @@ fn performance(
             if !f.indicators.contains(ind) {
                 d.push(
                     Diagnostic::error("E011", format!("unknown indicator `{ind}`"))
-                        .at_loc(&path, find_under_id(src, &prog.id, &["indicators", ind])),
+                        .at_loc(&path, src.find(&under(&prog.id, &["indicators", ind]))),
                 );
             }
         }
     }
-    let at_results = line_of(src, "results:").map_or(0, |(l, _)| l);
     for r in &f.results {
-        let loc = find_id_from(src, at_results, &r.id);
+        let loc = src.find(&[Step::Key("results"), Step::Id(&r.id)]);
         if let Some(h) = &r.history {
             if !programmes.iter().any(|p| &p.id == h) {
                 d.push(
@@ -492,7 +515,6 @@ fn performance(
             check_expr(e, loc, d);
         }
     }
-    let at_pub = line_of(src, "published:").map_or(0, |(l, _)| l);
     for (table_id, rows) in &f.published {
         let Some(table) = computed.table(table_id) else {
             d.push(
@@ -500,16 +522,22 @@ fn performance(
                     "E011",
                     format!("published figures for unknown table `{table_id}`"),
                 )
-                .at_loc(&path, line_of(src, &format!("{table_id}:"))),
+                .at_loc(
+                    &path,
+                    src.find(&[Step::Key("published"), Step::Key(table_id)]),
+                ),
             );
             continue;
         };
-        let at_table = crate::load::locate::find_key_from(src, at_pub, table_id).unwrap_or(at_pub);
         for (row, cells) in rows {
             for (col, printed) in cells {
                 let loc = || {
-                    crate::load::locate::find_key_from(src, at_table, row)
-                        .and_then(|l| crate::load::locate::find_inline(src, l, col))
+                    src.find(&[
+                        Step::Key("published"),
+                        Step::Key(table_id),
+                        Step::Key(row),
+                        Step::Key(col),
+                    ])
                 };
                 let tol = f.tolerance.get(col).map(|a| a.0);
                 audit_within(table, table_id, row, col, printed, tol, &path, &loc, d);
@@ -530,7 +558,7 @@ fn records(content: &Content, r: &Loaded<RecordsFile>, d: &mut Diagnostics) {
                 "E013",
                 format!("record template `{}` does not exist", rel(&tpl).display()),
             )
-            .at_loc(&path, line_of(&r.src, "template:"))
+            .at_loc(&path, r.find(&[Step::Key("template")]))
             .help("create the template (Tera/HTML) or fix `template:`"),
         );
     }
@@ -550,7 +578,7 @@ fn records(content: &Content, r: &Loaded<RecordsFile>, d: &mut Diagnostics) {
                     "E010",
                     format!("record id `{id}` is used twice in `{}`", r.value.id),
                 )
-                .at_loc(&path, find_id(&r.src, id)),
+                .at_loc(&path, r.find(&[Step::Id(id)])),
             ),
             _ => {}
         }
@@ -734,7 +762,7 @@ fn feedback(
                     "E011",
                     format!("feedback row reviews unknown part `{}`", item.target),
                 )
-                .at_loc(&path, line_of(&f.src, &format!("target: {}", item.target)))
+                .at_loc(&path, f.spans().scalar("target", &item.target))
                 .help(help),
             );
         }
@@ -745,7 +773,10 @@ fn feedback(
                         "E011",
                         format!("feedback response points to unknown section `{s}`"),
                     )
-                    .at_loc(&path, line_of(&f.src, s))
+                    .at_loc(
+                        &path,
+                        f.spans().after(None, crate::load::yaml::Needle::Text(s)),
+                    )
                     .help(help),
                 );
             }
