@@ -32,6 +32,9 @@ pub fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         // Without it `id: n` or `id: no` becomes `false` (YAML 1.1 booleans).
         strict_booleans: true,
+        // `.nan` and `.inf` reach the number types, which say why they are
+        // not figures (instead of a parser error without that advice).
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             max_events: MAX_EVENTS,

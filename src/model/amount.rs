@@ -6,6 +6,10 @@ use serde::Deserialize;
 use std::fmt;
 use std::str::FromStr;
 
+/// What an author reads for `.nan`, `.inf` or `-.inf` where a figure belongs.
+pub const NOT_FINITE: &str =
+    "`.nan` and `.inf` are not figures: write a finite number such as 3.675 (or `-` for not applicable)";
+
 /// An exact decimal. YAML numbers arrive as f64; Rust prints an f64 as the
 /// shortest string that round-trips, which is exactly what the author typed
 /// (`3.675` stays 3.675, never 3.67499…). Quoted strings keep trailing zeros.
@@ -28,7 +32,7 @@ impl<'de> Deserialize<'de> for Amount {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
                 if !v.is_finite() {
-                    return Err(E::custom("a finite number"));
+                    return Err(E::custom(NOT_FINITE));
                 }
                 Decimal::from_str(&format!("{v}"))
                     .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))

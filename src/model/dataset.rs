@@ -102,11 +102,43 @@ pub enum Values {
 }
 
 /// A typed cell: a number, or text (`-` not applicable, `***` masked, words).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum CellInput {
     Num(Amount),
     Text(String),
+}
+
+/// By hand rather than `untagged`: a bad cell then says what is wrong with
+/// it (`.nan`, a list) instead of "did not match any variant".
+impl<'de> Deserialize<'de> for CellInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, Visitor};
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = CellInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number or a text cell (`-`, `***`, words)")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<CellInput, E> {
+                Ok(CellInput::Num(Amount(v.into())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<CellInput, E> {
+                Ok(CellInput::Num(Amount(v.into())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<CellInput, E> {
+                use serde::de::IntoDeserializer;
+                let d: de::value::F64Deserializer<E> = v.into_deserializer();
+                Amount::deserialize(d).map(CellInput::Num)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CellInput, E> {
+                Ok(CellInput::Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<CellInput, E> {
+                Ok(CellInput::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// True for the public edition's masks: `***`, `**건`, `***억원` …

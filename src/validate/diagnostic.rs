@@ -248,10 +248,110 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The help of an unknown name: the nearest known one, or how many there
+/// are (a list of 52 ids helps nobody).
+pub fn did_you_mean(name: &str, known: &[&str], what: &str) -> String {
+    match nearest(name, known.iter().copied()) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None if known.len() <= 8 => format!("known {what}s: {}", known.join(", ")),
+        None => format!(
+            "no {what} is close to `{name}` ({} are defined in the data; ids are case-sensitive)",
+            known.len()
+        ),
+    }
+}
+
 /// A path relative to the current directory when possible, for readable reports.
 pub fn rel(p: &Path) -> PathBuf {
     std::env::current_dir()
         .ok()
         .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| p.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Terminal columns of a string: Hangul syllables take two.
+    fn width(s: &str) -> usize {
+        s.chars()
+            .map(|c| {
+                if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum()
+    }
+
+    #[test]
+    fn the_caret_stands_under_the_syllable_on_a_korean_line() {
+        let mut d = Diagnostics::default();
+        let src = "tree:\n  - { id: rnd, label: 연구개발 합계, x: 1 }\n";
+        d.add_source(Path::new("b.yaml"), src);
+        // Column 28 is `합` (characters, as the parser counts them).
+        let line = src.lines().nth(1).expect("line");
+        assert_eq!(line.chars().nth(27), Some('합'));
+        d.push(Diagnostic::warning("W001", "published 합계 differs").at(
+            Path::new("b.yaml"),
+            2,
+            28,
+        ));
+        let out = d.render_human();
+        assert!(out.contains("--> b.yaml:2:28"), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let src_at = lines
+            .iter()
+            .position(|l| l.ends_with(line.trim_start()))
+            .expect("the source line is quoted");
+        let quoted = lines[src_at];
+        let caret = lines[src_at + 1];
+        let bar = quoted.find('|').expect("gutter");
+        let text = &quoted[bar + 1..];
+        let hap = text.find('합').expect("합 quoted");
+        let caret_col = caret.find('^').expect("a caret");
+        assert_eq!(
+            width(&caret[..caret_col]),
+            width(&quoted[..bar + 1]) + width(&text[..hap]),
+            "caret under 합:\n{out}"
+        );
+        assert!(
+            caret[caret_col..].starts_with("^^"),
+            "two columns wide:\n{out}"
+        );
+    }
+
+    #[test]
+    fn nearest_names_and_counts_instead_of_long_lists() {
+        let known = ["budget-plan", "budget-roi", "perf-review-sales"];
+        assert_eq!(nearest("budget-paln", known), Some("budget-plan"));
+        assert_eq!(nearest("zzz", known), None);
+        let many: Vec<String> = (0..52).map(|i| format!("t{i}-table")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let help = did_you_mean("qqq", &many, "table id");
+        assert!(help.contains("52"), "{help}");
+        assert!(!help.contains("t1-table"), "{help}");
+    }
+
+    #[test]
+    fn many_diagnostics_render_in_linear_time() {
+        let mut d = Diagnostics::default();
+        let src: String = (0..100_000).map(|i| format!("- id: r{i}\n")).collect();
+        d.add_source(Path::new("big.yaml"), &src);
+        for i in 0..100_000 {
+            d.push(Diagnostic::note("N001", "x").at(Path::new("big.yaml"), i + 1, 3));
+        }
+        let t = std::time::Instant::now();
+        let out = d.render_human();
+        assert!(out.contains("big.yaml:100000:3"));
+        // Quadratic line lookups took minutes here; linear work takes well
+        // under a second even in a debug build.
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            t.elapsed()
+        );
+    }
 }

@@ -56,6 +56,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     }
     lap("performance");
     unique_ids(content, &mut d);
+    safe_ids(content, &mut d);
     glyphs(content, &mut d);
     lap("glyphs");
     narrative(content, computed, &mut d);
@@ -241,6 +242,55 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
         computed,
         d,
     );
+}
+
+/// Every id a dataset declares becomes a file name, an HTML id or a link
+/// target: it must be of the safe character set (`load::check_id`).
+fn safe_ids(content: &Content, d: &mut Diagnostics) {
+    fn check<T>(l: &Loaded<T>, ids: &[&str], d: &mut Diagnostics) {
+        for id in ids {
+            if let Err(e) = crate::load::check_id(id) {
+                let loc = l
+                    .spans()
+                    .id_locs(id)
+                    .first()
+                    .copied()
+                    .or_else(|| l.spans().after(None, crate::load::yaml::Needle::Text(id)));
+                d.push(
+                    Diagnostic::error("E003", e)
+                        .at_loc(&rel(&l.path), loc)
+                        .help(crate::load::ID_HELP),
+                );
+            }
+        }
+    }
+    for b in &content.budgets {
+        let f = &b.value;
+        let mut ids: Vec<&str> = vec![f.id.as_str()];
+        ids.extend(f.nodes().iter().map(|n| n.id.as_str()));
+        ids.extend(f.views.iter().map(|v| v.id.as_str()));
+        ids.extend(f.indicators.iter().map(|i| i.id.as_str()));
+        ids.extend(f.charts.iter().map(|c| c.id.as_str()));
+        check(b, &ids, d);
+    }
+    for t in &content.tables {
+        let mut ids: Vec<&str> = Vec::new();
+        for spec in &t.value.tables {
+            ids.push(&spec.id);
+            ids.extend(spec.columns.iter().map(|c| c.id.as_str()));
+            ids.extend(spec.rows.iter().map(|r| r.id.as_str()));
+        }
+        ids.extend(t.value.charts.iter().map(|c| c.id.as_str()));
+        check(t, &ids, d);
+    }
+    for r in &content.records {
+        let mut ids: Vec<&str> = vec![r.value.id.as_str(), r.value.template.as_str()];
+        ids.extend(r.value.items.iter().filter_map(RecordsFile::item_id));
+        check(r, &ids, d);
+    }
+    for f in &content.feedback {
+        check(f, &[f.value.id.as_str()], d);
+    }
 }
 
 /// Table, chart and record ids share one namespace: `{{table X}}`, `{{ref X}}`.
@@ -837,7 +887,7 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
                 d.push(
                     Diagnostic::error("E011", format!("unknown {what} `{id}`"))
                         .at(&n.path, line, col)
-                        .help(format!("{what}s defined in the data: {}", all.join(", "))),
+                        .help(diagnostic::did_you_mean(id, &all, &format!("{what} id"))),
                 );
             } else if matches!(kind, EmbedKind::Table | EmbedKind::Chart) && !is_summary(&n.path) {
                 let count = embedded.entry(id).or_default();
@@ -857,11 +907,18 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
         for p in n.pieces() {
             match p {
                 Piece::Val { key, line, col, .. } if !computed.values.contains_key(key) => {
-                    let near = near_keys(key, computed.values.keys());
+                    let keys: Vec<&str> = computed.values.keys().map(String::as_str).collect();
+                    let help = match diagnostic::nearest(key, keys.iter().copied()) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => format!(
+                            "values with the nearest name: {}",
+                            near_keys(key, computed.values.keys()).join(", ")
+                        ),
+                    };
                     d.push(
                         Diagnostic::error("E011", format!("unknown value `{key}`"))
                             .at(&n.path, *line, *col)
-                            .help(format!("values with the nearest name: {}", near.join(", "))),
+                            .help(help),
                     );
                 }
                 Piece::Ref { id, line, col }
@@ -869,10 +926,24 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
                         && computed.chart(id).is_none()
                         && !sections.contains(id.as_str()) =>
                 {
+                    let all: Vec<&str> = computed
+                        .tables
+                        .iter()
+                        .map(|t| t.id.as_str())
+                        .chain(computed.charts.iter().map(|c| c.id.as_str()))
+                        .chain(sections.iter().copied())
+                        .collect();
+                    let help = match diagnostic::nearest(id, all.iter().copied()) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => "refer to a table or chart id from the data, or a section id such as VIII-2".to_string(),
+                    };
                     d.push(
-                        Diagnostic::error("E011", format!("reference to unknown table, chart or section `{id}`"))
-                            .at(&n.path, *line, *col)
-                            .help("refer to a table or chart id from the data, or a section id such as VIII-2"),
+                        Diagnostic::error(
+                            "E011",
+                            format!("reference to unknown table, chart or section `{id}`"),
+                        )
+                        .at(&n.path, *line, *col)
+                        .help(help),
                     );
                 }
                 _ => {}
