@@ -1,0 +1,278 @@
+//! Replacing the output: lock, recovery of killed builds, staging, exchange.
+
+use super::target::{ownership, Found, Target};
+use super::{checked_path, OutError, MARKER, MARKER_TEXT};
+use crate::render::OutFile;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How the new output is moved in. Only tests choose anything but `Exchange`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// One atomic exchange where the OS has it, else the two renames.
+    Exchange,
+    /// The two renames even where an exchange is possible.
+    #[cfg(test)]
+    TwoRenames,
+    /// The two renames' first half only, as if killed in between.
+    StopAfterFirstRename,
+}
+
+impl Target {
+    /// Replaces the output with `files` (and the marker).
+    pub fn write(&self, files: &[OutFile]) -> Result<(), OutError> {
+        self.write_with(files, Mode::Exchange)
+    }
+
+    /// Puts back an output stranded by a build killed between its two
+    /// renames, and removes staging folders killed builds left. Takes the
+    /// lock only when there is something to do, so that a build that stops
+    /// on bad content writes nothing beside the output either.
+    pub fn recover(&self) -> Result<(), OutError> {
+        if self.staging_folders().is_empty() {
+            return Ok(());
+        }
+        let _lock = self.lock()?;
+        self.recover_locked()?;
+        self.clean_stale();
+        Ok(())
+    }
+
+    pub(super) fn write_with(&self, files: &[OutFile], mode: Mode) -> Result<(), OutError> {
+        // Every path is checked before anything is created.
+        for f in files {
+            checked_path(&f.path)?;
+        }
+        fs::create_dir_all(&self.parent)
+            .map_err(|e| OutError::io(format!("cannot create {}", self.parent.display()), e))?;
+        let _lock = self.lock()?;
+        self.recover_locked()?;
+        self.clean_stale();
+        // Checked again under the lock: the folder may have changed since
+        // the build started.
+        let found = self.found()?;
+        let staging = self.unique_sibling("new");
+        fs::create_dir(&staging)
+            .map_err(|e| OutError::io(format!("cannot create {}", staging.display()), e))?;
+        if let Err(e) = self.fill(&staging, files, found) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        if found == Found::Missing {
+            return fs::rename(&staging, self.path()).map_err(|e| {
+                let _ = fs::remove_dir_all(&staging);
+                OutError::io(format!("cannot create {}", self.shown.display()), e)
+            });
+        }
+        self.swap(&staging, mode)
+    }
+
+    /// Writes the staging folder. The marker goes first, so that a staging
+    /// folder left by a killed build is recognisably planbook's.
+    fn fill(&self, staging: &Path, files: &[OutFile], found: Found) -> Result<(), OutError> {
+        write_new(&staging.join(MARKER), MARKER_TEXT.as_bytes())
+            .map_err(|e| self.cannot_write(MARKER, e))?;
+        for f in files {
+            let p = staging.join(checked_path(&f.path)?);
+            if let Some(dir) = p.parent() {
+                fs::create_dir_all(dir).map_err(|e| self.cannot_write(&f.path, e))?;
+            }
+            write_new(&p, &f.bytes).map_err(|e| self.cannot_write(&f.path, e))?;
+        }
+        // The repository commits an otherwise empty output/ with a .gitkeep;
+        // carrying it over keeps `git status` clean after a build.
+        if found != Found::Missing {
+            let keep = self.path().join(".gitkeep");
+            if fs::symlink_metadata(&keep).is_ok_and(|m| m.is_file()) {
+                let bytes = fs::read(&keep).map_err(|e| self.cannot_write(".gitkeep", e))?;
+                match write_new(&staging.join(".gitkeep"), &bytes) {
+                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                        return Err(self.cannot_write(".gitkeep", e))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn cannot_write(&self, file: &str, e: io::Error) -> OutError {
+        OutError::io(
+            format!("cannot write {file} of {}", self.shown.display()),
+            e,
+        )
+    }
+
+    fn swap(&self, staging: &Path, mode: Mode) -> Result<(), OutError> {
+        let path = self.path();
+        let failed = |e| OutError::io(format!("cannot replace {}", self.shown.display()), e);
+        if mode == Mode::Exchange {
+            match exchange(staging, &path) {
+                Ok(true) => {
+                    // `staging` now holds the old output. Should removing it
+                    // fail, the next build removes it (it is planbook's).
+                    let _ = fs::remove_dir_all(staging);
+                    return Ok(());
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    let _ = fs::remove_dir_all(staging);
+                    return Err(failed(e));
+                }
+            }
+        }
+        // No exchange here (Windows, most unixes, or a filesystem that
+        // refuses it): two renames, between which there is no output at
+        // `path`. A build killed there leaves the old output in `.NAME.old-…`
+        // and the next build puts it back (recover_locked) before anything else.
+        let old = self.unique_sibling("old");
+        if let Err(e) = fs::rename(&path, &old) {
+            let _ = fs::remove_dir_all(staging);
+            return Err(failed(e));
+        }
+        if mode == Mode::StopAfterFirstRename {
+            return Ok(());
+        }
+        if let Err(e) = fs::rename(staging, &path) {
+            if fs::rename(&old, &path).is_ok() {
+                let _ = fs::remove_dir_all(staging);
+                return Err(failed(e));
+            }
+            return Err(OutError::Stranded {
+                out: self.shown.clone(),
+                old,
+                err: e,
+            });
+        }
+        let _ = fs::remove_dir_all(&old);
+        Ok(())
+    }
+
+    /// Holds `.NAME.lock` beside the output until dropped. The lock file is
+    /// never deleted: deleting it would let a waiting build and a new one
+    /// lock two different files.
+    fn lock(&self) -> Result<File, OutError> {
+        let path = self.sibling("lock");
+        let err = |e| OutError::io(format!("cannot lock {}", path.display()), e);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(err)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                crate::cli::say(&format!(
+                    "waiting for another build of {} …\n",
+                    self.shown.display()
+                ));
+                file.lock().map_err(err)?;
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
+        Ok(file)
+    }
+
+    /// With the lock held: if there is no output but a previous one was
+    /// moved aside by a killed build, it is put back.
+    fn recover_locked(&self) -> Result<(), OutError> {
+        let path = self.path();
+        if fs::symlink_metadata(&path).is_ok() {
+            return Ok(());
+        }
+        let newest = self
+            .staging_folders()
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.contains(".old-"))
+            })
+            .filter(|p| matches!(ownership(p), Ok(Some(Found::Previous))))
+            .filter_map(|p| Some((fs::metadata(&p).ok()?.modified().ok()?, p)))
+            .max();
+        if let Some((_, old)) = newest {
+            fs::rename(&old, &path).map_err(|e| {
+                OutError::io(
+                    format!(
+                        "cannot put the previous output {} back to {}",
+                        old.display(),
+                        self.shown.display()
+                    ),
+                    e,
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// With the lock held no other build is running, so every staging
+    /// folder is a killed build's. Only folders planbook recognises as its
+    /// own (marker, or empty) are removed.
+    fn clean_stale(&self) {
+        for p in self.staging_folders() {
+            if ownership(&p).is_ok_and(|o| o.is_some()) {
+                let _ = fs::remove_dir_all(&p);
+            }
+        }
+    }
+
+    /// `.NAME.new-…` and `.NAME.old-…` folders (not symlinks) beside the output.
+    fn staging_folders(&self) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(&self.parent) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter(|e| self.is_staging_name(&e.file_name()) == Some(true))
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect()
+    }
+
+    /// A staging name no other process or call uses: pid, a per-process
+    /// count, and the clock (in case a pid is reused while a folder remains).
+    fn unique_sibling(&self, tag: &str) -> PathBuf {
+        static COUNT: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        self.sibling(&format!(
+            "{tag}-{}-{}-{nanos:x}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ))
+    }
+}
+
+/// Creates `p`, failing if anything (a file, a symlink) is already there.
+fn write_new(p: &Path, bytes: &[u8]) -> io::Result<()> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(p)?
+        .write_all(bytes)
+}
+
+/// Swaps two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`, macOS
+/// `renamex_np(RENAME_SWAP)`). `Ok(false)`: not available here.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        // Old kernels (ENOSYS) and filesystems without the exchange
+        // (EINVAL, ENOTSUP) take the two renames.
+        Err(e) if e == Errno::NOSYS || e == Errno::INVAL || e == Errno::NOTSUP => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
