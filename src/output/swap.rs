@@ -150,30 +150,39 @@ impl Target {
         Ok(())
     }
 
-    /// Holds `.NAME.lock` beside the output until dropped. The lock file is
-    /// never deleted: deleting it would let a waiting build and a new one
-    /// lock two different files.
-    fn lock(&self) -> Result<File, OutError> {
+    /// Holds `.NAME.lock` beside the output until dropped.
+    fn lock(&self) -> Result<Lock, OutError> {
         let path = self.sibling("lock");
         let err = |e| OutError::io(format!("cannot lock {}", path.display()), e);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(err)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                crate::cli::say(&format!(
-                    "waiting for another build of {} …\n",
-                    self.shown.display()
-                ));
-                file.lock().map_err(err)?;
+        let mut said = false;
+        loop {
+            let file = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(err)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    if !said {
+                        crate::cli::say(&format!(
+                            "waiting for another build of {} …\n",
+                            self.shown.display()
+                        ));
+                        said = true;
+                    }
+                    file.lock().map_err(err)?;
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(err(e)),
             }
-            Err(fs::TryLockError::Error(e)) => return Err(err(e)),
+            // The build before us may have removed the file while we waited
+            // on it (see Lock's drop); a lock on a removed file excludes no
+            // one, so take the file now at the path instead.
+            if is_file_at(&file, &path) {
+                return Ok(Lock { _file: file, path });
+            }
         }
-        Ok(file)
     }
 
     /// With the lock held: if there is no output but a previous one was
@@ -248,6 +257,40 @@ impl Target {
     }
 }
 
+/// The lock on `.NAME.lock`, released when dropped.
+struct Lock {
+    /// Held for its lock, which closing it releases.
+    _file: File,
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    /// On unix the lock file is removed while still locked, so that a
+    /// build leaves nothing beside the output; a build waiting on the
+    /// removed file notices and retries (`is_file_at`). Windows keeps the
+    /// file: std cannot tell there whether the file at the path is the one
+    /// locked, and removing it would let two builds hold "the" lock.
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn is_file_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_file_at(_: &File, _: &Path) -> bool {
+    true
+}
+
 /// Creates `p`, failing if anything (a file, a symlink) is already there.
 fn write_new(p: &Path, bytes: &[u8]) -> io::Result<()> {
     OpenOptions::new()
@@ -302,5 +345,42 @@ mod tests {
         // Not asserted: some filesystems (older ZFS, some network ones)
         // lack the exchange, and the fallback covers them.
         eprintln!("exchange available here: {swapped}");
+    }
+
+    /// A build that waited on the lock file while its holder removed it must
+    /// not go on holding a lock on the removed file: a third build would
+    /// then lock a new file at the path and run alongside it.
+    #[cfg(unix)]
+    #[test]
+    fn a_waiter_takes_the_lock_file_now_at_the_path() {
+        use std::sync::mpsc;
+        use std::time::Duration;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = Target::resolve(None, &dir.path().join("output")).expect("resolve");
+        let first = t.lock().expect("first lock");
+        let (tx, rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let t2 = t.clone();
+        let waiter = std::thread::spawn(move || {
+            let held = t2.lock().expect("second lock");
+            tx.send(()).expect("send");
+            release_rx.recv().expect("recv");
+            drop(held);
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_millis(200)).is_err(),
+            "waits"
+        );
+        drop(first);
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("second build gets the lock");
+        let third = File::open(t.sibling("lock")).expect("the lock file is at the path");
+        assert!(
+            matches!(third.try_lock(), Err(fs::TryLockError::WouldBlock)),
+            "a third build must wait for the second"
+        );
+        release_tx.send(()).expect("send");
+        waiter.join().expect("join");
+        assert!(!t.sibling("lock").exists(), "the last holder removes it");
     }
 }
