@@ -380,6 +380,29 @@ mod tests {
     }
 
     #[test]
+    fn the_root_and_the_current_folder_are_refused() {
+        let root = std::env::current_dir()
+            .expect("cwd")
+            .ancestors()
+            .last()
+            .expect("root")
+            .to_path_buf();
+        for out in [
+            root.as_path(),
+            Path::new("."),
+            Path::new(".."),
+            Path::new(""),
+        ] {
+            let e = Target::resolve(None, out).expect_err("refused");
+            assert!(
+                matches!(e, OutError::Refused { .. }),
+                "{}: {e}",
+                out.display()
+            );
+        }
+    }
+
+    #[test]
     fn stale_staging_is_removed_but_foreign_folders_are_not() {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("output");
