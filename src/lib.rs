@@ -67,6 +67,18 @@ pub fn build(
     content_dir: &std::path::Path,
     out: &std::path::Path,
 ) -> Result<Built, (Failure, Diagnostics)> {
+    let report = |mut d: Diagnostics, e: output::OutError| {
+        let mut diag = validate::diagnostic::Diagnostic::error(e.code(), e.to_string());
+        if let Some(help) = e.help() {
+            diag = diag.help(help);
+        }
+        d.push(diag);
+        (Failure::Io, d)
+    };
+    // Before the content is read: a refused --out costs no analysis, and an
+    // output stranded by a killed build is back even if this build stops.
+    let target =
+        output::prepare(content_dir, out).map_err(|e| report(Diagnostics::default(), e))?;
     let (content, computed, diagnostics) = analyse(content_dir)?;
     let files = match render::render(&content, &computed) {
         Ok(f) => f,
@@ -79,13 +91,8 @@ pub fn build(
             return Err((Failure::Content, d));
         }
     };
-    if let Err(e) = output::write_atomic(out, &files) {
-        let mut d = diagnostics;
-        d.push(validate::diagnostic::Diagnostic::error(
-            "E001",
-            format!("cannot write {}: {e}", out.display()),
-        ));
-        return Err((Failure::Io, d));
+    if let Err(e) = target.write(&files) {
+        return Err(report(diagnostics, e));
     }
     Ok(Built { diagnostics, files })
 }

@@ -13,13 +13,24 @@ pub fn run(a: &BuildArgs) -> ExitCode {
             a.out.display()
         ));
     }
+    // Only one failure leaves `out` different from before: the two-rename
+    // fallback could neither move the new output in nor put the old one
+    // back. The report must not claim otherwise then.
+    let existed = a.out.symlink_metadata().is_ok();
     match crate::build(&a.content, &a.out) {
         Err((f, d)) => {
             super::say(&d.render_human());
-            super::say(&format!(
-                "build stopped: {} left as it was\n",
-                a.out.display()
-            ));
+            if existed && a.out.symlink_metadata().is_err() {
+                super::say(&format!(
+                    "build stopped: the previous {} is kept beside it and the next build puts it back\n",
+                    a.out.display()
+                ));
+            } else {
+                super::say(&format!(
+                    "build stopped: {} left as it was\n",
+                    a.out.display()
+                ));
+            }
             ExitCode::from(if f == Failure::Io {
                 EXIT_IO
             } else {
