@@ -1,7 +1,7 @@
 //! Narrative → HTML: directives become values, links and embed placeholders,
 //! then pulldown-cmark renders the Markdown.
 
-use super::escape::{html_attr, html_text, sanitize_html};
+use super::escape::{html_attr, html_text, safe_url, sanitize_html};
 use super::registry::{LinkMode, Registry};
 use crate::compute::Computed;
 use crate::load::narrative::{EmbedKind, Line, Narrative, Piece};
@@ -114,6 +114,29 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
             id,
             classes,
             attrs,
+        }),
+        // Markdown links are written by pulldown-cmark, which checks no scheme.
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_url(&dest_url).into_owned().into(),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe_url(&dest_url).into_owned().into(),
+            title,
+            id,
         }),
         Event::End(TagEnd::Heading(level)) => {
             Event::End(TagEnd::Heading(shift(level, ctx.heading_shift)))
