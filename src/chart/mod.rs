@@ -745,13 +745,6 @@ fn truncate_to<DB: DrawingBackend>(
     s.to_string()
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Adds an accessible name and a text description listing the data.
 fn add_title_desc(svg: &str, c: &ChartData) -> String {
     let mut desc = String::new();
@@ -798,12 +791,14 @@ fn add_title_desc(svg: &str, c: &ChartData) -> String {
     let Some(end) = svg.find('>') else {
         return svg.to_string();
     };
-    let id = esc(&c.id);
+    // Plotters escapes the text it draws; this is the one part written here.
+    use crate::render::escape::{html_attr, html_text, token};
+    let id = html_attr(&token(&c.id));
     format!(
         "{} role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{}",
         &svg[..end],
-        esc(&c.title),
-        esc(desc.trim()),
+        html_text(&c.title),
+        html_text(desc.trim()),
         &svg[end + 1..]
     )
 }

@@ -1,6 +1,7 @@
 //! Narrative → HTML: directives become values, links and embed placeholders,
 //! then pulldown-cmark renders the Markdown.
 
+use super::escape::{html_attr, html_text, safe_url, sanitize_html};
 use super::registry::{LinkMode, Registry};
 use crate::compute::Computed;
 use crate::load::narrative::{EmbedKind, Line, Narrative, Piece};
@@ -18,20 +19,13 @@ pub struct MdContext<'a> {
 /// Escapes text but keeps the few inline tags content may carry on purpose
 /// (`<br>`, `<b>`, `<u>`, `<sub>`, `<sup>`), so that `R&D` becomes `R&amp;D`.
 pub fn inline_html(s: &str) -> String {
-    let mut out = escape(s);
+    let mut out = html_text(s);
     for tag in ["br", "b", "u", "sub", "sup"] {
         out = out.replace(&format!("&lt;{tag}&gt;"), &format!("<{tag}>"));
         out = out.replace(&format!("&lt;/{tag}&gt;"), &format!("</{tag}>"));
     }
     out.replace("&lt;br/&gt;", "<br>")
         .replace("&lt;br /&gt;", "<br>")
-}
-
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn shift(level: HeadingLevel, by: usize) -> HeadingLevel {
@@ -66,7 +60,7 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
                             );
                             md.push_str(&format!(
                                 "<span class=\"v\" data-key=\"{}\">{}</span>",
-                                escape(key),
+                                html_attr(key),
                                 text
                             ));
                         }
@@ -80,7 +74,7 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
                 blocks.push(embed(*kind, id));
             }
             Line::Open { kind, .. } => {
-                md.push_str(&format!("\n<div class=\"{kind}\">\n"));
+                md.push_str(&format!("\n<div class=\"{}\">\n", html_attr(kind)));
                 match kind.as_str() {
                     "keypoint" => md.push_str("<p class=\"kp-title\">KEY POINT</p>\n"),
                     "missing" => md.push_str("<p class=\"missing-tag\">원자료 미수록</p>\n"),
@@ -91,7 +85,25 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
             Line::Close => md.push_str("\n</div>\n\n"),
         }
     }
-    let parser = Parser::new_ext(&md, Options::ENABLE_TABLES).map(|ev| match ev {
+    // Markdown passes raw HTML through; an HTML block arrives line by line,
+    // so its lines are joined first, lest a tag cut in two pass the check.
+    let mut events: Vec<Event> = Vec::new();
+    let mut block: Option<String> = None;
+    for ev in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+        match (ev, &mut block) {
+            (Event::Start(Tag::HtmlBlock), _) => block = Some(String::new()),
+            (Event::End(TagEnd::HtmlBlock), b) => {
+                let html = b.take().unwrap_or_default();
+                events.push(Event::Html(sanitize_html(&html).into()));
+            }
+            (Event::Html(h), Some(b)) => b.push_str(&h),
+            (Event::Html(h) | Event::InlineHtml(h), None) => {
+                events.push(Event::InlineHtml(sanitize_html(&h).into()));
+            }
+            (ev, _) => events.push(ev),
+        }
+    }
+    let parser = events.into_iter().map(|ev| match ev {
         Event::Start(Tag::Heading {
             level,
             id,
@@ -102,6 +114,29 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
             id,
             classes,
             attrs,
+        }),
+        // Markdown links are written by pulldown-cmark, which checks no scheme.
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_url(&dest_url).into_owned().into(),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe_url(&dest_url).into_owned().into(),
+            title,
+            id,
         }),
         Event::End(TagEnd::Heading(level)) => {
             Event::End(TagEnd::Heading(shift(level, ctx.heading_shift)))

@@ -1,6 +1,8 @@
 //! The render stage: computed tables, charts and narrative → HTML pages, the
 //! print document, CSV and SVG, as an in-memory file list. Computes no numbers.
 
+pub mod budget;
+pub mod escape;
 pub mod markdown;
 pub mod page;
 pub mod registry;
@@ -11,11 +13,15 @@ use crate::compute::Computed;
 use crate::load::narrative::EmbedKind;
 use crate::load::Content;
 use crate::model::outline::{roman_display, Section};
-use markdown::{escape, MdContext};
-use registry::{chapter_url, item_anchor, section_anchor, section_url, LinkMode, Registry};
+use escape::{href, html_attr, html_text as escape, json_in_script, safe_url};
+use markdown::MdContext;
+use registry::{
+    anchor, chapter_url, chart_svg, item_anchor, leaf_url, section_anchor, section_url, table_csv,
+    LinkMode, Registry,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use tera::{Context, Tera};
+use tera::Context;
 
 /// A file of the output tree, path relative to the output root.
 #[derive(Debug, Clone)]
@@ -93,14 +99,14 @@ pub fn first_attachment_anchor(content: &Content) -> Option<String> {
 }
 
 fn attachment_anchor(id: &str) -> String {
-    format!("attachments-{}", id.to_lowercase())
+    anchor("attachments", id)
 }
 
 struct Renderer<'a> {
     content: &'a Content,
     computed: &'a Computed,
     registry: Registry,
-    tera: Tera,
+    tera: templates::Theme,
     /// Template failures met while rendering: the build fails rather than
     /// writing a page with a hole in it.
     errors: std::cell::RefCell<Vec<String>>,
@@ -159,12 +165,12 @@ impl Renderer<'_> {
             .registry
             .tables
             .get(id)
-            .map_or_else(|| format!("tbl-{id}"), |a| a.anchor.clone());
+            .map_or_else(|| anchor("tbl", id), |a| a.anchor.clone());
         let v = table::view(
             t,
             self.registry.table_label(id),
             anchor,
-            format!("{root}tables/{id}.csv"),
+            format!("{root}{}", table_csv(id)),
         );
         if !self.content.dir.join("templates/table.html").is_file() {
             return table::html(&v);
@@ -172,9 +178,7 @@ impl Renderer<'_> {
         let mut ctx = Context::new();
         ctx.insert("t", &v);
         self.tera.render("table.html", &ctx).unwrap_or_else(|e| {
-            self.errors
-                .borrow_mut()
-                .push(format!("table.html for `{id}`: {e:?}"));
+            self.errors.borrow_mut().push(format!("{e} (table `{id}`)"));
             String::new()
         })
     }
@@ -261,7 +265,7 @@ impl Renderer<'_> {
         self.tera.render("feedback.html", &ctx).unwrap_or_else(|e| {
             self.errors
                 .borrow_mut()
-                .push(format!("feedback.html for `{id}`: {e:?}"));
+                .push(format!("{e} (feedback `{id}`)"));
             String::new()
         })
     }
@@ -320,7 +324,7 @@ impl Renderer<'_> {
         self.tera.render(&name, &ctx).unwrap_or_else(|e| {
             self.errors
                 .borrow_mut()
-                .push(format!("{name} for `{id}`: {e:?}"));
+                .push(format!("{e} (records `{id}`)"));
             String::new()
         })
     }
@@ -336,7 +340,7 @@ impl Renderer<'_> {
             .filter_map(|t| self.computed.table(t))
             .map(|t| Link {
                 title: t.title.clone(),
-                url: format!("{root}tables/{}.csv", t.id),
+                url: format!("{root}{}", table_csv(&t.id)),
             })
             .collect();
         #[derive(Serialize)]
@@ -363,7 +367,7 @@ impl Renderer<'_> {
                 .registry
                 .figures
                 .get(id)
-                .map_or_else(|| format!("fig-{id}"), |a| a.anchor.clone()),
+                .map_or_else(|| anchor("fig", id), |a| a.anchor.clone()),
             label: self.registry.figure_label(id),
             title: &c.title,
             svg,
@@ -379,7 +383,7 @@ impl Renderer<'_> {
         ctx.insert("f", &f);
         self.tera
             .render("figure.html", &ctx)
-            .unwrap_or_else(|e| format!("<!-- {} -->", escape(&e.to_string())))
+            .unwrap_or_else(|e| format!("<!-- {} -->", escape(&e)))
     }
 
     /// The body of a section: its own narrative, then each numbered item.
@@ -393,7 +397,7 @@ impl Renderer<'_> {
         for it in &s.items {
             body.push_str(&format!(
                 "<{item_h} id=\"{}\" class=\"item\">{}. {}</{item_h}>\n",
-                item_anchor(&s.id, &it.no),
+                html_attr(&item_anchor(&s.id, &it.no)),
                 escape(&it.no),
                 escape(&it.title)
             ));
@@ -413,8 +417,8 @@ impl Renderer<'_> {
         let leaf = |prefix: &str, l: &crate::model::outline::Leaf| NavEntry {
             number: String::new(),
             title: l.title.clone(),
-            url: format!("{prefix}/{}.html", l.id.to_lowercase()),
-            anchor: format!("{prefix}-{}", l.id.to_lowercase()),
+            url: leaf_url(prefix, &l.id),
+            anchor: anchor(prefix, &l.id),
             pending: l.file.is_none(),
             ..Default::default()
         };
@@ -561,10 +565,7 @@ pub fn render_with_pages(
                 "sections": centry.sections, "intro": intro,
             }),
         );
-        let body = r
-            .tera
-            .render("chapter.html", &ctx)
-            .map_err(|e| format!("template chapter.html: {e:?}"))?;
+        let body = r.tera.render("chapter.html", &ctx)?;
         pages.push(Page {
             url: centry.url.clone(),
             title: format!("{}. {}", centry.number, c.title),
@@ -577,7 +578,7 @@ pub fn render_with_pages(
             };
             let body = format!(
                 "<h1 id=\"{}\">{} {}{}</h1>\n{}",
-                sentry.anchor,
+                html_attr(&sentry.anchor),
                 escape(&sentry.number),
                 escape(&s.title),
                 r.consult_mark(&s.id),
@@ -618,16 +619,13 @@ pub fn render_with_pages(
     let search_page = Page {
         url: "search.html".into(),
         title: "검색".into(),
-        body: r
-            .tera
-            .render("search.html", &Context::new())
-            .map_err(|e| format!("template search.html: {e:?}"))?,
+        body: r.tera.render("search.html", &Context::new())?,
         breadcrumbs: Vec::new(),
     };
     files.extend(wrap_pages(&r, &nav, &[&search_page], "print.html")?);
     // The index is a script, not JSON: pages opened from file:// cannot fetch().
     let docs = r.search.borrow();
-    let data = serde_json::to_string(&*docs).map_err(|e| e.to_string())?;
+    let data = json_in_script(&serde_json::to_string(&*docs).map_err(|e| e.to_string())?);
     files.push(OutFile {
         path: "assets/search-data.js".into(),
         bytes: format!("window.PLANBOOK_SEARCH={data};\n").into_bytes(),
@@ -640,14 +638,14 @@ pub fn render_with_pages(
 
     for t in &computed.tables {
         files.push(OutFile {
-            path: format!("tables/{}.csv", t.id),
+            path: table_csv(&t.id),
             bytes: table::csv(t),
         });
     }
     for c in &computed.charts {
         let svg = r.svg(c);
         files.push(OutFile {
-            path: format!("charts/{}.svg", c.id),
+            path: chart_svg(&c.id),
             bytes: standalone_svg(&svg).into_bytes(),
         });
     }
@@ -677,7 +675,7 @@ fn search_docs(url: &str, title: &str, html: &str, heads: &[page::Heading]) -> V
     let mut cuts: Vec<(usize, &page::Heading)> = heads
         .iter()
         .filter_map(|h| {
-            html.find(&format!("id=\"{}\"", escape(&h.id)))
+            html.find(&format!("id=\"{}\"", html_attr(&h.id)))
                 .map(|at| (html[..at].rfind("<h").unwrap_or(at), h))
         })
         .collect();
@@ -691,10 +689,12 @@ fn search_docs(url: &str, title: &str, html: &str, heads: &[page::Heading]) -> V
             continue;
         }
         docs.push(SearchDoc {
-            u: match h {
+            // The reader's script puts this into a link.
+            u: safe_url(&match h {
                 Some(h) => format!("{url}#{}", h.id),
                 None => url.to_string(),
-            },
+            })
+            .into_owned(),
             t: match h {
                 Some(h) if h.level > 1 => format!("{title} › {}", h.text),
                 _ => title.to_string(),
@@ -715,10 +715,7 @@ fn index_page<T: Serialize>(r: &Renderer, nav: &T, dir: &str, title: &str) -> Re
     if !dir.is_empty() {
         ctx.insert("summary", &true);
     }
-    let body = r
-        .tera
-        .render("index.html", &ctx)
-        .map_err(|e| format!("template index.html: {e:?}"))?;
+    let body = r.tera.render("index.html", &ctx)?;
     Ok(Page {
         url: format!("{dir}index.html"),
         title: title.into(),
@@ -765,10 +762,7 @@ fn wrap_pages(
                 "next": pages.get(i + 1).map(|q| link(q)),
             }),
         );
-        let html = r
-            .tera
-            .render("base.html", &ctx)
-            .map_err(|e| format!("template base.html: {e:?}"))?;
+        let html = r.tera.render("base.html", &ctx)?;
         files.push(OutFile {
             path: p.url.clone(),
             bytes: html.into_bytes(),
@@ -792,7 +786,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
             .find(|(i, _)| i == id)
             .map(|(_, f)| f.clone())
     };
-    let anchor = |id: &str| format!("sum-{}", id.to_lowercase());
+    let anchor = |id: &str| anchor("sum", id);
     let mut nav = Nav {
         front: main_nav.front.clone(),
         chapters: Vec::new(),
@@ -822,13 +816,13 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
         if parts.is_empty() {
             continue;
         }
-        let url = format!("summary/{}.html", c.id.to_lowercase());
+        let url = leaf_url("summary", &c.id);
         let site = LinkMode::Site {
             root: depth_root(&url),
         };
         let mut body = format!(
             "<h1 id=\"{}\">{}. {} <span class=\"edition-tag\">요약</span></h1>\n",
-            anchor(&c.id),
+            html_attr(&anchor(&c.id)),
             escape(&ce.number),
             escape(&c.title)
         );
@@ -841,13 +835,14 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
             if !is_chapter {
                 body.push_str(&format!(
                     "<h2 id=\"{}\">{} {}</h2>\n",
-                    anchor(id),
+                    html_attr(&anchor(id)),
                     escape(number),
                     escape(title)
                 ));
             }
             body.push_str(&format!(
-                "<p class=\"main-ref\"><a href=\"{main_href}\">본문 {} {} 보기 →</a></p>\n",
+                "<p class=\"main-ref\"><a href=\"{}\">본문 {} {} 보기 →</a></p>\n",
+                href(&main_href),
                 escape(number),
                 escape(title)
             ));
@@ -928,10 +923,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
     ctx.insert("attachments", &Vec::<serde_json::Value>::new());
     ctx.insert("roman_stamped", &false);
     ctx.insert("root", "../");
-    let html = r
-        .tera
-        .render("print.html", &ctx)
-        .map_err(|e| format!("template print.html: {e:?}"))?;
+    let html = r.tera.render("print.html", &ctx)?;
     files.push(OutFile {
         path: "summary/print.html".into(),
         bytes: html.into_bytes(),
@@ -948,7 +940,7 @@ pub fn print_headings(content: &Content) -> (Headings, Headings) {
     let plan = &content.plan.value;
     let mut main = Vec::new();
     for f in plan.front.iter().filter(|f| f.id != "cover") {
-        main.push((format!("front-{}", f.id.to_lowercase()), f.title.clone()));
+        main.push((anchor("front", &f.id), f.title.clone()));
     }
     for c in &plan.chapters {
         main.push((section_anchor(&c.id), c.title.clone()));
@@ -967,7 +959,7 @@ pub fn print_headings(content: &Content) -> (Headings, Headings) {
     }
     let mut summary = Vec::new();
     for f in plan.front.iter().filter(|f| f.id != "cover") {
-        summary.push((format!("front-{}", f.id.to_lowercase()), f.title.clone()));
+        summary.push((anchor("front", &f.id), f.title.clone()));
     }
     for c in &plan.chapters {
         let parts: Vec<&str> = content
@@ -980,10 +972,10 @@ pub fn print_headings(content: &Content) -> (Headings, Headings) {
         {
             continue;
         }
-        summary.push((format!("sum-{}", c.id.to_lowercase()), c.title.clone()));
+        summary.push((anchor("sum", &c.id), c.title.clone()));
         for s in c.sections.iter().filter(|s| parts.contains(&s.id.as_str())) {
             summary.push((
-                format!("sum-{}", s.id.to_lowercase()),
+                anchor("sum", &s.id),
                 format!("{} {}", roman_display(&s.id), s.title),
             ));
         }
@@ -1065,10 +1057,7 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
     // Printed for the PDF: the attachment pages are numbered i, ii, iii …
     // afterwards, so the print leaves their foot empty.
     ctx.insert("roman_stamped", &r.pages.plan_roman_from.is_some());
-    let html = r
-        .tera
-        .render("print.html", &ctx)
-        .map_err(|e| format!("template print.html: {e:?}"))?;
+    let html = r.tera.render("print.html", &ctx)?;
     Ok(OutFile {
         path: "print.html".into(),
         bytes: html.into_bytes(),

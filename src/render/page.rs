@@ -1,7 +1,7 @@
 //! Finishing a page's HTML: heading levels that never skip (h1 → h2 → h3),
 //! a stable id on every heading, and the page's own contents.
 
-use super::markdown::escape;
+use super::escape::{html_attr, html_text};
 
 /// Plain text of an HTML fragment (tags dropped, the five entities decoded).
 pub fn text_of(html: &str) -> String {
@@ -90,7 +90,7 @@ pub fn finish(html: &str) -> (String, Vec<Heading>) {
         let attrs = if attr(attrs, "id").is_some() {
             attrs.to_string()
         } else {
-            format!(" id=\"{}\"{attrs}", escape(&id))
+            format!(" id=\"{}\"{attrs}", html_attr(&id))
         };
         out.push_str(&format!("<h{level}{attrs}>{inner}</h{level}>"));
         heads.push(Heading { level, id, text });
@@ -136,8 +136,8 @@ pub fn contents(heads: &[Heading]) -> String {
         s.push_str(&format!(
             "<li class=\"l{}\"><a href=\"#{}\">{}</a></li>",
             h.level,
-            escape(&h.id),
-            escape(&h.text)
+            html_attr(&h.id),
+            html_text(&h.text)
         ));
     }
     s.push_str("</ul></details></nav>\n");

@@ -1,7 +1,7 @@
 //! Numbering and addresses of tables, figures and sections, so that a
 //! reference renders as «<표 Ⅷ-2>» and links to where the table is.
 
-use super::markdown::escape;
+use super::escape::{href, html_text, token};
 use crate::load::narrative::EmbedKind;
 use crate::load::Content;
 use crate::model::outline::roman_display;
@@ -24,6 +24,7 @@ pub enum LinkMode {
 }
 
 impl LinkMode {
+    /// Not escaped: the caller writes it through [`href`] or Tera.
     pub fn href(&self, page: &str, anchor: &str) -> String {
         match self {
             LinkMode::Site { root } => format!("{root}{page}#{anchor}"),
@@ -39,20 +40,50 @@ pub struct Registry {
     pub sections: BTreeMap<String, Anchor>,
 }
 
+// Ids become file names, URLs and anchors: each goes through `token`, so
+// that `javascript:x` or `..` cannot become a scheme or leave the output.
+
 pub fn chapter_url(ch: &str) -> String {
-    format!("{}/index.html", ch.to_lowercase())
+    format!("{}/index.html", token(&ch.to_lowercase()))
 }
 
 pub fn section_url(ch: &str, sec: &str) -> String {
-    format!("{}/{}.html", ch.to_lowercase(), sec.to_lowercase())
+    format!(
+        "{}/{}.html",
+        token(&ch.to_lowercase()),
+        token(&sec.to_lowercase())
+    )
+}
+
+/// A page of a part of the plan outside the chapters: `front/…`, `attachments/…`.
+pub fn leaf_url(prefix: &str, id: &str) -> String {
+    format!("{prefix}/{}.html", token(&id.to_lowercase()))
+}
+
+/// The anchor of anything by a prefix and its id: `front-x`, `sum-ii-1`.
+pub fn anchor(prefix: &str, id: &str) -> String {
+    format!("{prefix}-{}", token(&id.to_lowercase()))
 }
 
 pub fn section_anchor(id: &str) -> String {
-    format!("sec-{}", id.to_lowercase())
+    anchor("sec", id)
 }
 
 pub fn item_anchor(sec: &str, no: &str) -> String {
-    format!("sec-{}-{}", sec.to_lowercase(), no.to_lowercase())
+    format!(
+        "sec-{}-{}",
+        token(&sec.to_lowercase()),
+        token(&no.to_lowercase())
+    )
+}
+
+/// Where a table's CSV or a chart's SVG is written, root-relative.
+pub fn table_csv(id: &str) -> String {
+    format!("tables/{}.csv", token(id))
+}
+
+pub fn chart_svg(id: &str) -> String {
+    format!("charts/{}.svg", token(id))
 }
 
 impl Registry {
@@ -109,7 +140,7 @@ impl Registry {
             let Some(n) = a.file.as_ref().and_then(|f| content.narratives.get(f)) else {
                 continue;
             };
-            let page = format!("attachments/{}.html", a.id.to_lowercase());
+            let page = leaf_url("attachments", &a.id);
             r.number_embeds(
                 n,
                 &format!("붙임{}", ai + 1),
@@ -148,7 +179,7 @@ impl Registry {
                 Anchor {
                     number: Some(format!("{prefix_label}-{counter}")),
                     page: page.to_string(),
-                    anchor: format!("{prefix}-{id}"),
+                    anchor: format!("{prefix}-{}", token(id)),
                     title: titles.get(id).cloned().unwrap_or_default(),
                 },
             );
@@ -174,25 +205,25 @@ impl Registry {
         if let Some(a) = self.tables.get(id) {
             return format!(
                 "<a class=\"ref\" href=\"{}\">{}</a>",
-                mode.href(&a.page, &a.anchor),
-                escape(&self.table_label(id))
+                href(&mode.href(&a.page, &a.anchor)),
+                html_text(&self.table_label(id))
             );
         }
         if let Some(a) = self.figures.get(id) {
             return format!(
                 "<a class=\"ref\" href=\"{}\">{}</a>",
-                mode.href(&a.page, &a.anchor),
-                escape(&self.figure_label(id))
+                href(&mode.href(&a.page, &a.anchor)),
+                html_text(&self.figure_label(id))
             );
         }
         if let Some(a) = self.sections.get(id) {
             let label = format!("{} {}", a.number.clone().unwrap_or_default(), a.title);
             return format!(
                 "<a class=\"ref\" href=\"{}\">{}</a>",
-                mode.href(&a.page, &a.anchor),
-                escape(&label)
+                href(&mode.href(&a.page, &a.anchor)),
+                html_text(&label)
             );
         }
-        escape(id)
+        html_text(id)
     }
 }

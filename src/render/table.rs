@@ -99,13 +99,7 @@ pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> Table
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
+use super::escape::csv_cell as csv_field;
 
 /// UTF-8 with BOM so that Excel opens Korean correctly; figures as printed.
 pub fn csv(t: &Table) -> Vec<u8> {
@@ -139,9 +133,7 @@ pub fn csv(t: &Table) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn esc(s: &str) -> String {
-    super::templates::escape_html(s)
-}
+use super::escape::html_attr as esc;
 
 /// The default theme's table (templates/table.html) written directly: big
 /// tables are the slowest thing Tera renders, and every page has some. A plan
@@ -162,7 +154,7 @@ pub fn html(t: &TableView) -> String {
     let _ = write!(
         o,
         "<a class=\"csv\" href=\"{}\" download>CSV</a></div>\n<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{} {}\">\n<table class=\"data\">\n<thead>\n",
-        esc(&t.csv),
+        super::escape::href(&t.csv),
         esc(&t.label),
         esc(&t.title)
     );

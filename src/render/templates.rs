@@ -1,9 +1,11 @@
 //! The default theme, compiled into the binary; a plan may override any
 //! template with a file of the same name in `<content>/templates/`.
 
+use super::budget::{locate, Source, MAX_OUTPUT};
 use super::OutFile;
+use std::collections::BTreeMap;
 use std::path::Path;
-use tera::Tera;
+use tera::{Context, Tera};
 
 const TEMPLATES: [(&str, &str); 9] = [
     ("search.html", include_str!("../../templates/search.html")),
@@ -28,20 +30,30 @@ const SEARCH_JS: &str = include_str!("../../templates/assets/search.js");
 const FONT_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-NanumSquare.txt");
 const DEJAVU_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-DejaVu.txt");
 
-pub fn load(content_dir: &Path) -> Result<Tera, String> {
+/// The theme and the plan's templates, with where each came from so that an
+/// error can name the file and line.
+pub struct Theme {
+    pub tera: Tera,
+    sources: BTreeMap<String, Source>,
+}
+
+pub fn load(content_dir: &Path) -> Result<Theme, String> {
     let mut tera = Tera::default();
     // Tera's default also escapes `/`, which turns every URL into &#x2F;.
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(super::escape::html_attr);
+    let mut sources = BTreeMap::new();
+    let mut plan_templates = Vec::new();
     for (name, builtin) in TEMPLATES.iter().filter(|(n, _)| n.ends_with(".html")) {
         let custom = content_dir.join("templates").join(name);
-        let text = if custom.is_file() {
-            std::fs::read_to_string(&custom)
-                .map_err(|e| format!("cannot read {}: {e}", custom.display()))?
+        let (text, path) = if custom.is_file() {
+            plan_templates.push((*name).to_string());
+            let t = std::fs::read_to_string(&custom)
+                .map_err(|e| format!("cannot read {}: {e}", custom.display()))?;
+            (t, custom.display().to_string())
         } else {
-            (*builtin).to_string()
+            ((*builtin).to_string(), format!("{name} (built-in theme)"))
         };
-        tera.add_raw_template(name, &text)
-            .map_err(|e| format!("template {name}: {e:?}"))?;
+        add(&mut tera, &mut sources, name, path, text)?;
     }
     // Record templates belong to the plan: content/templates/records/*.html.
     let dir = content_dir.join("templates/records");
@@ -60,15 +72,96 @@ pub fn load(content_dir: &Path) -> Result<Tera, String> {
                     .map(|n| n.to_string_lossy())
                     .unwrap_or_default()
             );
-            tera.add_raw_template(&name, &text)
-                .map_err(|e| format!("template {}: {e:?}", p.display()))?;
+            plan_templates.push(name.clone());
+            add(
+                &mut tera,
+                &mut sources,
+                &name,
+                p.display().to_string(),
+                text,
+            )?;
         }
     }
-    Ok(tera)
+    super::budget::check(&tera, &plan_templates, &sources)?;
+    Ok(Theme { tera, sources })
 }
 
-pub fn escape_html(s: &str) -> String {
-    super::markdown::escape(s).replace('\'', "&#39;")
+fn add(
+    tera: &mut Tera,
+    sources: &mut BTreeMap<String, Source>,
+    name: &str,
+    path: String,
+    text: String,
+) -> Result<(), String> {
+    let r = tera.add_raw_template(name, &text);
+    sources.insert(name.to_string(), Source { path, text });
+    r.map_err(|e| message(sources, name, &e))
+}
+
+impl Theme {
+    /// Renders `name`; the error is [`message`], and an output larger than
+    /// the budget is refused rather than written.
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, String> {
+        let out = self
+            .tera
+            .render(name, ctx)
+            .map_err(|e| message(&self.sources, name, &e))?;
+        if out.len() > MAX_OUTPUT {
+            let path = self.sources.get(name).map_or(name, |s| s.path.as_str());
+            return Err(format!(
+                "{path}: the template produced {} bytes, more than the limit of {MAX_OUTPUT}",
+                out.len()
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// A Tera error as a reader wants it: `file:line:col: what happened: why`,
+/// the error's chain of causes on one line. Tera gives a position only for
+/// syntax errors (in the parser's `--> line:col`); for others the line is
+/// that of the first name the message quotes in backticks, if it is found.
+pub fn message(sources: &BTreeMap<String, Source>, name: &str, e: &tera::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut pos: Option<(usize, usize)> = None;
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        if let Some(at) = text.find("--> ") {
+            let lc: String = text[at + 4..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ':')
+                .collect();
+            if let Some((l, c)) = lc.split_once(':') {
+                pos = l.parse().ok().zip(c.parse().ok());
+            }
+            // The parser's own words are its `= expected …` line.
+            let why: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.trim_start().strip_prefix("= "))
+                .collect();
+            if !why.is_empty() {
+                parts.push(why.join("; "));
+            }
+        } else {
+            parts.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        cur = err.source();
+    }
+    parts.dedup();
+    let msg = parts.join(": ");
+    let Some(src) = sources.get(name) else {
+        return format!("{name}: {msg}");
+    };
+    if let Some((l, c)) = pos {
+        return format!("{}:{l}:{c}: {msg}", src.path);
+    }
+    let quoted = msg
+        .split('`')
+        .nth(1)
+        .filter(|q| !q.is_empty())
+        .unwrap_or_default();
+    format!("{}: {msg}", locate(&src.path, &src.text, quoted))
 }
 
 pub fn assets() -> Vec<OutFile> {
