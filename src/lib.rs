@@ -27,6 +27,11 @@ pub fn analyse(
     let (content, mut diags) = load::load(dir)?;
     let computed = compute_all(&content);
     diags.extend(validate::validate(&content, &computed));
+    // The templates are content too: `check` reports what `build` would
+    // refuse (a recursive macro, an unbounded loop, a syntax error).
+    if let Err(e) = render::templates::load(dir) {
+        diags.push(validate::diagnostic::Diagnostic::template_error(&e));
+    }
     if diags.has_errors() {
         return Err((Failure::Content, diags));
     }

@@ -476,8 +476,10 @@ fn assert_template_refused(extra: &str, line_of: &str, what: &str) {
         !err.contains("\\n") && !err.contains("Error {"),
         "debug dump in:\n{err}"
     );
+    // `check` reports what `build` refuses, located in the template.
     let (code, err) = run(&["check", "--content", content.to_str().expect("utf-8")]);
-    assert!(matches!(code, Some(0 | 1)), "check exited {code:?}\n{err}");
+    assert_eq!(code, Some(1), "check exits 1\n{err}");
+    assert!(err.contains("E030") && err.contains("records/"), "{err}");
 }
 
 #[test]

@@ -38,17 +38,31 @@ pub struct Theme {
 }
 
 pub fn load(content_dir: &Path) -> Result<Theme, String> {
+    // Templates are content: read through the content folder's checks (no
+    // symlink out, regular files, size limit) like every other file.
+    let root = crate::load::files::Root::new(content_dir)
+        .map_err(|e| format!("cannot read {}: {e}", content_dir.display()))?;
     let mut tera = Tera::default();
     // Tera's default also escapes `/`, which turns every URL into &#x2F;.
     tera.set_escape_fn(super::escape::html_attr);
+    // `{{ x | sanitize | safe }}`: record fields that hold markup (chemical
+    // formulae with <sub>) keep the plan's tags and nothing executable.
+    tera.register_filter(
+        "sanitize",
+        |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+            let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            Ok(tera::Value::String(super::escape::sanitize_html(&s)))
+        },
+    );
     let mut sources = BTreeMap::new();
     let mut plan_templates = Vec::new();
     for (name, builtin) in TEMPLATES.iter().filter(|(n, _)| n.ends_with(".html")) {
         let custom = content_dir.join("templates").join(name);
         let (text, path) = if custom.is_file() {
             plan_templates.push((*name).to_string());
-            let t = std::fs::read_to_string(&custom)
-                .map_err(|e| format!("cannot read {}: {e}", custom.display()))?;
+            let t = root
+                .read(&custom)
+                .map_err(|e| format!("{} {e}", custom.display()))?;
             (t, custom.display().to_string())
         } else {
             ((*builtin).to_string(), format!("{name} (built-in theme)"))
@@ -64,8 +78,7 @@ pub fn load(content_dir: &Path) -> Result<Theme, String> {
             .iter()
             .filter(|p| p.extension().is_some_and(|x| x == "html"))
         {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let text = root.read(p).map_err(|e| format!("{} {e}", p.display()))?;
             let name = format!(
                 "records/{}",
                 p.file_name()

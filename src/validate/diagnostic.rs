@@ -89,6 +89,29 @@ impl Diagnostic {
         self
     }
 
+    /// A template error (E030) whose message starts `file:line:col: …`
+    /// (or `file: …`) gets that location as fields.
+    pub fn template_error(msg: &str) -> Self {
+        let d = Diagnostic::error("E030", msg)
+            .help("fix the template; content/FORMAT.md lists what templates may do");
+        let mut parts = msg.splitn(4, ':');
+        let (Some(file), Some(l), Some(c)) = (parts.next(), parts.next(), parts.next()) else {
+            return d;
+        };
+        match (l.trim().parse::<usize>(), c.trim().parse::<usize>()) {
+            (Ok(l), Ok(c)) => {
+                let rest = parts.next().unwrap_or("").trim().to_string();
+                Diagnostic { message: rest, ..d }.at(Path::new(file), l, c)
+            }
+            (Ok(l), Err(_)) => Diagnostic {
+                message: msg.splitn(3, ':').nth(2).unwrap_or(msg).trim().to_string(),
+                ..d
+            }
+            .at(Path::new(file), l, 1),
+            _ => d,
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
