@@ -15,6 +15,11 @@ pub enum CalcError {
     Overflow(Op),
     /// An f64 result (a growth rate) that is NaN, infinite or out of range.
     OutOfRange(&'static str),
+    /// A formula read a figure that failed itself; only the first failure
+    /// is worth reporting, so this one is not.
+    Upstream,
+    /// A formula cell that depends on itself (reported once, per cycle).
+    Cycle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +49,8 @@ impl fmt::Display for CalcError {
                     "the {what} is not a finite number within the decimal range"
                 )
             }
+            CalcError::Upstream => f.write_str("it reads a figure that cannot be computed"),
+            CalcError::Cycle => f.write_str("it is part of a reference cycle"),
         }
     }
 }
