@@ -520,4 +520,142 @@ tables:
         assert_eq!(cell("c", "cagr"), "-");
         assert_eq!(t.row("total").map(|r| r.kind), Some(RowKind::Total));
     }
+
+    fn errors_of(src: &str) -> (Table, Vec<String>) {
+        let (t, errors) = table_with(&spec(src), &|_| None);
+        (t, errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_reference_cycle_is_reported_naming_its_cells() {
+        let (t, errors) = errors_of(
+            r#"
+tables:
+  - id: t
+    title: t
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "x + 1" }
+    rows:
+      - { id: a, label: a, values: [1], compute: { y: "cell(b, y) + 1" } }
+      - { id: b, label: b, values: [2], compute: { y: "cell(a, y) * 2" } }
+      - { id: c, label: c, values: [3], compute: { y: "cell(c, y)" } }
+      - { id: d, label: d, values: [4], compute: { y: "cell(a, y) + x" } }
+      - { id: e, label: e, values: [5] }
+"#,
+        );
+        assert_eq!(
+            errors,
+            vec![
+                "table `t`, row `a`, column `y`: formulas read each other in a cycle: a.y → b.y → a.y",
+                "table `t`, row `c`, column `y`: formulas read each other in a cycle: c.y → c.y",
+            ]
+        );
+        // Cells on or behind the cycle are "-"; the rest compute.
+        assert_eq!(t.cell("a", "y"), Some(&Cell::Missing));
+        assert_eq!(t.cell("d", "y"), Some(&Cell::Missing));
+        assert_eq!(
+            t.cell("e", "y").and_then(Cell::value),
+            Some(Decimal::from(6))
+        );
+    }
+
+    #[test]
+    fn formulas_evaluate_in_dependency_order_not_row_order() {
+        // Each row reads the next one: eleven rows deep, beyond the nine
+        // passes the fixed-point loop used to allow.
+        let mut rows = String::new();
+        for i in 0..11 {
+            rows.push_str(&format!(
+                "      - {{ id: r{i}, label: r, values: [1], compute: {{ y: \"cell(r{}, y) + x\" }} }}\n",
+                i + 1
+            ));
+        }
+        rows.push_str("      - { id: r11, label: r, values: [1] }\n");
+        let (t, errors) = errors_of(&format!(
+            "tables:\n  - id: t\n    title: t\n    columns:\n      - {{ id: x, label: x }}\n      - {{ id: y, label: y, compute: \"x\" }}\n    rows:\n{rows}"
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            t.cell("r0", "y").and_then(Cell::value),
+            Some(Decimal::from(12))
+        );
+    }
+
+    #[test]
+    fn overflowing_sums_and_formulas_are_errors_reported_once() {
+        let (t, errors) = errors_of(
+            r#"
+tables:
+  - id: t
+    title: t
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "x * 2" }
+      - { id: z, label: z, compute: "y + 1" }
+      - { id: s, label: s, compute: "share(x, total)" }
+    rows:
+      - { id: a, label: a, values: ["79228162514264337593543950335"] }
+      - { id: b, label: b, values: ["79228162514264337593543950335"] }
+      - { id: total, label: total, sum: [a, b] }
+      - { id: bad, label: bad, values: [1], compute: { z: "pct(x)" } }
+"#,
+        );
+        assert_eq!(
+            errors,
+            vec![
+                "table `t`, row `total`, column `x`: sum of rows a, b: the sum overflows the decimal range (max 7.9e28)",
+                "table `t`, row `bad`, column `z`: formula `pct(x)`: `pct` takes (part, whole): part / whole × 100",
+                "table `t`, row `a`, column `y`: the product overflows the decimal range (max 7.9e28)",
+                "table `t`, row `b`, column `y`: the product overflows the decimal range (max 7.9e28)",
+            ],
+            "z of a and b, total's y and every share read a failed cell: not reported again"
+        );
+        assert_eq!(t.cell("total", "x"), Some(&Cell::Missing));
+        assert_eq!(t.cell("a", "z"), Some(&Cell::Missing));
+        assert_eq!(
+            t.cell("bad", "y").and_then(Cell::value),
+            Some(Decimal::from(2))
+        );
+    }
+
+    /// `v("…")` reads values registered before this table was computed; it
+    /// never evaluates another table, so it cannot recurse or loop. A table
+    /// reading its own values sees them as not yet computed ("-").
+    #[test]
+    fn plan_values_are_read_in_a_fixed_order_without_recursion() {
+        let file: TableFile = serde_yaml::from_str(
+            r#"
+tables:
+  - id: t
+    title: t
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "v(\"t.a.y\") + v(\"u.a.x\")" }
+    rows:
+      - { id: a, label: a, values: [1] }
+  - id: u
+    title: u
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "v(\"t.a.x\") + 1" }
+    rows:
+      - { id: a, label: a, values: [1] }
+"#,
+        )
+        .expect("parses");
+        let mut out = Computed::default();
+        compute(&file, &mut out);
+        assert_eq!(
+            out.table("t").and_then(|t| t.cell("a", "y")),
+            Some(&Cell::Missing)
+        );
+        assert_eq!(
+            out.table("u")
+                .and_then(|t| t.cell("a", "y"))
+                .and_then(Cell::value),
+            Some(Decimal::from(2))
+        );
+        assert!(out.errors.is_empty());
+    }
 }
