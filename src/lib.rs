@@ -27,6 +27,14 @@ pub fn analyse(
     let (content, mut diags) = load::load(dir)?;
     let computed = compute_all(&content);
     diags.extend(validate::validate(&content, &computed));
+    // Until validate locates compute errors in the YAML, report them here
+    // without a location: a figure that could not be computed refuses the build.
+    for e in &computed.errors {
+        diags.push(validate::diagnostic::Diagnostic::error(
+            "E040",
+            e.to_string(),
+        ));
+    }
     if diags.has_errors() {
         return Err((Failure::Content, diags));
     }
