@@ -2,7 +2,7 @@
 //! Subtotals sum base fields (국비, 지방비, 목표); ratios are computed later on
 //! each row from those sums, never summed themselves.
 
-use super::{per_budget, sum_present};
+use super::{add, mul, per_budget, sum_present, CalcError, Checked};
 use crate::model::budget::{BudgetFile, Node, YearInput};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -19,28 +19,32 @@ pub struct Funding {
 
 impl Funding {
     /// 합계 = 국비 + 지방비.
-    pub fn total(&self) -> Option<Decimal> {
+    pub fn total(&self) -> Checked<Option<Decimal>> {
         sum_present([self.gov, self.local])
     }
 
     /// 도비 = 지방비 − 시군비.
-    pub fn prov(&self) -> Option<Decimal> {
-        self.local.map(|l| l - self.city.unwrap_or_default())
+    pub fn prov(&self) -> Checked<Option<Decimal>> {
+        self.local
+            .map(|l| super::sub(l, self.city.unwrap_or_default()))
+            .transpose()
     }
 
-    fn add(&mut self, o: &Funding) {
-        self.gov = sum_present([self.gov, o.gov]);
-        self.local = sum_present([self.local, o.local]);
-        self.city = sum_present([self.city, o.city]);
+    fn add(&mut self, o: &Funding) -> Checked<()> {
+        self.gov = sum_present([self.gov, o.gov])?;
+        self.local = sum_present([self.local, o.local])?;
+        self.city = sum_present([self.city, o.city])?;
+        Ok(())
     }
 
-    fn scaled(&self, k: Decimal) -> Funding {
-        Funding {
-            gov: self.gov.map(|v| v * k),
-            local: self.local.map(|v| v * k),
-            city: self.city.map(|v| v * k),
+    fn scaled(&self, k: Decimal) -> Checked<Funding> {
+        let s = |v: Option<Decimal>| v.map(|v| mul(v, k)).transpose();
+        Ok(Funding {
+            gov: s(self.gov)?,
+            local: s(self.local)?,
+            city: s(self.city)?,
             project_cost: None,
-        }
+        })
     }
 }
 
@@ -61,40 +65,60 @@ impl NodeYear {
 
     /// The 예산 column of an ROI table: a row with a target shows its budget
     /// even when the programme had none that year (0.00).
-    pub fn roi_budget(&self, indicator: &str) -> Option<Decimal> {
-        match self.target(indicator) {
-            Some(_) => Some(self.funding.total().unwrap_or_default()),
-            None => self.funding.total(),
-        }
+    pub fn roi_budget(&self, indicator: &str) -> Checked<Option<Decimal>> {
+        let total = self.funding.total()?;
+        Ok(match self.target(indicator) {
+            Some(_) => Some(total.unwrap_or_default()),
+            None => total,
+        })
     }
 
     /// 1억원당 = 목표 / 예산 on this row's own sums.
-    pub fn roi(&self, indicator: &str) -> Option<Decimal> {
-        let t = self.target(indicator)?;
-        Some(per_budget(t, self.funding.total().unwrap_or_default()))
+    pub fn roi(&self, indicator: &str) -> Checked<Option<Decimal>> {
+        let Some(t) = self.target(indicator) else {
+            return Ok(None);
+        };
+        per_budget(t, self.funding.total()?.unwrap_or_default()).map(Some)
     }
 
     /// 1억원당 over the programmes that have a target (the seed's footnoted figure).
-    pub fn targeted_roi(&self, indicator: &str) -> Option<Decimal> {
+    pub fn targeted_roi(&self, indicator: &str) -> Checked<Option<Decimal>> {
         self.targeted
             .get(indicator)
             .map(|(t, b)| per_budget(*t, *b))
+            .transpose()
     }
 }
 
 pub type Aggregates = BTreeMap<String, [NodeYear; 2]>;
 
-/// Aggregates every node of the tree for both years.
-pub fn aggregate(file: &BudgetFile) -> Aggregates {
-    let indicators: Vec<String> = file.indicators.iter().map(|i| i.id.clone()).collect();
-    let mut out = Aggregates::new();
-    for n in &file.tree {
-        agg_node(n, file.years, &indicators, &mut out);
-    }
-    out
+/// A figure of a node that cannot be aggregated; the figure is left "-" so
+/// that the rest of the tree still computes, and the caller reports this.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeError {
+    pub node: String,
+    pub year: u16,
+    /// `gov`, `local`, `city`, `total` or `target.<indicator>`.
+    pub field: String,
+    pub error: CalcError,
 }
 
-fn leaf_year(input: Option<&YearInput>, indicators: &[String]) -> NodeYear {
+/// Aggregates every node of the tree for both years.
+pub fn aggregate(file: &BudgetFile) -> (Aggregates, Vec<NodeError>) {
+    let indicators: Vec<String> = file.indicators.iter().map(|i| i.id.clone()).collect();
+    let mut out = Aggregates::new();
+    let mut errors = Vec::new();
+    for n in &file.tree {
+        agg_node(n, file.years, &indicators, &mut out, &mut errors);
+    }
+    (out, errors)
+}
+
+fn leaf_year(
+    input: Option<&YearInput>,
+    indicators: &[String],
+    err: &mut dyn FnMut(&str, CalcError),
+) -> NodeYear {
     let mut ny = NodeYear::default();
     if let Some(y) = input {
         ny.funding = Funding {
@@ -103,12 +127,18 @@ fn leaf_year(input: Option<&YearInput>, indicators: &[String]) -> NodeYear {
             city: y.city.map(|a| a.0),
             project_cost: y.project_cost.map(|a| a.0),
         };
+        let total = match ny.funding.total() {
+            Ok(t) => t.unwrap_or_default(),
+            Err(e) => {
+                err("total", e);
+                Decimal::ZERO
+            }
+        };
         for k in indicators {
             let t = y.targets.get(k).map(|a| a.0);
             ny.targets.insert(k.clone(), t);
             if let Some(t) = t {
-                ny.targeted
-                    .insert(k.clone(), (t, ny.funding.total().unwrap_or_default()));
+                ny.targeted.insert(k.clone(), (t, total));
             }
         }
     } else {
@@ -124,37 +154,74 @@ fn agg_node(
     years: [u16; 2],
     indicators: &[String],
     out: &mut Aggregates,
+    errors: &mut Vec<NodeError>,
 ) -> [NodeYear; 2] {
     let result = if n.is_leaf() {
-        [
-            leaf_year(n.amounts.get(&years[0]), indicators),
-            leaf_year(n.amounts.get(&years[1]), indicators),
-        ]
+        let mut leaf = |yi: usize| {
+            let year = years[yi];
+            let mut err = |field: &str, error| {
+                errors.push(NodeError {
+                    node: n.id.clone(),
+                    year,
+                    field: field.into(),
+                    error,
+                })
+            };
+            leaf_year(n.amounts.get(&year), indicators, &mut err)
+        };
+        [leaf(0), leaf(1)]
     } else {
         let kids: Vec<[NodeYear; 2]> = n
             .children
             .iter()
-            .map(|c| agg_node(c, years, indicators, out))
+            .map(|c| agg_node(c, years, indicators, out, errors))
             .collect();
         let mut res: [NodeYear; 2] = Default::default();
         for (yi, slot) in res.iter_mut().enumerate() {
-            for k in &kids {
-                slot.funding.add(&k[yi].funding);
-            }
+            // An overflowing figure stays "-" here and is reported once, at
+            // the node where it overflows, not again at every ancestor.
+            let mut checked = |field: &str, r: Checked<Option<Decimal>>| {
+                r.unwrap_or_else(|error| {
+                    errors.push(NodeError {
+                        node: n.id.clone(),
+                        year: years[yi],
+                        field: field.into(),
+                        error,
+                    });
+                    None
+                })
+            };
+            slot.funding.gov = checked("gov", sum_present(kids.iter().map(|k| k[yi].funding.gov)));
+            slot.funding.local = checked(
+                "local",
+                sum_present(kids.iter().map(|k| k[yi].funding.local)),
+            );
+            slot.funding.city =
+                checked("city", sum_present(kids.iter().map(|k| k[yi].funding.city)));
             for ind in indicators {
+                let field = format!("target.{ind}");
                 let t = if n.targets {
-                    sum_present(kids.iter().map(|k| k[yi].target(ind)))
+                    checked(&field, sum_present(kids.iter().map(|k| k[yi].target(ind))))
                 } else {
                     None
                 };
                 slot.targets.insert(ind.clone(), t);
-                let mut acc: Option<(Decimal, Decimal)> = None;
+                let mut acc: Checked<Option<(Decimal, Decimal)>> = Ok(None);
                 for k in &kids {
                     if let Some((t, b)) = k[yi].targeted.get(ind) {
-                        let (at, ab) = acc.unwrap_or_default();
-                        acc = Some((at + t, ab + b));
+                        acc = acc.and_then(|a| {
+                            let (at, ab) = a.unwrap_or_default();
+                            Ok(Some((add(at, *t)?, add(ab, *b)?)))
+                        });
                     }
                 }
+                let acc = match acc {
+                    Ok(a) => a,
+                    Err(e) => {
+                        checked(&field, Err(e));
+                        None
+                    }
+                };
                 if let (true, Some(a)) = (n.targets, acc) {
                     slot.targeted.insert(ind.clone(), a);
                 }
@@ -201,15 +268,17 @@ pub fn parse_combination(expr: &str) -> Result<Combination, String> {
 }
 
 /// Funding of a combination per year; missing nodes are the caller's error.
-pub fn combine(c: &Combination, agg: &Aggregates) -> Option<[Funding; 2]> {
+pub fn combine(c: &Combination, agg: &Aggregates) -> Option<Checked<[Funding; 2]>> {
     let mut res: [Funding; 2] = Default::default();
     for (k, id) in &c.0 {
         let ny = agg.get(id)?;
-        for yi in 0..2 {
-            res[yi].add(&ny[yi].funding.scaled(*k));
+        for (r, y) in res.iter_mut().zip(ny.iter()) {
+            if let Err(e) = y.funding.scaled(*k).and_then(|f| r.add(&f)) {
+                return Some(Err(e));
+            }
         }
     }
-    Some(res)
+    Some(Ok(res))
 }
 
 #[cfg(test)]
@@ -258,26 +327,26 @@ tree:
 
     #[test]
     fn subtotals_sum_base_fields_and_keep_missing_years_missing() {
-        let agg = aggregate(&tree());
+        let (agg, _) = aggregate(&tree());
         let nonrnd = &agg["nonrnd"];
         assert_eq!(nonrnd[1].funding.gov, Some(dec!(51.51)));
-        assert_eq!(nonrnd[1].funding.total(), Some(dec!(70.60)));
-        assert_eq!(agg["tp-equip"][0].funding.total(), None);
+        assert_eq!(nonrnd[1].funding.total(), Ok(Some(dec!(70.60))));
+        assert_eq!(agg["tp-equip"][0].funding.total(), Ok(None));
         assert_eq!(agg["eval"][1].funding.gov, None);
-        assert_eq!(agg["eval"][1].funding.total(), Some(dec!(1.00)));
+        assert_eq!(agg["eval"][1].funding.total(), Ok(Some(dec!(1.00))));
     }
 
     #[test]
     fn subtotal_ratio_is_ratio_of_sums() {
-        let agg = aggregate(&tree());
-        let r = agg["nonrnd"][1].roi("jobs").unwrap();
+        let (agg, _) = aggregate(&tree());
+        let r = agg["nonrnd"][1].roi("jobs").unwrap().unwrap();
         // (29.25 + 117.03) / (9.00 + 4.50 + 57.10), not a mean of ratios
         assert_eq!(
             round_half_up(r, 4),
             round_half_up(dec!(146.28) / dec!(70.60), 4)
         );
         // without the programme that has no target
-        let t = agg["nonrnd"][1].targeted_roi("jobs").unwrap();
+        let t = agg["nonrnd"][1].targeted_roi("jobs").unwrap().unwrap();
         assert_eq!(
             round_half_up(t, 4),
             round_half_up(dec!(146.28) / dec!(66.10), 4)
@@ -286,26 +355,70 @@ tree:
 
     #[test]
     fn targets_are_not_aggregated_where_the_node_says_so() {
-        let agg = aggregate(&tree());
+        let (agg, _) = aggregate(&tree());
         assert_eq!(agg["total"][1].target("jobs"), None);
-        assert_eq!(agg["total"][1].roi("jobs"), None);
-        assert_eq!(agg["total"][1].funding.total(), Some(dec!(71.60)));
+        assert_eq!(agg["total"][1].roi("jobs"), Ok(None));
+        assert_eq!(agg["total"][1].funding.total(), Ok(Some(dec!(71.60))));
     }
 
     #[test]
     fn provincial_share_is_local_minus_city() {
-        let agg = aggregate(&tree());
-        assert_eq!(agg["sigungu"][1].funding.prov(), Some(dec!(8.37)));
+        let (agg, _) = aggregate(&tree());
+        assert_eq!(agg["sigungu"][1].funding.prov(), Ok(Some(dec!(8.37))));
     }
 
     #[test]
     fn combinations_add_and_subtract_nodes() {
-        let agg = aggregate(&tree());
+        let (agg, _) = aggregate(&tree());
         let c = parse_combination("total - sigungu").unwrap();
-        let f = combine(&c, &agg).unwrap();
-        assert_eq!(f[1].total(), Some(dec!(14.50)));
+        let f = combine(&c, &agg).unwrap().unwrap();
+        assert_eq!(f[1].total(), Ok(Some(dec!(14.50))));
         assert_eq!(f[1].city, Some(dec!(0)));
         assert!(parse_combination("total -").is_err());
         assert!(parse_combination("a b").is_err());
+    }
+
+    #[test]
+    fn a_leaf_overflowing_its_parent_is_an_error_at_the_parent() {
+        let f: BudgetFile = serde_saphyr::from_str(
+            r#"
+id: budget
+title: t
+unit: 억원
+years: [2024, 2025]
+indicators: [{ id: jobs, label: 신규고용, unit: 명 }]
+tree:
+  - id: total
+    label: 총 계
+    children:
+      - id: a
+        label: A
+        amounts:
+          2025: { gov: "79228162514264337593543950335", targets: { jobs: "79228162514264337593543950335" } }
+      - id: b
+        label: B
+        amounts:
+          2025: { gov: "79228162514264337593543950335", local: 1, targets: { jobs: 1 } }
+"#,
+        )
+        .expect("test tree parses");
+        let (agg, errors) = aggregate(&f);
+        let fields: Vec<(&str, u16, &str)> = errors
+            .iter()
+            .map(|e| (e.node.as_str(), e.year, e.field.as_str()))
+            .collect();
+        assert!(fields.contains(&("total", 2025, "gov")), "{errors:?}");
+        assert!(
+            fields.contains(&("total", 2025, "target.jobs")),
+            "{errors:?}"
+        );
+        // b's own total (MAX + 1) overflows too.
+        assert!(fields.contains(&("b", 2025, "total")), "{errors:?}");
+        assert_eq!(agg["total"][1].funding.gov, None);
+        assert!(agg["b"][1].funding.total().is_err());
+        assert_eq!(
+            errors[0].error.to_string(),
+            "the sum overflows the decimal range (max 7.9e28)"
+        );
     }
 }

@@ -3,10 +3,23 @@
 //! `cell(row, col)` (another row's cell) and `v("budget.rnd.total25")` (a
 //! value computed elsewhere in the plan).
 //! Parsed once, evaluated per row; masked and missing operands propagate.
+//!
+//! Limits, so that no formula can exhaust the stack: parentheses, unary
+//! minus signs and function calls nest at most `MAX_DEPTH` deep, and a
+//! formula is at most `MAX_LEN` characters. A run of `+`/`-` (or `*`/`/`)
+//! is kept as one flat list, not a left-deep tree, so `a + a + …` and
+//! `sum(a, a, …)` of any length parse, evaluate and drop in a loop.
 
+use super::{add, div, mul, sub, CalcError, Checked};
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
+use std::fmt;
 use std::str::FromStr;
+
+/// Deepest nesting of parentheses, unary minus and calls.
+pub const MAX_DEPTH: usize = 64;
+/// Longest formula, in characters.
+pub const MAX_LEN: usize = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -14,153 +27,302 @@ pub enum Expr {
     Str(String),
     Col(String),
     Neg(Box<Expr>),
-    Bin(char, Box<Expr>, Box<Expr>),
+    /// `first op₁ e₁ op₂ e₂ …`, folded left to right; all ops of one
+    /// precedence (`+`/`-` or `*`/`/`).
+    Chain(Box<Expr>, Vec<(char, Expr)>),
     Call(String, Vec<Expr>),
 }
 
-/// A value in a formula: a number, "-" (not applicable) or a masked figure.
+/// A value in a formula: a number, "-" (not applicable), a masked figure,
+/// or a figure that cannot be computed (it wins over the others, so that
+/// the failure is reported, not hidden behind a mask).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Val {
     Num(Decimal),
     Missing,
     Masked,
+    Error(CalcError),
+}
+
+/// Why a formula does not parse, and where (a character offset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub offset: usize,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, ParseError> {
+    Err(ParseError {
+        message: message.into(),
+        offset,
+    })
 }
 
 pub const FUNCTIONS: [&str; 8] = ["sum", "mean", "pct", "share", "cagr", "ratio", "cell", "v"];
 
-pub fn parse(src: &str) -> Result<Expr, String> {
+/// Parses a formula and checks every call's arguments, so that evaluation
+/// never meets a call it cannot compute.
+pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    let len = src.chars().count();
+    if len > MAX_LEN {
+        return err(
+            MAX_LEN,
+            format!("the formula is {len} characters long; at most {MAX_LEN} are allowed"),
+        );
+    }
     let toks = tokenize(src)?;
-    let mut p = P { toks, pos: 0 };
+    let mut p = P {
+        toks,
+        pos: 0,
+        depth: 0,
+        end: len,
+    };
     let e = p.expr()?;
-    if p.pos < p.toks.len() {
-        return Err(format!("unexpected `{}` in `{src}`", p.toks[p.pos]));
+    if let Some((t, at)) = p.toks.get(p.pos) {
+        return err(*at, format!("unexpected `{t}` in `{src}`"));
     }
     Ok(e)
 }
 
-fn tokenize(src: &str) -> Result<Vec<String>, String> {
+fn tokenize(src: &str) -> Result<Vec<(String, usize)>, ParseError> {
     let mut out = Vec::new();
     let chars: Vec<char> = src.chars().collect();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(&c) = chars.get(i) {
         if c.is_whitespace() {
             i += 1;
         } else if c == '"' {
             let start = i;
             i += 1;
-            while i < chars.len() && chars[i] != '"' {
+            while chars.get(i).is_some_and(|&c| c != '"') {
                 i += 1;
             }
             if i >= chars.len() {
-                return Err(format!("unclosed quote in `{src}`"));
+                return err(start, format!("unclosed quote in `{src}`"));
             }
             i += 1;
-            out.push(chars[start..i].iter().collect());
+            out.push((chars[start..i].iter().collect(), start));
         } else if "+-*/(),".contains(c) {
-            out.push(c.to_string());
+            out.push((c.to_string(), i));
             i += 1;
         } else if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
             let start = i;
             // Row ids may hold hyphens (`export-all`): a hyphen between two
             // letters or digits belongs to the name; subtraction is `a - b`.
             let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
-            while i < chars.len()
-                && (word(chars[i])
-                    || (chars[i] == '-'
-                        && i > start
-                        && i + 1 < chars.len()
-                        && chars[i + 1].is_ascii_alphanumeric()))
-            {
+            while let Some(&c) = chars.get(i) {
+                let joins = c == '-'
+                    && i > start
+                    && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric());
+                if !(word(c) || joins) {
+                    break;
+                }
                 i += 1;
             }
-            out.push(chars[start..i].iter().collect());
+            out.push((chars[start..i].iter().collect(), start));
         } else {
-            return Err(format!("unexpected character `{c}` in `{src}`"));
+            return err(i, format!("unexpected character `{c}` in `{src}`"));
         }
     }
     Ok(out)
 }
 
 struct P {
-    toks: Vec<String>,
+    toks: Vec<(String, usize)>,
     pos: usize,
+    /// Current nesting of parentheses, unary minus and calls.
+    depth: usize,
+    /// Length of the formula, the offset reported at its end.
+    end: usize,
 }
 
 impl P {
     fn peek(&self) -> Option<&str> {
-        self.toks.get(self.pos).map(String::as_str)
+        self.toks.get(self.pos).map(|(t, _)| t.as_str())
+    }
+    /// Offset of the next token (the end of the formula past the last).
+    fn at(&self) -> usize {
+        self.toks.get(self.pos).map_or(self.end, |(_, at)| *at)
     }
     fn next(&mut self) -> Option<String> {
-        let t = self.toks.get(self.pos).cloned();
+        let t = self.toks.get(self.pos).map(|(t, _)| t.clone());
         self.pos += 1;
         t
     }
-    fn expr(&mut self) -> Result<Expr, String> {
-        let mut l = self.term()?;
-        while let Some(op @ ("+" | "-")) = self.peek() {
+    /// Enters one level of nesting; beyond `MAX_DEPTH` the formula is refused
+    /// here rather than recursing until the stack runs out.
+    fn enter(&mut self, at: usize) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return err(
+                at,
+                format!(
+                    "the formula nests parentheses, minus signs or calls more than {MAX_DEPTH} deep"
+                ),
+            );
+        }
+        Ok(())
+    }
+    fn expr(&mut self) -> Result<Expr, ParseError> {
+        self.chain(&["+", "-"], Self::term)
+    }
+    fn term(&mut self) -> Result<Expr, ParseError> {
+        self.chain(&["*", "/"], Self::factor)
+    }
+    fn chain(
+        &mut self,
+        ops: &[&str],
+        operand: fn(&mut Self) -> Result<Expr, ParseError>,
+    ) -> Result<Expr, ParseError> {
+        let first = operand(self)?;
+        let mut rest = Vec::new();
+        while let Some(op) = self.peek().filter(|t| ops.contains(t)) {
             let op = op.chars().next().unwrap_or('+');
             self.pos += 1;
-            let r = self.term()?;
-            l = Expr::Bin(op, Box::new(l), Box::new(r));
+            rest.push((op, operand(self)?));
         }
-        Ok(l)
+        Ok(if rest.is_empty() {
+            first
+        } else {
+            Expr::Chain(Box::new(first), rest)
+        })
     }
-    fn term(&mut self) -> Result<Expr, String> {
-        let mut l = self.factor()?;
-        while let Some(op @ ("*" | "/")) = self.peek() {
-            let op = op.chars().next().unwrap_or('*');
-            self.pos += 1;
-            let r = self.factor()?;
-            l = Expr::Bin(op, Box::new(l), Box::new(r));
-        }
-        Ok(l)
-    }
-    fn factor(&mut self) -> Result<Expr, String> {
+    fn factor(&mut self) -> Result<Expr, ParseError> {
+        let at = self.at();
         match self.next() {
-            None => Err("the formula ends too early".into()),
-            Some(t) if t == "-" => Ok(Expr::Neg(Box::new(self.factor()?))),
+            None => err(at, "the formula ends too early"),
+            Some(t) if t == "-" => {
+                self.enter(at)?;
+                let e = Expr::Neg(Box::new(self.factor()?));
+                self.depth -= 1;
+                Ok(e)
+            }
             Some(t) if t.starts_with('"') => Ok(Expr::Str(t.trim_matches('"').to_string())),
             Some(t) if t == "(" => {
+                self.enter(at)?;
                 let e = self.expr()?;
+                self.depth -= 1;
+                let close = self.at();
                 match self.next().as_deref() {
                     Some(")") => Ok(e),
-                    _ => Err("missing `)`".into()),
+                    _ => err(close, "missing `)`"),
                 }
             }
             Some(t) if t.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
-                Decimal::from_str(&t)
-                    .map(Expr::Num)
-                    .map_err(|_| format!("`{t}` is not a number"))
+                match Decimal::from_str(&t) {
+                    Ok(n) => Ok(Expr::Num(n)),
+                    Err(_) => err(at, format!("`{t}` is not a number")),
+                }
             }
             Some(t) if self.peek() == Some("(") => {
                 if !FUNCTIONS.contains(&t.as_str()) {
-                    return Err(format!(
-                        "unknown function `{t}`; functions: {}",
-                        FUNCTIONS.join(", ")
-                    ));
+                    return err(
+                        at,
+                        format!(
+                            "unknown function `{t}`; functions: {}",
+                            FUNCTIONS.join(", ")
+                        ),
+                    );
                 }
+                self.enter(at)?;
                 self.pos += 1;
                 let mut args = Vec::new();
                 if self.peek() != Some(")") {
                     loop {
                         args.push(self.expr()?);
+                        let sep = self.at();
                         match self.next().as_deref() {
                             Some(",") => continue,
                             Some(")") => break,
-                            _ => return Err(format!("missing `)` after the arguments of `{t}`")),
+                            _ => {
+                                return err(
+                                    sep,
+                                    format!("missing `)` after the arguments of `{t}`"),
+                                )
+                            }
                         }
                     }
                 } else {
                     self.pos += 1;
                 }
+                self.depth -= 1;
+                check_call(&t, &args).or_else(|m| err(at, m))?;
                 Ok(Expr::Call(t, args))
             }
             Some(t) if t == ")" || t == "," || t == "+" || t == "*" || t == "/" => {
-                Err(format!("unexpected `{t}`"))
+                err(at, format!("unexpected `{t}`"))
             }
             Some(t) => Ok(Expr::Col(t)),
         }
+    }
+}
+
+/// The argument rule of one call, with the usage as the message.
+fn check_call(f: &str, args: &[Expr]) -> Result<(), String> {
+    let ok = match f {
+        "pct" | "ratio" => args.len() == 2,
+        "share" => args.len() == 2 && matches!(args.get(1), Some(Expr::Col(_))),
+        "cell" => matches!(args, [Expr::Col(_), Expr::Col(_)]),
+        "v" => matches!(args, [Expr::Str(_)]),
+        "cagr" => args.len() == 3,
+        _ => !args.is_empty(),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(format!(
+        "`{f}` takes {}",
+        match f {
+            "pct" => "(part, whole): part / whole × 100",
+            "ratio" => "(a, b): a / b",
+            "share" => "(column, row id): this row's column as % of that row's",
+            "cell" => "(row id, column): that row's cell",
+            "v" => "(\"value key\"): a value computed elsewhere, e.g. v(\"budget.rnd.total25\")",
+            "cagr" => "(first, last, years): annual growth in %",
+            _ => "one or more values",
+        }
+    ))
+}
+
+/// One binary step: an error wins, then a mask, then "-"; `f` gives None
+/// where the plan prints "-" (a zero divisor).
+fn bin(a: Val, b: Val, f: &dyn Fn(Decimal, Decimal) -> Checked<Option<Decimal>>) -> Val {
+    use Val::*;
+    match (a, b) {
+        (Error(e), _) | (_, Error(e)) => Error(e),
+        (Masked, _) | (_, Masked) => Masked,
+        (Num(x), Num(y)) => match f(x, y) {
+            Ok(Some(v)) => Num(v),
+            Ok(None) => Missing,
+            Err(e) => Error(e),
+        },
+        _ => Missing,
+    }
+}
+
+/// x / y × 100, "-" over a zero.
+fn percent(x: Decimal, y: Decimal) -> Checked<Option<Decimal>> {
+    if y.is_zero() {
+        return Ok(None);
+    }
+    mul(div(x, y)?, Decimal::ONE_HUNDRED).map(Some)
+}
+
+fn op(o: char, x: Decimal, y: Decimal) -> Checked<Option<Decimal>> {
+    match o {
+        '+' => add(x, y).map(Some),
+        '-' => sub(x, y).map(Some),
+        '*' => mul(x, y).map(Some),
+        _ if y.is_zero() => Ok(None),
+        _ => div(x, y).map(Some),
     }
 }
 
@@ -172,9 +334,9 @@ impl Expr {
             Expr::Num(_) | Expr::Str(_) => {}
             Expr::Col(c) => cols.push(c.clone()),
             Expr::Neg(e) => e.refs(cols, rows),
-            Expr::Bin(_, a, b) => {
-                a.refs(cols, rows);
-                b.refs(cols, rows);
+            Expr::Chain(first, rest) => {
+                first.refs(cols, rows);
+                rest.iter().for_each(|(_, e)| e.refs(cols, rows));
             }
             Expr::Call(f, args) => {
                 for (i, a) in args.iter().enumerate() {
@@ -189,40 +351,17 @@ impl Expr {
         }
     }
 
-    /// Checks the argument counts.
-    pub fn check_arity(&self) -> Result<(), String> {
+    /// Checks the argument counts. `parse` already does, so a parsed formula
+    /// always passes; kept for callers that check explicitly.
+    pub fn check_arity(&self) -> Result<(), ParseError> {
         match self {
             Expr::Neg(e) => e.check_arity(),
-            Expr::Bin(_, a, b) => {
-                a.check_arity()?;
-                b.check_arity()
+            Expr::Chain(first, rest) => {
+                first.check_arity()?;
+                rest.iter().try_for_each(|(_, e)| e.check_arity())
             }
             Expr::Call(f, args) => {
-                let ok = match f.as_str() {
-                    "pct" | "ratio" => args.len() == 2,
-                    "share" => args.len() == 2 && matches!(args[1], Expr::Col(_)),
-                    "cell" => {
-                        args.len() == 2
-                            && matches!((&args[0], &args[1]), (Expr::Col(_), Expr::Col(_)))
-                    }
-                    "v" => args.len() == 1 && matches!(args[0], Expr::Str(_)),
-                    "cagr" => args.len() == 3,
-                    _ => !args.is_empty(),
-                };
-                if !ok {
-                    return Err(format!(
-                        "`{f}` takes {}",
-                        match f.as_str() {
-                            "pct" => "(part, whole): part / whole × 100",
-                            "ratio" => "(a, b): a / b",
-                            "share" => "(column, row id): this row's column as % of that row's",
-                            "cell" => "(row id, column): that row's cell",
-                            "v" => "(\"value key\"): a value computed elsewhere, e.g. v(\"budget.rnd.total25\")",
-                            "cagr" => "(first, last, years): annual growth in %",
-                            _ => "one or more values",
-                        }
-                    ));
-                }
+                check_call(f, args).or_else(|m| err(0, m))?;
                 args.iter().try_for_each(Expr::check_arity)
             }
             _ => Ok(()),
@@ -230,13 +369,9 @@ impl Expr {
     }
 
     /// Evaluates with `col(name)` for this row and `other(row, col)` for shares.
+    /// Recursion follows the nesting only, which `parse` bounds.
     pub fn eval(&self, col: &dyn Fn(&str) -> Val, other: &dyn Fn(&str, &str) -> Val) -> Val {
         use Val::*;
-        let bin = |a: Val, b: Val, f: &dyn Fn(Decimal, Decimal) -> Option<Decimal>| match (a, b) {
-            (Masked, _) | (_, Masked) => Masked,
-            (Num(x), Num(y)) => f(x, y).map_or(Missing, Num),
-            _ => Missing,
-        };
         match self {
             Expr::Num(n) => Num(*n),
             Expr::Str(_) => Missing,
@@ -245,46 +380,48 @@ impl Expr {
                 Num(x) => Num(-x),
                 v => v,
             },
-            Expr::Bin(op, a, b) => {
-                let (a, b) = (a.eval(col, other), b.eval(col, other));
-                match op {
-                    '+' => bin(a, b, &|x, y| Some(x + y)),
-                    '-' => bin(a, b, &|x, y| Some(x - y)),
-                    '*' => bin(a, b, &|x, y| x.checked_mul(y)),
-                    _ => bin(a, b, &|x, y| (!y.is_zero()).then(|| x / y)),
-                }
-            }
+            Expr::Chain(first, rest) => rest.iter().fold(first.eval(col, other), |acc, (o, e)| {
+                bin(acc, e.eval(col, other), &|x, y| op(*o, x, y))
+            }),
             Expr::Call(f, args) => {
-                let vals: Vec<Val> = match f.as_str() {
-                    "share" | "cell" | "v" => Vec::new(),
-                    _ => args.iter().map(|a| a.eval(col, other)).collect(),
-                };
+                let arg = |i: usize| args.get(i).map_or(Missing, |a| a.eval(col, other));
                 match f.as_str() {
                     "sum" | "mean" => {
-                        if vals.contains(&Masked) {
-                            return Masked;
+                        let mut acc = Decimal::ZERO;
+                        let (mut n, mut masked) = (0usize, false);
+                        for a in args {
+                            match a.eval(col, other) {
+                                Error(e) => return Error(e),
+                                Masked => masked = true,
+                                Num(x) => {
+                                    n += 1;
+                                    acc = match add(acc, x) {
+                                        Ok(v) => v,
+                                        Err(e) => return Error(e),
+                                    };
+                                }
+                                Missing => {}
+                            }
                         }
-                        let nums: Vec<Decimal> = vals
-                            .iter()
-                            .filter_map(|v| if let Num(x) = v { Some(*x) } else { None })
-                            .collect();
-                        if nums.is_empty() {
-                            return Missing;
-                        }
-                        let s: Decimal = nums.iter().sum();
-                        if f == "sum" {
-                            Num(s)
+                        if masked {
+                            Masked
+                        } else if n == 0 {
+                            Missing
+                        } else if f == "sum" {
+                            Num(acc)
                         } else {
-                            Num(s / Decimal::from(nums.len()))
+                            div(acc, Decimal::from(n)).map_or_else(Error, Num)
                         }
                     }
-                    "pct" => bin(vals[0], vals[1], &|x, y| {
-                        (!y.is_zero()).then(|| x / y * Decimal::ONE_HUNDRED)
-                    }),
-                    "ratio" => bin(vals[0], vals[1], &|x, y| (!y.is_zero()).then(|| x / y)),
-                    "cagr" => match (vals[0], vals[1], vals[2]) {
+                    "pct" => bin(arg(0), arg(1), &percent),
+                    "ratio" => bin(arg(0), arg(1), &|x, y| op('/', x, y)),
+                    "cagr" => match (arg(0), arg(1), arg(2)) {
+                        (Error(e), _, _) | (_, Error(e), _) | (_, _, Error(e)) => Error(e),
                         (Masked, _, _) | (_, Masked, _) => Masked,
-                        (Num(a), Num(b), Num(n)) => cagr(a, b, n).map_or(Missing, Num),
+                        (Num(a), Num(b), Num(n)) => match cagr(a, b, n) {
+                            Ok(v) => v.map_or(Missing, Num),
+                            Err(e) => Error(e),
+                        },
                         _ => Missing,
                     },
                     "cell" => match (args.first(), args.get(1)) {
@@ -302,9 +439,7 @@ impl Expr {
                             Expr::Col(name) => other(row, name),
                             _ => Missing,
                         };
-                        bin(part, whole, &|x, y| {
-                            (!y.is_zero()).then(|| x / y * Decimal::ONE_HUNDRED)
-                        })
+                        bin(part, whole, &percent)
                     }
                     _ => Missing,
                 }
@@ -326,10 +461,11 @@ impl Expr {
                 args.iter().map(|a| a.resolve_values(lookup)).collect(),
             ),
             Expr::Neg(e) => Expr::Neg(Box::new(e.resolve_values(lookup))),
-            Expr::Bin(op, a, b) => Expr::Bin(
-                *op,
-                Box::new(a.resolve_values(lookup)),
-                Box::new(b.resolve_values(lookup)),
+            Expr::Chain(first, rest) => Expr::Chain(
+                Box::new(first.resolve_values(lookup)),
+                rest.iter()
+                    .map(|(o, e)| (*o, e.resolve_values(lookup)))
+                    .collect(),
             ),
             e => e.clone(),
         }
@@ -345,24 +481,33 @@ impl Expr {
             }
             Expr::Call(_, args) => args.iter().for_each(|a| a.value_keys(out)),
             Expr::Neg(e) => e.value_keys(out),
-            Expr::Bin(_, a, b) => {
-                a.value_keys(out);
-                b.value_keys(out);
+            Expr::Chain(first, rest) => {
+                first.value_keys(out);
+                rest.iter().for_each(|(_, e)| e.value_keys(out));
             }
             _ => {}
         }
     }
 }
 
-/// Compound annual growth in %: ((last / first)^(1/years) − 1) × 100.
-pub fn cagr(first: Decimal, last: Decimal, years: Decimal) -> Option<Decimal> {
-    let (a, b, n) = (first.to_f64()?, last.to_f64()?, years.to_f64()?);
+/// Compound annual growth in %: ((last / first)^(1/years) − 1) × 100; None
+/// ("-") where it is undefined, an error where f64 gives NaN or infinity or a
+/// figure beyond the decimal range (e.g. a huge ratio over a tiny span).
+pub fn cagr(first: Decimal, last: Decimal, years: Decimal) -> Checked<Option<Decimal>> {
+    let (Some(a), Some(b), Some(n)) = (first.to_f64(), last.to_f64(), years.to_f64()) else {
+        return Ok(None);
+    };
     if a <= 0.0 || b < 0.0 || n <= 0.0 {
-        return None;
+        return Ok(None);
     }
     let g = ((b / a).powf(1.0 / n) - 1.0) * 100.0;
+    if !g.is_finite() {
+        return Err(CalcError::OutOfRange("growth rate"));
+    }
     // Twelve places is far below any printed precision and keeps f64 noise out.
-    Decimal::from_f64(g).map(|d| d.round_dp(12))
+    Decimal::from_f64(g)
+        .map(|d| Some(d.round_dp(12)))
+        .ok_or(CalcError::OutOfRange("growth rate"))
 }
 
 #[cfg(test)]
@@ -451,15 +596,17 @@ mod tests {
             .expect("parses")
             .value_keys(&mut keys);
         assert_eq!(keys, vec!["x.y".to_string()]);
-        assert!(parse("v(x)").expect("parses").check_arity().is_err());
+        assert!(parse("v(x)").is_err());
     }
 
     #[test]
     fn cagr_over_five_years() {
         // 100 → 161.051 over 5 years is 10 % a year
-        let g = cagr(dec!(100), dec!(161.051), dec!(5)).expect("cagr");
+        let g = cagr(dec!(100), dec!(161.051), dec!(5))
+            .expect("in range")
+            .expect("cagr");
         assert_eq!(round_half_up(g, 2), dec!(10.00));
-        assert_eq!(cagr(dec!(0), dec!(5), dec!(5)), None);
+        assert_eq!(cagr(dec!(0), dec!(5), dec!(5)), Ok(None));
     }
 
     #[test]
@@ -467,7 +614,140 @@ mod tests {
         assert!(parse("a +").is_err());
         assert!(parse("frob(a)").is_err());
         assert!(parse("a $ b").is_err());
-        assert!(parse("pct(a)").expect("parses").check_arity().is_err());
         assert!(parse("(a + b").is_err());
+    }
+
+    /// Every malformed call is refused by `parse` itself, before anything is
+    /// evaluated (compute runs before validate and used to index past the
+    /// arguments of `pct(a)`).
+    #[test]
+    fn arity_is_checked_at_parse_time() {
+        for (src, usage) in [
+            ("pct(a)", "`pct` takes (part, whole)"),
+            ("ratio(a)", "`ratio` takes (a, b)"),
+            ("cagr(a, b)", "`cagr` takes (first, last, years)"),
+            ("1 + share(a)", "`share` takes"),
+            ("cell(a)", "`cell` takes"),
+            ("v(x)", "`v` takes"),
+            ("sum()", "`sum` takes one or more values"),
+            ("pct(a, b, c)", "`pct` takes"),
+        ] {
+            let e = parse(src).expect_err(src);
+            assert!(e.to_string().starts_with(usage), "{src}: {e}");
+        }
+        let e = parse("a + frob(a)").expect_err("unknown function");
+        assert!(e.message.starts_with("unknown function `frob`"), "{e}");
+        assert_eq!(e.offset, 4, "the offset points at the call");
+        assert_eq!(parse("(a + b").expect_err("unclosed").offset, 6);
+        assert_eq!(parse("a $ b").expect_err("bad char").offset, 2);
+        // The arity rule also holds inside a nested call.
+        assert!(parse("sum(a, pct(b))").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_a_parse_error_not_a_stack_overflow() {
+        let n = 10_000;
+        for src in [
+            format!("{}a{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}a", "-".repeat(n)),
+            format!("{}a{}", "- (".repeat(n), ")".repeat(n)),
+            format!("{}a{}", "sum(".repeat(n), ")".repeat(n)),
+        ] {
+            let e = parse(&src).expect_err("too deep");
+            assert!(e.message.contains("more than 64 deep"), "{e}");
+        }
+        // At the limit it still parses and evaluates.
+        let src = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert_eq!(ev(&src, &[("a", Val::Num(dec!(2)))]), Val::Num(dec!(2)));
+        let src = format!("{}a", "-".repeat(MAX_DEPTH));
+        assert_eq!(ev(&src, &[("a", Val::Num(dec!(2)))]), Val::Num(dec!(2)));
+    }
+
+    #[test]
+    fn fifty_thousand_terms_parse_and_evaluate_without_deep_recursion() {
+        let n = 50_000;
+        let a = [("a", Val::Num(dec!(1.5)))];
+        let terms = vec!["a"; n];
+        assert_eq!(
+            ev(&format!("sum({})", terms.join(",")), &a),
+            Val::Num(dec!(75000.0))
+        );
+        assert_eq!(ev(&terms.join(" + "), &a), Val::Num(dec!(75000.0)));
+        assert_eq!(
+            ev(&terms.join(" * "), &[("a", Val::Num(dec!(1)))]),
+            Val::Num(dec!(1))
+        );
+        // A mixed chain keeps precedence and left-to-right order.
+        let chain = format!("1000 {}", " - a * 2".repeat(n));
+        assert_eq!(ev(&chain, &a), Val::Num(dec!(-149000.0)));
+        // The tree is flat: it also drops without recursing 50,000 deep.
+        drop(parse(&terms.join(" - ")).expect("parses"));
+        let long = "a+".repeat(MAX_LEN / 2 + 1) + "a";
+        assert!(parse(&long)
+            .expect_err("too long")
+            .message
+            .contains("characters long"));
+    }
+
+    #[test]
+    fn overflow_in_a_formula_is_an_error_value() {
+        let max = Val::Num(Decimal::MAX);
+        let both = [("a", max), ("b", max)];
+        let over = |op| Val::Error(CalcError::Overflow(op));
+        use crate::calc::Op;
+        assert_eq!(ev("a + b", &both), over(Op::Sum));
+        assert_eq!(ev("-a - b", &both), over(Op::Difference));
+        assert_eq!(ev("a * b", &both), over(Op::Product));
+        assert_eq!(ev("a / 0.5", &both), over(Op::Quotient));
+        assert_eq!(ev("sum(a, b)", &both), over(Op::Sum));
+        assert_eq!(ev("mean(a, b)", &both), over(Op::Sum));
+        assert_eq!(ev("pct(a, 0.5)", &both), over(Op::Quotient));
+        assert_eq!(ev("pct(a, 1)", &both), over(Op::Product));
+        assert_eq!(ev("ratio(a, 0.1)", &both), over(Op::Quotient));
+        // The error propagates, and wins over a mask or a "-".
+        assert_eq!(ev("(a + b) * 0 + 1", &both), over(Op::Sum));
+        assert_eq!(
+            ev(
+                "sum(a + b, c)",
+                &[("a", max), ("b", max), ("c", Val::Masked)]
+            ),
+            over(Op::Sum)
+        );
+        assert_eq!(
+            ev("c + (a + b)", &[("a", max), ("b", max), ("c", Val::Masked)]),
+            over(Op::Sum)
+        );
+        // Division by zero keeps its meaning: "-", not an error.
+        assert_eq!(ev("a / 0", &both), Val::Missing);
+        assert_eq!(ev("pct(a, 0)", &both), Val::Missing);
+    }
+
+    #[test]
+    fn growth_rates_beyond_f64_or_decimal_range_are_errors() {
+        let big = Decimal::MAX;
+        let tiny = Decimal::new(1, 28);
+        // A huge ratio over a tiny span: powf gives infinity.
+        assert_eq!(
+            cagr(tiny, big, tiny),
+            Err(CalcError::OutOfRange("growth rate"))
+        );
+        // Finite in f64 but beyond the decimal range: (7.9e56)^(1/1) × 100.
+        assert_eq!(
+            cagr(tiny, big, Decimal::ONE),
+            Err(CalcError::OutOfRange("growth rate"))
+        );
+        // Shrinking to nothing is −100 %, not an error.
+        assert_eq!(cagr(big, tiny, tiny), Ok(Some(dec!(-100))));
+        assert_eq!(
+            ev(
+                "cagr(a, b, n)",
+                &[
+                    ("a", Val::Num(tiny)),
+                    ("b", Val::Num(big)),
+                    ("n", Val::Num(tiny))
+                ]
+            ),
+            Val::Error(CalcError::OutOfRange("growth rate"))
+        );
     }
 }

@@ -206,6 +206,9 @@ pub fn percentile(values: &[f64], p: f64, method: PercentileMethod) -> Option<f6
     if values.is_empty() {
         return None;
     }
+    // A top share outside 0–100 % (from the parameters) would index past
+    // the values; it means "all" or "none".
+    let p = p.clamp(0.0, 100.0);
     let mut v = values.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
@@ -612,5 +615,15 @@ mod tests {
         assert_eq!(ladder_stage(Some(250.0), None), "Rise-UP");
         assert_eq!(ladder_stage(Some(5.0), None), "잠재1(Post-BI)");
         assert_eq!(ladder_stage(None, None), "-");
+    }
+
+    #[test]
+    fn percentiles_outside_0_to_100_do_not_index_past_the_values() {
+        let v = [3.0, 1.0, 2.0];
+        for m in [PercentileMethod::Linear, PercentileMethod::NearestRank] {
+            assert_eq!(percentile(&v, 150.0, m), Some(3.0));
+            assert_eq!(percentile(&v, -20.0, m), Some(1.0));
+            assert!(percentile(&v, f64::NAN, m).is_some());
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! Budget views: the funding table (국비/지방비/합계/증감) and one ROI table per
 //! indicator (목표/예산/1억원당/증감), the dataset's own values, and its charts.
 
-use super::{Computed, Value};
+use super::{CellSink, Computed, Place, Value};
 use crate::calc::budget::{aggregate, combine, parse_combination, Aggregates, Funding, NodeYear};
-use crate::calc::delta;
+use crate::calc::{delta, Checked};
 use crate::model::budget::{BudgetFile, BudgetView, Node, TotalRow, ViewKind};
 use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
 use rust_decimal::Decimal;
@@ -15,12 +15,25 @@ pub fn yy(year: u16) -> String {
 /// Computes every view, value and chart of one budget dataset. References are
 /// validated before this runs; anything still unresolved is skipped, not guessed.
 pub fn compute(file: &BudgetFile, out: &mut Computed) {
-    let agg = aggregate(file);
+    let (agg, errors) = aggregate(file);
+    for e in errors {
+        out.error(
+            Place::Node {
+                dataset: file.id.clone(),
+                node: e.node,
+                year: Some(e.year),
+                field: e.field,
+            },
+            e.error.to_string(),
+        );
+    }
     register_base_values(file, &agg, out);
     out.budgets
         .insert(file.id.clone(), (agg.clone(), file.years));
     for v in &file.views {
-        let t = view_table(file, v, &agg);
+        let sink = CellSink::default();
+        let t = view_table(file, v, &agg, &sink);
+        out.cell_errors(&t, sink);
         out.register_table_values(&t);
         out.tables.push(t);
     }
@@ -32,18 +45,35 @@ pub fn compute(file: &BudgetFile, out: &mut Computed) {
     }
 }
 
-fn register_funding(out: &mut Computed, prefix: &str, years: [u16; 2], f: &[Funding; 2]) {
-    for (yi, year) in years.iter().enumerate() {
+fn register_funding(
+    out: &mut Computed,
+    (dataset, node): (&str, &str),
+    years: [u16; 2],
+    f: &[Funding; 2],
+) {
+    let prefix = format!("{dataset}.{node}");
+    for (year, fy) in years.iter().zip(f) {
         let y = yy(*year);
-        let fy = &f[yi];
         for (name, v) in [
-            ("gov", fy.gov),
-            ("local", fy.local),
+            ("gov", Ok(fy.gov)),
+            ("local", Ok(fy.local)),
             ("prov", fy.prov()),
-            ("city", fy.city),
+            ("city", Ok(fy.city)),
             ("total", fy.total()),
-            ("cost", fy.project_cost),
+            ("cost", Ok(fy.project_cost)),
         ] {
+            let v = v.unwrap_or_else(|e| {
+                out.error(
+                    Place::Node {
+                        dataset: dataset.into(),
+                        node: node.into(),
+                        year: Some(*year),
+                        field: name.into(),
+                    },
+                    e.to_string(),
+                );
+                None
+            });
             if let Some(v) = v {
                 out.values.insert(
                     format!("{prefix}.{name}{y}"),
@@ -61,15 +91,29 @@ fn register_base_values(file: &BudgetFile, agg: &Aggregates, out: &mut Computed)
     for n in file.nodes() {
         let Some(ny) = agg.get(&n.id) else { continue };
         let f = [ny[0].funding.clone(), ny[1].funding.clone()];
-        register_funding(out, &format!("{}.{}", file.id, n.id), file.years, &f);
+        register_funding(out, (&file.id, &n.id), file.years, &f);
         for year in file.years {
             // 과제수 of a group is the count over its leaves.
             let mut leaves = Vec::new();
             n.walk(&mut leaves);
-            let tasks: Option<u32> = leaves
+            let tasks: Option<Option<u32>> = leaves
                 .iter()
                 .filter_map(|l| l.amounts.get(&year).and_then(|a| a.tasks))
-                .fold(None, |acc, t| Some(acc.unwrap_or(0) + t));
+                .try_fold(None, |acc: Option<u32>, t| {
+                    acc.unwrap_or(0).checked_add(t).map(Some)
+                });
+            let Some(tasks) = tasks else {
+                out.error(
+                    Place::Node {
+                        dataset: file.id.clone(),
+                        node: n.id.clone(),
+                        year: Some(year),
+                        field: "tasks".into(),
+                    },
+                    "the count of tasks overflows (max 4294967295)",
+                );
+                continue;
+            };
             if let Some(t) = tasks {
                 out.values.insert(
                     format!("{}.{}.tasks{}", file.id, n.id, yy(year)),
@@ -106,8 +150,18 @@ fn register_base_values(file: &BudgetFile, agg: &Aggregates, out: &mut Computed)
         let Ok(c) = parse_combination(&d.expr) else {
             continue;
         };
-        if let Some(f) = combine(&c, agg) {
-            register_funding(out, &format!("{}.{}", file.id, d.id), file.years, &f);
+        match combine(&c, agg) {
+            Some(Ok(f)) => register_funding(out, (&file.id, &d.id), file.years, &f),
+            Some(Err(e)) => out.error(
+                Place::Node {
+                    dataset: file.id.clone(),
+                    node: d.id.clone(),
+                    year: None,
+                    field: d.expr.clone(),
+                },
+                e.to_string(),
+            ),
+            None => {}
         }
     }
 }
@@ -147,83 +201,103 @@ fn with_paren(value: Option<Decimal>, paren: Option<Decimal>, format: NumFormat)
 }
 
 /// The 총사업비 of a leaf in both years and its change, when it has one.
-fn costs(ny: &[NodeYear; 2]) -> [Option<Decimal>; 3] {
+fn costs(ny: &[NodeYear; 2]) -> [Checked<Option<Decimal>>; 3] {
     let (a, b) = (ny[0].funding.project_cost, ny[1].funding.project_cost);
     let d = if a.is_some() || b.is_some() {
         delta(a, b)
     } else {
-        None
+        Ok(None)
     };
-    [a, b, d]
+    [Ok(a), Ok(b), d]
 }
 
-fn funding_cells(ny: &[NodeYear; 2]) -> Vec<Cell> {
+/// A figure with the 총사업비 in parentheses; either failing fails the cell.
+fn paren_cell(
+    value: Checked<Option<Decimal>>,
+    paren: &Checked<Option<Decimal>>,
+    format: NumFormat,
+) -> Checked<Cell> {
+    Ok(with_paren(value?, (*paren)?, format))
+}
+
+fn opt_cell(value: Checked<Option<Decimal>>, format: NumFormat) -> Checked<Cell> {
+    value.map(|v| Cell::opt(v, format))
+}
+
+fn funding_cells(ny: &[NodeYear; 2]) -> Vec<Checked<Cell>> {
     let a = NumFormat::Amount;
     let cost = costs(ny);
     let mut cells = Vec::new();
     for (yi, f) in ny.iter().map(|y| &y.funding).enumerate() {
-        cells.push(with_paren(f.gov, cost[yi], a));
-        cells.push(Cell::opt(f.local, a));
-        cells.push(with_paren(f.total(), cost[yi], a));
+        cells.push(paren_cell(Ok(f.gov), &cost[yi], a));
+        cells.push(Ok(Cell::opt(f.local, a)));
+        cells.push(paren_cell(f.total(), &cost[yi], a));
     }
     let (p, c) = (&ny[0].funding, &ny[1].funding);
-    cells.push(with_paren(delta(p.gov, c.gov), cost[2], a));
-    cells.push(Cell::opt(delta(p.local, c.local), a));
-    cells.push(with_paren(delta(p.total(), c.total()), cost[2], a));
+    cells.push(paren_cell(delta(p.gov, c.gov), &cost[2], a));
+    cells.push(opt_cell(delta(p.local, c.local), a));
+    let total = p.total().and_then(|p| c.total().and_then(|c| delta(p, c)));
+    cells.push(paren_cell(total, &cost[2], a));
     cells
 }
 
-fn roi_cells(ny: &[NodeYear; 2], ind: &str, targeted_note: bool) -> Vec<Cell> {
+fn roi_cells(ny: &[NodeYear; 2], ind: &str, targeted_note: bool) -> Vec<Checked<Cell>> {
     let a = NumFormat::Amount;
     let r = NumFormat::Fixed(2);
     let cost = costs(ny);
     let mut cells = Vec::new();
     for (yi, y) in ny.iter().enumerate() {
-        cells.push(Cell::opt(y.target(ind), NumFormat::Fixed(2)));
-        cells.push(with_paren(y.roi_budget(ind), cost[yi], a));
-        let mut roi = Cell::opt(y.roi(ind), r);
-        if targeted_note {
-            if let (
-                Cell::Num {
-                    value, paren, mark, ..
-                },
-                Some(t),
-            ) = (&mut roi, y.targeted_roi(ind))
-            {
-                if crate::calc::round_half_up(t, 2) != crate::calc::round_half_up(*value, 2) {
-                    *paren = Some(t);
-                    *mark = Some("*".into());
+        cells.push(Ok(Cell::opt(y.target(ind), NumFormat::Fixed(2))));
+        cells.push(paren_cell(y.roi_budget(ind), &cost[yi], a));
+        let roi = y.roi(ind).and_then(|v| {
+            let mut roi = Cell::opt(v, r);
+            if targeted_note {
+                if let (
+                    Cell::Num {
+                        value, paren, mark, ..
+                    },
+                    Some(t),
+                ) = (&mut roi, y.targeted_roi(ind)?)
+                {
+                    if crate::calc::round_half_up(t, 2) != crate::calc::round_half_up(*value, 2) {
+                        *paren = Some(t);
+                        *mark = Some("*".into());
+                    }
                 }
             }
-        }
+            Ok(roi)
+        });
         cells.push(roi);
     }
     let (p, c) = (&ny[0], &ny[1]);
-    cells.push(Cell::opt(
+    cells.push(opt_cell(
         delta(p.target(ind), c.target(ind)),
         NumFormat::Fixed(2),
     ));
-    cells.push(with_paren(
-        delta(p.roi_budget(ind), c.roi_budget(ind)),
-        cost[2],
-        a,
-    ));
+    let budget = p
+        .roi_budget(ind)
+        .and_then(|p| c.roi_budget(ind).and_then(|c| delta(p, c)));
+    cells.push(paren_cell(budget, &cost[2], a));
     // 증감 of a ratio is taken from the unrounded ratios.
-    cells.push(Cell::opt(delta(p.roi(ind), c.roi(ind)), r));
+    let roi = p
+        .roi(ind)
+        .and_then(|p| c.roi(ind).and_then(|c| delta(p, c)));
+    cells.push(opt_cell(roi, r));
     cells
 }
 
-fn view_table(file: &BudgetFile, v: &BudgetView, agg: &Aggregates) -> Table {
+fn view_table(file: &BudgetFile, v: &BudgetView, agg: &Aggregates, sink: &CellSink) -> Table {
     let mut rows = Vec::new();
     let ind = v.indicator.clone().unwrap_or_default();
     let cells = |n: &Node| -> Vec<Cell> {
         let Some(ny) = agg.get(&n.id) else {
             return Vec::new();
         };
-        match v.kind {
+        let cells = match v.kind {
             ViewKind::Funding => funding_cells(ny),
             ViewKind::Roi => roi_cells(ny, &ind, v.targeted_roi_rows.contains(&n.id)),
-        }
+        };
+        sink.row(&n.id, cells)
     };
     for n in &file.tree {
         push_rows(n, 0, &[], &cells, &mut rows);

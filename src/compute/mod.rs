@@ -19,6 +19,63 @@ pub struct Value {
     pub format: NumFormat,
 }
 
+/// Where a computed figure failed, by ids only (no file or line: validate
+/// maps these to the YAML that defines them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// A cell of a computed table (table datasets, budget views, perf tables).
+    Cell {
+        table: String,
+        row: String,
+        column: String,
+    },
+    /// A figure of a budget node (or a performance programme) in one year;
+    /// `field` is `gov`, `local`, `city`, `total`, `target.<indicator>` ….
+    Node {
+        dataset: String,
+        node: String,
+        year: Option<u16>,
+        field: String,
+    },
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Place::Cell { table, row, column } => {
+                write!(f, "table `{table}`, row `{row}`, column `{column}`")
+            }
+            Place::Node {
+                dataset,
+                node,
+                year,
+                field,
+            } => {
+                write!(f, "`{dataset}` node `{node}`, {field}")?;
+                match year {
+                    Some(y) => write!(f, " {y}"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+/// A figure that could not be computed (overflow, a reference cycle, a
+/// formula that does not parse). The figure itself is left "-"; validate
+/// turns these into error diagnostics, so such a plan never builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComputeError {
+    pub place: Place,
+    pub message: String,
+}
+
+impl std::fmt::Display for ComputeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Computed {
     /// In dataset order.
@@ -28,6 +85,8 @@ pub struct Computed {
     pub values: BTreeMap<String, Value>,
     /// Budget aggregates by dataset id, for datasets that read the plan years.
     pub budgets: BTreeMap<String, (crate::calc::budget::Aggregates, [u16; 2])>,
+    /// Figures that could not be computed, in the order found.
+    pub errors: Vec<ComputeError>,
 }
 
 impl Computed {
@@ -37,6 +96,35 @@ impl Computed {
 
     pub fn chart(&self, id: &str) -> Option<&ChartData> {
         self.charts.iter().find(|c| c.id == id)
+    }
+
+    /// Records an error once: one cause often reaches a place by two paths.
+    pub fn error(&mut self, place: Place, message: impl Into<String>) {
+        let e = ComputeError {
+            place,
+            message: message.into(),
+        };
+        if !self.errors.contains(&e) {
+            self.errors.push(e);
+        }
+    }
+
+    /// Records the errors of a table's cells (see `CellSink`).
+    pub fn cell_errors(&mut self, table: &Table, sink: CellSink) {
+        for (row, ci, e) in sink.0.into_inner() {
+            let column = table
+                .columns
+                .get(ci)
+                .map_or_else(|| ci.to_string(), |c| c.id.clone());
+            self.error(
+                Place::Cell {
+                    table: table.id.clone(),
+                    row,
+                    column,
+                },
+                e.to_string(),
+            );
+        }
     }
 
     /// Registers every numeric cell of a table as a value.
@@ -73,6 +161,27 @@ impl Computed {
                 }
             }
         }
+    }
+}
+
+/// Collects the failures of cells while a table is built by closures that
+/// return plain cells: (row id, column index, error). A failed cell is "-".
+#[derive(Debug, Default)]
+pub struct CellSink(std::cell::RefCell<Vec<(String, usize, crate::calc::CalcError)>>);
+
+impl CellSink {
+    /// Turns a row's checked cells into cells, remembering the failures.
+    pub fn row(&self, row: &str, cells: Vec<crate::calc::Checked<Cell>>) -> Vec<Cell> {
+        cells
+            .into_iter()
+            .enumerate()
+            .map(|(ci, c)| {
+                c.unwrap_or_else(|e| {
+                    self.0.borrow_mut().push((row.to_string(), ci, e));
+                    Cell::Missing
+                })
+            })
+            .collect()
     }
 }
 

@@ -2,10 +2,13 @@
 //! the review tables (성과 검토), the ROI derivation with the target rule as an
 //! audit column (목표 ROI 산정), and the result tables (설정 결과).
 
-use super::Computed;
+use super::{CellSink, Computed, Place};
 use crate::calc::budget::{parse_combination, Aggregates};
 use crate::calc::perf::{challenge, span_average, target_rule, Branch};
-use crate::calc::{achievement, delta, per_budget, round_half_up, sum_present};
+use crate::calc::{
+    achievement, add, delta, mul, per_budget, round_half_up, share, sub, sum_present, CalcError,
+    Checked,
+};
 use crate::model::performance::{PerfFile, Programme};
 use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
 use rust_decimal::Decimal;
@@ -26,44 +29,73 @@ pub struct Agg {
     b_sum: Option<Decimal>,
 }
 
+/// value / budget when both are there.
+fn ratio(v: Option<Decimal>, b: Option<Decimal>) -> Checked<Option<Decimal>> {
+    v.zip(b).map(|(v, b)| per_budget(v, b)).transpose()
+}
+
 impl Agg {
-    pub fn roi_t_last(&self) -> Option<Decimal> {
-        Some(per_budget(self.t_last?, self.b_last?))
+    pub fn roi_t_last(&self) -> Checked<Option<Decimal>> {
+        ratio(self.t_last, self.b_last)
     }
-    pub fn roi_p_last(&self) -> Option<Decimal> {
-        Some(per_budget(self.p_last?, self.b_last?))
+    pub fn roi_p_last(&self) -> Checked<Option<Decimal>> {
+        ratio(self.p_last, self.b_last)
     }
-    pub fn roi_t_avg(&self) -> Option<Decimal> {
-        Some(per_budget(self.t_avg?, self.b_avg?))
+    pub fn roi_t_avg(&self) -> Checked<Option<Decimal>> {
+        ratio(self.t_avg, self.b_avg)
     }
-    pub fn roi_p_avg(&self) -> Option<Decimal> {
-        Some(per_budget(self.p_avg?, self.b_avg?))
+    pub fn roi_p_avg(&self) -> Checked<Option<Decimal>> {
+        ratio(self.p_avg, self.b_avg)
     }
 }
+
+/// A programme's figure that could not be aggregated: (programme, field, error).
+type AggErrors = Vec<(String, String, CalcError)>;
 
 /// Aggregates by (programme id, indicator).
 pub type PerfAggs = BTreeMap<(String, String), Agg>;
 
-fn agg_programme(p: &Programme, f: &PerfFile, ind: &str, out: &mut PerfAggs) -> Agg {
+fn agg_programme(
+    p: &Programme,
+    f: &PerfFile,
+    ind: &str,
+    out: &mut PerfAggs,
+    errors: &mut AggErrors,
+) -> Agg {
     let span = f.history.len();
+    // A figure that overflows is "-" from here on and reported once.
+    let errs = std::cell::RefCell::new(Vec::new());
+    let ok = |field: &str, r: Checked<Option<Decimal>>| {
+        r.unwrap_or_else(|e| {
+            errs.borrow_mut()
+                .push((p.id.clone(), format!("{ind}.{field}"), e));
+            None
+        })
+    };
     let a = if p.children.is_empty() {
         let n = p.active.as_ref().map_or(span, Vec::len);
         let h = p.indicators.get(ind);
         let t = h.and_then(|h| h.target.as_ref());
         let r = h.and_then(|h| h.result.as_ref());
         let b = p.budget.as_ref();
-        let sum = |x: &crate::model::performance::LastAndAverage| {
-            x.last.0 + x.earlier.map_or(Decimal::ZERO, |e| e.0)
+        let sum = |field: &str, x: Option<&crate::model::performance::LastAndAverage>| {
+            ok(
+                field,
+                x.map(|x| add(x.last.0, x.earlier.map_or(Decimal::ZERO, |e| e.0)))
+                    .transpose(),
+            )
         };
-        let own_avg = |s: Decimal| span_average([s], n);
-        let (t_sum, p_sum, b_sum) = (t.map(sum), r.map(sum), b.map(sum));
+        let own_avg = |field: &str, s: Option<Decimal>| {
+            ok(field, s.map(|s| span_average([s], n)).transpose())
+        };
+        let (t_sum, p_sum, b_sum) = (sum("target", t), sum("result", r), sum("budget", b));
         Agg {
             t_last: t.map(|x| x.last.0),
             p_last: r.map(|x| x.last.0),
             b_last: b.map(|x| x.last.0),
-            t_avg: t_sum.map(own_avg),
-            p_avg: p_sum.map(own_avg),
-            b_avg: b_sum.map(own_avg),
+            t_avg: own_avg("target", t_sum),
+            p_avg: own_avg("result", p_sum),
+            b_avg: own_avg("budget", b_sum),
             t_sum,
             p_sum,
             b_sum,
@@ -72,35 +104,45 @@ fn agg_programme(p: &Programme, f: &PerfFile, ind: &str, out: &mut PerfAggs) -> 
         let kids: Vec<Agg> = p
             .children
             .iter()
-            .map(|c| agg_programme(c, f, ind, out))
+            .map(|c| agg_programme(c, f, ind, out, errors))
             .collect();
-        let sum = |g: fn(&Agg) -> Option<Decimal>| sum_present(kids.iter().map(g));
-        let avg = |s: Option<Decimal>| s.map(|s| span_average([s], span));
-        let (t_sum, p_sum, b_sum) = (sum(|k| k.t_sum), sum(|k| k.p_sum), sum(|k| k.b_sum));
+        let sum = |field: &str, g: fn(&Agg) -> Option<Decimal>| {
+            ok(field, sum_present(kids.iter().map(g)))
+        };
+        let avg = |field: &str, s: Option<Decimal>| {
+            ok(field, s.map(|s| span_average([s], span)).transpose())
+        };
+        let (t_sum, p_sum, b_sum) = (
+            sum("target", |k| k.t_sum),
+            sum("result", |k| k.p_sum),
+            sum("budget", |k| k.b_sum),
+        );
         Agg {
-            t_last: sum(|k| k.t_last),
-            p_last: sum(|k| k.p_last),
-            b_last: sum(|k| k.b_last),
-            t_avg: avg(t_sum),
-            p_avg: avg(p_sum),
-            b_avg: avg(b_sum),
+            t_last: sum("target.last", |k| k.t_last),
+            p_last: sum("result.last", |k| k.p_last),
+            b_last: sum("budget.last", |k| k.b_last),
+            t_avg: avg("target", t_sum),
+            p_avg: avg("result", p_sum),
+            b_avg: avg("budget", b_sum),
             t_sum,
             p_sum,
             b_sum,
         }
     };
+    errors.extend(errs.into_inner());
     out.insert((p.id.clone(), ind.to_string()), a.clone());
     a
 }
 
-pub fn aggregate(f: &PerfFile) -> PerfAggs {
+fn aggregate(f: &PerfFile) -> (PerfAggs, AggErrors) {
     let mut out = PerfAggs::new();
+    let mut errors = AggErrors::new();
     for ind in &f.indicators {
         for p in &f.programmes {
-            agg_programme(p, f, ind, &mut out);
+            agg_programme(p, f, ind, &mut out, &mut errors);
         }
     }
-    out
+    (out, errors)
 }
 
 /// Target and budget of a combination of budget nodes in a plan year.
@@ -109,23 +151,30 @@ pub fn plan_values(
     expr: &str,
     year_index: usize,
     ind: &str,
-) -> (Option<Decimal>, Option<Decimal>) {
+) -> Checked<(Option<Decimal>, Option<Decimal>)> {
     let Ok(c) = parse_combination(expr) else {
-        return (None, None);
+        return Ok((None, None));
     };
     let mut t = None;
     let mut b = None;
     for (k, id) in &c.0 {
-        let Some(ny) = aggs.get(id) else { continue };
-        let y = &ny[year_index];
-        t = sum_present([t, y.target(ind).map(|v| v * k)]);
-        b = sum_present([b, y.roi_budget(ind).map(|v| v * k)]);
+        let Some(y) = aggs.get(id).and_then(|ny| ny.get(year_index)) else {
+            continue;
+        };
+        let scaled = |v: Option<Decimal>| v.map(|v| mul(v, *k)).transpose();
+        t = sum_present([t, scaled(y.target(ind))?])?;
+        b = sum_present([b, scaled(y.roi_budget(ind)?)?])?;
     }
-    (t, b)
+    Ok((t, b))
 }
 
 fn fixed(v: Option<Decimal>) -> Cell {
     Cell::opt(v, NumFormat::Fixed(2))
+}
+
+/// A checked figure as a cell.
+fn fx(v: Checked<Option<Decimal>>) -> Checked<Cell> {
+    v.map(fixed)
 }
 
 fn col(id: &str, group: &str, label: &str) -> Column {
@@ -185,7 +234,18 @@ fn label_of(ind: &str) -> &str {
 }
 
 pub fn compute(f: &PerfFile, out: &mut Computed) {
-    let perf = aggregate(f);
+    let (perf, errors) = aggregate(f);
+    for (node, field, e) in errors {
+        out.error(
+            Place::Node {
+                dataset: f.id.clone(),
+                node,
+                year: None,
+                field,
+            },
+            e.to_string(),
+        );
+    }
     let Some((baggs, years)) = out.budgets.get(&f.budget).cloned() else {
         return;
     };
@@ -217,6 +277,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                 columns.push(col(&format!("{id}_{suffix}"), g, label));
             }
         }
+        let review_sink = CellSink::default();
         let review = Table {
             id: format!("perf-review-{ind}"),
             title: format!(
@@ -234,24 +295,29 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             rows: rows_of(f, &|_| true, &|p| {
                 let a = get(p);
                 let ach = |p: Option<Decimal>, t: Option<Decimal>| {
-                    p.zip(t).and_then(|(p, t)| achievement(p, t))
+                    p.zip(t)
+                        .map(|(p, t)| achievement(p, t))
+                        .transpose()
+                        .map(Option::flatten)
                 };
-                vec![
-                    fixed(a.t_last),
-                    fixed(a.p_last),
-                    fixed(ach(a.p_last, a.t_last)),
-                    fixed(a.b_last),
-                    fixed(a.roi_t_last()),
-                    fixed(a.roi_p_last()),
-                    fixed(a.t_avg),
-                    fixed(a.p_avg),
-                    fixed(ach(a.p_avg, a.t_avg)),
-                    fixed(a.b_avg),
-                    fixed(a.roi_t_avg()),
-                    fixed(a.roi_p_avg()),
-                ]
+                let cells = vec![
+                    Ok(fixed(a.t_last)),
+                    Ok(fixed(a.p_last)),
+                    fx(ach(a.p_last, a.t_last)),
+                    Ok(fixed(a.b_last)),
+                    fx(a.roi_t_last()),
+                    fx(a.roi_p_last()),
+                    Ok(fixed(a.t_avg)),
+                    Ok(fixed(a.p_avg)),
+                    fx(ach(a.p_avg, a.t_avg)),
+                    Ok(fixed(a.b_avg)),
+                    fx(a.roi_t_avg()),
+                    fx(a.roi_p_avg()),
+                ];
+                review_sink.row(&p.id, cells)
             }),
         };
+        out.cell_errors(&review, review_sink);
         out.register_table_values(&review);
         out.tables.push(review);
 
@@ -287,80 +353,98 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
         columns.push(col("vs_avg", "", "3개년 평균 성과 대비(%)"));
         columns.push(col("rule", "목표 설정 규칙(검증)", "규칙 값"));
         columns.push(col("basis", "목표 설정 규칙(검증)", "적용"));
+        let roi_sink = CellSink::default();
         let roi_rows = rows_of(f, &|p| p.in_roi_table, &|p| {
             let a = get(p);
             let h = p.indicators.get(ind.as_str());
             let mut cells = Vec::new();
             for y in &f.history {
                 cells.push(if *y == last {
-                    fixed(a.roi_t_last())
+                    fx(a.roi_t_last())
                 } else {
-                    fixed(
+                    Ok(fixed(
                         h.and_then(|h| h.trend.get(y))
                             .and_then(|t| t.target)
                             .map(|x| x.0),
-                    )
+                    ))
                 });
             }
             for y in &f.history {
                 cells.push(if *y == last {
-                    fixed(a.roi_p_last())
+                    fx(a.roi_p_last())
                 } else {
-                    fixed(
+                    Ok(fixed(
                         h.and_then(|h| h.trend.get(y))
                             .and_then(|t| t.result)
                             .map(|x| x.0),
-                    )
+                    ))
                 });
             }
             let ap = a.roi_p_avg();
-            cells.push(fixed(a.roi_t_avg()));
-            cells.push(fixed(ap));
-            cells.push(fixed(ap.map(challenge)));
+            cells.push(fx(a.roi_t_avg()));
+            cells.push(fx(ap));
+            cells.push(fx(ap.and_then(|ap| ap.map(challenge).transpose())));
             let roi_of = |yi: usize, y: u16| {
-                let (t, b) = plan_values(&baggs, &plan_expr(p, y), yi, ind);
-                t.zip(b).map(|(t, b)| per_budget(t, b))
+                let (t, b) = plan_values(&baggs, &plan_expr(p, y), yi, ind)?;
+                ratio(t, b)
             };
             let (r_prev, r_cur) = (roi_of(0, prev), roi_of(1, cur));
-            cells.push(fixed(r_prev));
-            cells.push(fixed(r_cur));
-            cells.push(fixed(
-                r_cur
-                    .zip(ap)
-                    .filter(|(_, ap)| !ap.is_zero())
-                    .map(|(c, ap)| c / ap * Decimal::ONE_HUNDRED),
-            ));
+            cells.push(fx(r_prev));
+            cells.push(fx(r_cur));
+            let vs_avg = r_cur.and_then(|c| {
+                ap.and_then(|ap| {
+                    c.zip(ap)
+                        .map(|(c, ap)| share(c, ap))
+                        .transpose()
+                        .map(Option::flatten)
+                })
+            });
+            cells.push(fx(vs_avg));
             // The rule applies to programmes; subtotals are sums of the targets set.
+            let rule = (|| -> Checked<Option<(Decimal, Branch)>> {
+                match (ap?, a.roi_p_last()?, r_prev?) {
+                    (Some(ap), Some(pl), Some(tp)) => target_rule(ap, pl, tp).map(Some),
+                    _ => Ok(None),
+                }
+            })();
             if !p.children.is_empty() {
-                cells.push(Cell::Missing);
-                cells.push(Cell::Text("합계 기준(Σ목표/Σ예산)".into()));
-            } else if let (Some(ap), Some(pl), Some(tp)) = (ap, a.roi_p_last(), r_prev) {
-                let (v, branch) = target_rule(ap, pl, tp);
-                cells.push(fixed(Some(v)));
-                let same = r_cur.is_some_and(|c| round_half_up(c, 2) == round_half_up(v, 2));
-                let name = match branch {
-                    Branch::AboveLastTarget => "①",
-                    Branch::MeanWithLastTarget => "②",
-                };
-                let text = match (same, h.and_then(|h| h.exception.as_ref())) {
-                    (true, _) => format!("{name} 규칙대로"),
-                    (false, Some(e)) => format!("예외: {e}"),
-                    (false, None) => {
-                        let d = r_cur
-                            .map(|c| round_half_up(c, 2) - round_half_up(v, 2))
-                            .unwrap_or_default();
-                        format!(
-                            "{name} 규칙 값과 {} 차이(③ 조정, 근거 미기재)",
-                            crate::numfmt::format_fixed(d, 2)
-                        )
-                    }
-                };
-                cells.push(Cell::Text(text));
+                cells.push(Ok(Cell::Missing));
+                cells.push(Ok(Cell::Text("합계 기준(Σ목표/Σ예산)".into())));
             } else {
-                cells.push(Cell::Missing);
-                cells.push(Cell::Text("-".into()));
+                match rule {
+                    Err(e) => cells.extend([Err(e), Err(e)]),
+                    Ok(None) => {
+                        cells.push(Ok(Cell::Missing));
+                        cells.push(Ok(Cell::Text("-".into())));
+                    }
+                    Ok(Some((v, branch))) => {
+                        cells.push(Ok(fixed(Some(v))));
+                        // A failed r_cur is reported in its own cell.
+                        let r_cur = r_cur.unwrap_or(None);
+                        let same =
+                            r_cur.is_some_and(|c| round_half_up(c, 2) == round_half_up(v, 2));
+                        let name = match branch {
+                            Branch::AboveLastTarget => "①",
+                            Branch::MeanWithLastTarget => "②",
+                        };
+                        let text = match (same, h.and_then(|h| h.exception.as_ref())) {
+                            (true, _) => Ok(format!("{name} 규칙대로")),
+                            (false, Some(e)) => Ok(format!("예외: {e}")),
+                            (false, None) => r_cur
+                                .map(|c| sub(round_half_up(c, 2), round_half_up(v, 2)))
+                                .transpose()
+                                .map(|d| {
+                                    format!(
+                                        "{name} 규칙 값과 {} 차이(③ 조정, 근거 미기재)",
+                                        crate::numfmt::format_fixed(d.unwrap_or_default(), 2)
+                                    )
+                                }),
+                        };
+                        cells.push(text.map(Cell::Text));
+                    }
+                }
             }
-            cells
+            roi_sink.row(&p.id, cells)
         });
         let roi = Table {
             id: format!("perf-roi-{ind}"),
@@ -375,6 +459,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             columns,
             rows: roi_rows,
         };
+        out.cell_errors(&roi, roi_sink);
         out.register_table_values(&roi);
         out.tables.push(roi);
 
@@ -396,6 +481,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                 columns.push(col(id, "전년대비", label));
             }
             let programmes = f.programmes();
+            let result_sink = CellSink::default();
             let rows = f
                 .results
                 .iter()
@@ -409,47 +495,53 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                     {
                         Some(p) => {
                             let a = get(p);
-                            cells.extend([fixed(a.t_avg), fixed(a.b_avg), fixed(a.roi_t_avg())]);
+                            cells.extend([
+                                Ok(fixed(a.t_avg)),
+                                Ok(fixed(a.b_avg)),
+                                fx(a.roi_t_avg()),
+                            ]);
                         }
                         None => {
                             let text = r
                                 .new_in
                                 .map_or(String::new(), |y| format!("{y}년도 신규 편성"));
                             cells.extend([
-                                Cell::Text(text),
-                                Cell::Text(String::new()),
-                                Cell::Text(String::new()),
+                                Ok(Cell::Text(text)),
+                                Ok(Cell::Text(String::new())),
+                                Ok(Cell::Text(String::new())),
                             ]);
                         }
                     }
-                    let mut tb = Vec::new();
+                    type Pair = Checked<(Option<Decimal>, Option<Decimal>)>;
+                    let mut tb: Vec<Pair> = Vec::new();
                     for (yi, y) in [prev, cur].iter().enumerate() {
                         if r.new_in.is_some_and(|n| n > *y) {
                             cells.extend([
-                                Cell::Text(String::new()),
-                                Cell::Text(String::new()),
-                                Cell::Text(String::new()),
+                                Ok(Cell::Text(String::new())),
+                                Ok(Cell::Text(String::new())),
+                                Ok(Cell::Text(String::new())),
                             ]);
-                            tb.push((None, None));
+                            tb.push(Ok((None, None)));
                             continue;
                         }
-                        let (t, b) = r
+                        let tb_y = r
                             .plan
                             .get(y)
-                            .map_or((None, None), |e| plan_values(&baggs, e, yi, ind));
-                        let roi = t.zip(b).map(|(t, b)| per_budget(t, b));
-                        cells.extend([fixed(t), fixed(b), fixed(roi)]);
-                        tb.push((t, b));
+                            .map_or(Ok((None, None)), |e| plan_values(&baggs, e, yi, ind));
+                        let roi = tb_y.and_then(|(t, b)| ratio(t, b));
+                        cells.extend([fx(tb_y.map(|x| x.0)), fx(tb_y.map(|x| x.1)), fx(roi)]);
+                        tb.push(tb_y);
                     }
-                    let (t0, b0) = tb[0];
-                    let (t1, b1) = tb[1];
-                    let r0 = t0.zip(b0).map(|(t, b)| per_budget(t, b));
-                    let r1 = t1.zip(b1).map(|(t, b)| per_budget(t, b));
+                    let none: Pair = Ok((None, None));
+                    let x0 = tb.first().copied().unwrap_or(none);
+                    let x1 = tb.get(1).copied().unwrap_or(none);
+                    let r_of = |x: Pair| x.and_then(|(t, b)| ratio(t, b));
                     cells.extend([
-                        fixed(delta(t0, t1)),
-                        fixed(delta(b0, b1)),
-                        fixed(delta(r0, r1)),
+                        fx(x0.and_then(|(t0, _)| x1.and_then(|(t1, _)| delta(t0, t1)))),
+                        fx(x0.and_then(|(_, b0)| x1.and_then(|(_, b1)| delta(b0, b1)))),
+                        fx(r_of(x0).and_then(|r0| r_of(x1).and_then(|r1| delta(r0, r1)))),
                     ]);
+                    let cells = result_sink.row(&r.id, cells);
                     Row {
                         id: r.id.clone(),
                         label: r.label.clone(),
@@ -478,6 +570,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                 columns,
                 rows,
             };
+            out.cell_errors(&result, result_sink);
             out.register_table_values(&result);
             out.tables.push(result);
         }

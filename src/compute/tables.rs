@@ -1,7 +1,8 @@
 //! Table datasets: input cells, row sums and column formulas → a Table.
 
-use super::Computed;
+use super::{ComputeError, Computed, Place};
 use crate::calc::expr::{self, Val};
+use crate::calc::CalcError;
 use crate::model::dataset::{is_masked, CellInput, RowKindSpec, TableFile, TableSpec, Values};
 use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
 use rust_decimal::Decimal;
@@ -64,11 +65,131 @@ fn default_dp(spec: &TableSpec, col: &str) -> u32 {
 }
 
 pub fn table(spec: &TableSpec) -> Table {
-    table_with(spec, &|_| None)
+    table_with(spec, &|_| None).0
 }
 
-/// A table whose formulas may read values computed elsewhere (`v("…")`).
-pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) -> Table {
+fn to_val_at(grid: &[Vec<Cell>], errs: &[Vec<Option<CalcError>>], ri: usize, ci: usize) -> Val {
+    // A failed cell reads as a failure upstream: its own error is reported
+    // where it arose, not again at every formula that reads it.
+    if errs
+        .get(ri)
+        .and_then(|r| r.get(ci))
+        .is_some_and(Option::is_some)
+    {
+        return Val::Error(CalcError::Upstream);
+    }
+    grid.get(ri)
+        .and_then(|r| r.get(ci))
+        .map_or(Val::Missing, to_val)
+}
+
+/// The computed cells a formula reads: its own row's columns, and the cells
+/// named by `cell(row, col)` and by the whole of `share(col, row)`.
+fn deps(
+    e: &expr::Expr,
+    ri: usize,
+    rows: &BTreeMap<&str, usize>,
+    cols: &BTreeMap<&str, usize>,
+    out: &mut Vec<(usize, usize)>,
+) {
+    use expr::Expr;
+    match e {
+        Expr::Num(_) | Expr::Str(_) => {}
+        Expr::Col(c) => out.extend(cols.get(c.as_str()).map(|&ci| (ri, ci))),
+        Expr::Neg(e) => deps(e, ri, rows, cols, out),
+        Expr::Chain(first, rest) => {
+            deps(first, ri, rows, cols, out);
+            rest.iter().for_each(|(_, e)| deps(e, ri, rows, cols, out));
+        }
+        Expr::Call(f, args) => match (f.as_str(), args.first(), args.get(1)) {
+            ("cell", Some(Expr::Col(r)), Some(Expr::Col(c))) => out.extend(
+                rows.get(r.as_str())
+                    .zip(cols.get(c.as_str()))
+                    .map(|(&r, &c)| (r, c)),
+            ),
+            ("share", Some(part), Some(Expr::Col(r))) => {
+                deps(part, ri, rows, cols, out);
+                if let Expr::Col(c) = part {
+                    out.extend(
+                        rows.get(r.as_str())
+                            .zip(cols.get(c.as_str()))
+                            .map(|(&r, &c)| (r, c)),
+                    );
+                }
+            }
+            _ => args.iter().for_each(|a| deps(a, ri, rows, cols, out)),
+        },
+    }
+}
+
+/// Orders formula cells so that every cell comes after the cells it reads
+/// (Kahn's algorithm, no recursion); returns the order and the cells left
+/// over, which lie on or behind a reference cycle.
+fn evaluation_order(n: usize, reads: &[Vec<usize>]) -> (Vec<usize>, Vec<usize>) {
+    let mut readers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut pending: Vec<usize> = vec![0; n];
+    for (i, r) in reads.iter().enumerate() {
+        for &d in r {
+            if let (Some(rd), Some(p)) = (readers.get_mut(d), pending.get_mut(i)) {
+                rd.push(i);
+                *p += 1;
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
+    let mut next = 0;
+    while let Some(&i) = order.get(next) {
+        next += 1;
+        for &r in &readers[i] {
+            pending[r] -= 1;
+            if pending[r] == 0 {
+                order.push(r);
+            }
+        }
+    }
+    let left = (0..n).filter(|&i| pending[i] > 0).collect();
+    (order, left)
+}
+
+/// The cycles among the cells left over by `evaluation_order`, each once:
+/// from every such cell, follow a read that is also left over until a cell
+/// repeats.
+fn cycles(left: &[usize], reads: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let is_left = |i: usize| left.binary_search(&i).is_ok();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for &start in left {
+        let mut path: Vec<usize> = Vec::new();
+        let mut at = start;
+        loop {
+            if let Some(pos) = path.iter().position(|&p| p == at) {
+                out.push(path[pos..].to_vec());
+                break;
+            }
+            if !seen.insert(at) {
+                break;
+            }
+            path.push(at);
+            // A left-over cell always reads another left-over cell.
+            match reads
+                .get(at)
+                .and_then(|r| r.iter().copied().find(|&d| is_left(d)))
+            {
+                Some(d) => at = d,
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+/// A table whose formulas may read values computed elsewhere (`v("…")`),
+/// with the failures of its cells (overflow, cycles, row formulas that do
+/// not parse). A failed cell is "-".
+pub fn table_with(
+    spec: &TableSpec,
+    lookup: &dyn Fn(&str) -> Option<Decimal>,
+) -> (Table, Vec<ComputeError>) {
     let ncol = spec.columns.len();
     let dps: Vec<u32> = spec
         .columns
@@ -96,6 +217,16 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
     let mut grid: Vec<Vec<Cell>> = vec![vec![Cell::Missing; ncol]; spec.rows.len()];
+    let mut errs: Vec<Vec<Option<CalcError>>> = vec![vec![None; ncol]; spec.rows.len()];
+    let mut errors = Vec::new();
+    let place = |ri: usize, ci: usize| Place::Cell {
+        table: spec.id.clone(),
+        row: spec.rows.get(ri).map_or_else(String::new, |r| r.id.clone()),
+        column: spec
+            .columns
+            .get(ci)
+            .map_or_else(String::new, |c| c.id.clone()),
+    };
 
     // 1. Typed inputs.
     for (ri, r) in spec.rows.iter().enumerate() {
@@ -116,30 +247,39 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
             let vals: Vec<Val> = parts
                 .iter()
                 .filter_map(|p| row_index.get(p.as_str()))
-                .map(|&pi| to_val(&grid[pi][ci]))
+                .map(|&pi| to_val_at(&grid, &errs, pi, ci))
                 .collect();
-            grid[ri][ci] = if vals.contains(&Val::Masked) {
-                Cell::Masked("***".into())
-            } else {
-                let nums: Vec<Decimal> = vals
-                    .iter()
-                    .filter_map(|v| if let Val::Num(x) = v { Some(*x) } else { None })
-                    .collect();
-                if nums.is_empty() {
-                    Cell::Missing
-                } else {
-                    Cell::num(nums.iter().sum(), NumFormat::Fixed(dps[ci]))
-                }
+            let nums = || {
+                vals.iter().filter_map(|v| match v {
+                    Val::Num(x) => Some(*x),
+                    _ => None,
+                })
             };
+            let sum = if vals.iter().any(|v| matches!(v, Val::Error(_))) {
+                Err(CalcError::Upstream)
+            } else if vals.contains(&Val::Masked) {
+                Ok(Cell::Masked("***".into()))
+            } else if nums().next().is_none() {
+                Ok(Cell::Missing)
+            } else {
+                crate::calc::sum(nums()).map(|s| Cell::num(s, NumFormat::Fixed(dps[ci])))
+            };
+            match sum {
+                Ok(cell) => grid[ri][ci] = cell,
+                Err(e) => {
+                    if e != CalcError::Upstream {
+                        errors.push(ComputeError {
+                            place: place(ri, ci),
+                            message: format!("sum of rows {}: {e}", parts.join(", ")),
+                        });
+                    }
+                    errs[ri][ci] = Some(e);
+                }
+            }
         }
     }
-    // 3. Formulas. A formula may read other rows (`share`, `cell`), so the
-    // computed cells are evaluated again until nothing changes.
-    let formula = |ri: usize, ci: usize| -> Option<expr::Expr> {
-        let c = &spec.columns[ci];
-        let src = spec.rows[ri].compute.get(&c.id).or(c.compute.as_ref())?;
-        expr::parse(src).ok().map(|e| e.resolve_values(lookup))
-    };
+    // 3. Formulas, each cell after the cells it reads; cells on a reference
+    // cycle are reported and left "-".
     let cells_to_compute: Vec<(usize, usize)> = (0..spec.rows.len())
         .filter(|&ri| !matches!(spec.rows[ri].kind, Some(RowKindSpec::Heading)))
         .flat_map(|ri| (0..ncol).map(move |ci| (ri, ci)))
@@ -151,41 +291,107 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
         .collect();
     let exprs: Vec<Option<expr::Expr>> = cells_to_compute
         .iter()
-        .map(|&(ri, ci)| formula(ri, ci))
-        .collect();
-    for _ in 0..=cells_to_compute.len().min(8) {
-        let mut changed = false;
-        for (&(ri, ci), e) in cells_to_compute.iter().zip(&exprs) {
-            let Some(e) = e else { continue };
-            let v = {
-                let row = &grid[ri];
-                let col = |name: &str| {
-                    col_index
-                        .get(name)
-                        .map_or(Val::Missing, |&i| to_val(&row[i]))
-                };
-                let other = |r: &str, name: &str| match (row_index.get(r), col_index.get(name)) {
-                    (Some(&ri2), Some(&ci2)) => to_val(&grid[ri2][ci2]),
-                    _ => Val::Missing,
-                };
-                e.eval(&col, &other)
-            };
-            let cell = match v {
-                Val::Num(x) => Cell::num(x, NumFormat::Fixed(dps[ci])),
-                Val::Missing => Cell::Missing,
-                Val::Masked => Cell::Masked("***".into()),
-            };
-            if grid[ri][ci] != cell {
-                grid[ri][ci] = cell;
-                changed = true;
+        .map(|&(ri, ci)| {
+            let c = &spec.columns[ci];
+            let row_src = spec.rows[ri].compute.get(&c.id);
+            let src = row_src.or(c.compute.as_ref())?;
+            match expr::parse(src) {
+                Ok(e) => Some(e.resolve_values(lookup)),
+                Err(e) => {
+                    // Column formulas are checked by validate (E003); a row's
+                    // own formula is not, so its error is reported here.
+                    if row_src.is_some() {
+                        errors.push(ComputeError {
+                            place: place(ri, ci),
+                            message: format!("formula `{src}`: {e}"),
+                        });
+                    }
+                    None
+                }
             }
-        }
-        if !changed {
-            break;
+        })
+        .collect();
+    let slot: BTreeMap<(usize, usize), usize> = cells_to_compute
+        .iter()
+        .enumerate()
+        .map(|(i, &rc)| (rc, i))
+        .collect();
+    let reads: Vec<Vec<usize>> = exprs
+        .iter()
+        .zip(&cells_to_compute)
+        .map(|(e, &(ri, _))| {
+            let mut d = Vec::new();
+            if let Some(e) = e {
+                deps(e, ri, &row_index, &col_index, &mut d);
+            }
+            let mut d: Vec<usize> = d.iter().filter_map(|rc| slot.get(rc).copied()).collect();
+            d.sort_unstable();
+            d.dedup();
+            d
+        })
+        .collect();
+    let (order, left) = evaluation_order(cells_to_compute.len(), &reads);
+    let name = |i: usize| {
+        cells_to_compute
+            .get(i)
+            .map_or_else(String::new, |&(ri, ci)| {
+                format!(
+                    "{}.{}",
+                    spec.rows.get(ri).map_or("", |r| r.id.as_str()),
+                    spec.columns.get(ci).map_or("", |c| c.id.as_str())
+                )
+            })
+    };
+    for cycle in cycles(&left, &reads) {
+        // The cycle as read: each cell reads the next, back to the first.
+        let mut names: Vec<String> = cycle.iter().map(|&i| name(i)).collect();
+        names.extend(names.first().cloned());
+        if let Some(&(ri, ci)) = cycle.first().and_then(|&i| cells_to_compute.get(i)) {
+            errors.push(ComputeError {
+                place: place(ri, ci),
+                message: format!("formulas read each other in a cycle: {}", names.join(" → ")),
+            });
         }
     }
+    for &i in &left {
+        if let Some(&(ri, ci)) = cells_to_compute.get(i) {
+            errs[ri][ci] = Some(CalcError::Cycle);
+        }
+    }
+    for i in order {
+        let (Some(&(ri, ci)), Some(Some(e))) = (cells_to_compute.get(i), exprs.get(i)) else {
+            continue;
+        };
+        let v = {
+            let col = |name: &str| {
+                col_index
+                    .get(name)
+                    .map_or(Val::Missing, |&c| to_val_at(&grid, &errs, ri, c))
+            };
+            let other = |r: &str, name: &str| match (row_index.get(r), col_index.get(name)) {
+                (Some(&ri2), Some(&ci2)) => to_val_at(&grid, &errs, ri2, ci2),
+                _ => Val::Missing,
+            };
+            e.eval(&col, &other)
+        };
+        grid[ri][ci] = match v {
+            Val::Num(x) => Cell::num(x, NumFormat::Fixed(dps[ci])),
+            Val::Missing => Cell::Missing,
+            Val::Masked => Cell::Masked("***".into()),
+            Val::Error(e) => {
+                if e != CalcError::Upstream {
+                    errors.push(ComputeError {
+                        place: place(ri, ci),
+                        message: e.to_string(),
+                    });
+                }
+                errs[ri][ci] = Some(e);
+                Cell::Missing
+            }
+        };
+    }
 
-    Table {
+    let table = Table {
         id: spec.id.clone(),
         title: spec.title.clone(),
         unit: spec.unit.clone(),
@@ -229,15 +435,19 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
                 }
             })
             .collect(),
-    }
+    };
+    (table, errors)
 }
 
 pub fn compute(file: &TableFile, out: &mut Computed) {
     for spec in &file.tables {
-        let t = {
+        let (t, errors) = {
             let values = &out.values;
             table_with(spec, &|k| values.get(k).map(|v| v.value))
         };
+        for e in errors {
+            out.error(e.place, e.message);
+        }
         out.register_table_values(&t);
         out.tables.push(t);
     }
@@ -309,5 +519,143 @@ tables:
         );
         assert_eq!(cell("c", "cagr"), "-");
         assert_eq!(t.row("total").map(|r| r.kind), Some(RowKind::Total));
+    }
+
+    fn errors_of(src: &str) -> (Table, Vec<String>) {
+        let (t, errors) = table_with(&spec(src), &|_| None);
+        (t, errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_reference_cycle_is_reported_naming_its_cells() {
+        let (t, errors) = errors_of(
+            r#"
+tables:
+  - id: t
+    title: t
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "x + 1" }
+    rows:
+      - { id: a, label: a, values: [1], compute: { y: "cell(b, y) + 1" } }
+      - { id: b, label: b, values: [2], compute: { y: "cell(a, y) * 2" } }
+      - { id: c, label: c, values: [3], compute: { y: "cell(c, y)" } }
+      - { id: d, label: d, values: [4], compute: { y: "cell(a, y) + x" } }
+      - { id: e, label: e, values: [5] }
+"#,
+        );
+        assert_eq!(
+            errors,
+            vec![
+                "table `t`, row `a`, column `y`: formulas read each other in a cycle: a.y → b.y → a.y",
+                "table `t`, row `c`, column `y`: formulas read each other in a cycle: c.y → c.y",
+            ]
+        );
+        // Cells on or behind the cycle are "-"; the rest compute.
+        assert_eq!(t.cell("a", "y"), Some(&Cell::Missing));
+        assert_eq!(t.cell("d", "y"), Some(&Cell::Missing));
+        assert_eq!(
+            t.cell("e", "y").and_then(Cell::value),
+            Some(Decimal::from(6))
+        );
+    }
+
+    #[test]
+    fn formulas_evaluate_in_dependency_order_not_row_order() {
+        // Each row reads the next one: eleven rows deep, beyond the nine
+        // passes the fixed-point loop used to allow.
+        let mut rows = String::new();
+        for i in 0..11 {
+            rows.push_str(&format!(
+                "      - {{ id: r{i}, label: r, values: [1], compute: {{ y: \"cell(r{}, y) + x\" }} }}\n",
+                i + 1
+            ));
+        }
+        rows.push_str("      - { id: r11, label: r, values: [1] }\n");
+        let (t, errors) = errors_of(&format!(
+            "tables:\n  - id: t\n    title: t\n    columns:\n      - {{ id: x, label: x }}\n      - {{ id: y, label: y, compute: \"x\" }}\n    rows:\n{rows}"
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            t.cell("r0", "y").and_then(Cell::value),
+            Some(Decimal::from(12))
+        );
+    }
+
+    #[test]
+    fn overflowing_sums_and_formulas_are_errors_reported_once() {
+        let (t, errors) = errors_of(
+            r#"
+tables:
+  - id: t
+    title: t
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "x * 2" }
+      - { id: z, label: z, compute: "y + 1" }
+      - { id: s, label: s, compute: "share(x, total)" }
+    rows:
+      - { id: a, label: a, values: ["79228162514264337593543950335"] }
+      - { id: b, label: b, values: ["79228162514264337593543950335"] }
+      - { id: total, label: total, sum: [a, b] }
+      - { id: bad, label: bad, values: [1], compute: { z: "pct(x)" } }
+"#,
+        );
+        assert_eq!(
+            errors,
+            vec![
+                "table `t`, row `total`, column `x`: sum of rows a, b: the sum overflows the decimal range (max 7.9e28)",
+                "table `t`, row `bad`, column `z`: formula `pct(x)`: `pct` takes (part, whole): part / whole × 100",
+                "table `t`, row `a`, column `y`: the product overflows the decimal range (max 7.9e28)",
+                "table `t`, row `b`, column `y`: the product overflows the decimal range (max 7.9e28)",
+            ],
+            "z of a and b, total's y and every share read a failed cell: not reported again"
+        );
+        assert_eq!(t.cell("total", "x"), Some(&Cell::Missing));
+        assert_eq!(t.cell("a", "z"), Some(&Cell::Missing));
+        assert_eq!(
+            t.cell("bad", "y").and_then(Cell::value),
+            Some(Decimal::from(2))
+        );
+    }
+
+    /// `v("…")` reads values registered before this table was computed; it
+    /// never evaluates another table, so it cannot recurse or loop. A table
+    /// reading its own values sees them as not yet computed ("-").
+    #[test]
+    fn plan_values_are_read_in_a_fixed_order_without_recursion() {
+        let file: TableFile = serde_saphyr::from_str(
+            r#"
+tables:
+  - id: t
+    title: t
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "v(\"t.a.y\") + v(\"u.a.x\")" }
+    rows:
+      - { id: a, label: a, values: [1] }
+  - id: u
+    title: u
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "v(\"t.a.x\") + 1" }
+    rows:
+      - { id: a, label: a, values: [1] }
+"#,
+        )
+        .expect("parses");
+        let mut out = Computed::default();
+        compute(&file, &mut out);
+        assert_eq!(
+            out.table("t").and_then(|t| t.cell("a", "y")),
+            Some(&Cell::Missing)
+        );
+        assert_eq!(
+            out.table("u")
+                .and_then(|t| t.cell("a", "y"))
+                .and_then(Cell::value),
+            Some(Decimal::from(2))
+        );
+        assert!(out.errors.is_empty());
     }
 }

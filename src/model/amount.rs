@@ -30,6 +30,16 @@ impl<'de> Deserialize<'de> for Amount {
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
                 Ok(Amount(Decimal::from(v)))
             }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Amount, E> {
+                Decimal::try_from_i128_with_scale(v, 0)
+                    .map(Amount)
+                    .map_err(|_| E::custom(format!("{v} is out of range for an amount")))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Amount, E> {
+                i128::try_from(v)
+                    .map_err(|_| E::custom(format!("{v} is out of range for an amount")))
+                    .and_then(|v| self.visit_i128(v))
+            }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
                 if !v.is_finite() {
                     return Err(E::custom(NOT_FINITE));

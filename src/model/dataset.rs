@@ -94,11 +94,40 @@ pub struct RowSpec {
     pub compute: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Values {
     List(Vec<CellInput>),
     Map(BTreeMap<String, CellInput>),
+}
+
+/// By hand rather than `untagged`: serde's buffering of untagged enums loses
+/// the cell's own error (and cannot hold integers beyond 64 bits).
+impl<'de> Deserialize<'de> for Values {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Values;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of cells in column order, or a map { column: cell }")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Values, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(Values::List(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Values, A::Error> {
+                let mut m = BTreeMap::new();
+                while let Some((k, v)) = a.next_entry()? {
+                    m.insert(k, v);
+                }
+                Ok(Values::Map(m))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A typed cell: a number, or text (`-` not applicable, `***` masked, words).
@@ -125,13 +154,30 @@ impl<'de> Deserialize<'de> for CellInput {
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<CellInput, E> {
                 Ok(CellInput::Num(Amount(v.into())))
             }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<CellInput, E> {
+                use serde::de::IntoDeserializer;
+                let d: de::value::I128Deserializer<E> = v.into_deserializer();
+                Amount::deserialize(d).map(CellInput::Num)
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<CellInput, E> {
+                use serde::de::IntoDeserializer;
+                let d: de::value::U128Deserializer<E> = v.into_deserializer();
+                Amount::deserialize(d).map(CellInput::Num)
+            }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<CellInput, E> {
                 use serde::de::IntoDeserializer;
                 let d: de::value::F64Deserializer<E> = v.into_deserializer();
                 Amount::deserialize(d).map(CellInput::Num)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<CellInput, E> {
-                Ok(CellInput::Text(v.to_string()))
+                // As the untagged enum did: a quoted figure ("1,234", "△1.5")
+                // is a number, anything else is text.
+                use serde::de::IntoDeserializer;
+                let d: de::value::StrDeserializer<E> = v.into_deserializer();
+                Ok(match Amount::deserialize(d) {
+                    Ok(a) => CellInput::Num(a),
+                    Err(_) => CellInput::Text(v.to_string()),
+                })
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<CellInput, E> {
                 Ok(CellInput::Text(v.to_string()))

@@ -61,6 +61,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     lap("glyphs");
     narrative(content, computed, &mut d);
     lap("narrative");
+    compute_errors(content, computed, &mut d);
     d
 }
 
@@ -242,6 +243,65 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
         computed,
         d,
     );
+}
+
+/// Figures that could not be computed (an overflow, a formula cycle),
+/// located at the input they come from: a figure that could not be
+/// computed refuses the build.
+fn compute_errors(content: &Content, computed: &Computed, d: &mut Diagnostics) {
+    use crate::compute::Place;
+    for e in &computed.errors {
+        let (path, loc) = match &e.place {
+            Place::Cell { table, row, column } => {
+                if let Some(t) = content
+                    .tables
+                    .iter()
+                    .find(|t| t.value.tables.iter().any(|s| &s.id == table))
+                {
+                    let row_at = [Step::Id(table), Step::Key("rows"), Step::Id(row)];
+                    let mut cell = row_at.to_vec();
+                    cell.extend([Step::Key("values"), Step::Key(column)]);
+                    let loc = t.find(&cell).or_else(|| t.find(&row_at));
+                    (Some(&t.path), loc)
+                } else if let Some(b) = content
+                    .budgets
+                    .iter()
+                    .find(|b| b.value.views.iter().any(|v| &v.id == table))
+                {
+                    (Some(&b.path), b.find(&[Step::Id(table)]))
+                } else if let Some(p) = content.performance.first() {
+                    (Some(&p.path), p.find(&[Step::Id(row)]))
+                } else {
+                    (None, None)
+                }
+            }
+            Place::Node {
+                dataset,
+                node,
+                year,
+                field,
+            } => {
+                if let Some(b) = content.budgets.iter().find(|b| &b.value.id == dataset) {
+                    let ys = year.map(|y| y.to_string()).unwrap_or_default();
+                    let f = field.split('.').next_back().unwrap_or(field);
+                    let loc = b.find(&under(node, &["amounts", &ys, f]));
+                    (Some(&b.path), loc)
+                } else if let Some(p) = content.performance.iter().find(|p| &p.value.id == dataset)
+                {
+                    (Some(&p.path), p.find(&[Step::Id(node)]))
+                } else {
+                    (None, None)
+                }
+            }
+        };
+        let diag = Diagnostic::error("E040", e.to_string()).help(
+            "a figure out of the decimal range (about 7.9e28) or formulas that read each other cannot be computed: fix the inputs or the formulas",
+        );
+        d.push(match path {
+            Some(p) => diag.at_loc(&rel(p), loc),
+            None => diag,
+        });
+    }
 }
 
 /// Every id a dataset declares becomes a file name, an HTML id or a link
