@@ -33,6 +33,9 @@ fn main() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     charts(&content, runs);
+    for rows in [100_000, 1_000_000] {
+        big_table(rows);
+    }
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
@@ -71,4 +74,56 @@ fn charts(content: &Path, runs: usize) {
             times[runs - 1].as_secs_f64() * 1000.0,
         );
     }
+}
+
+/// `check` of a plan whose one table has `rows` rows (a formula column and a
+/// sum row, one published figure that disagrees so that a diagnostic must be
+/// located): the work must grow linearly with the rows.
+fn big_table(rows: usize) {
+    use std::fmt::Write as _;
+    let dir = std::env::temp_dir().join(format!("planbook-big-{}-{rows}", std::process::id()));
+    let _ = std::fs::create_dir_all(dir.join("data"));
+    let plan = "edition: { title: 큰 표, short_title: 큰 표, region: 시험, year: 2025, date: 2025. 7., classification: 시험용 }\n\
+                data:\n  - { file: data/big.yaml, kind: table }\n\
+                chapters:\n  - id: I\n    title: 큰 표\n    sections:\n      - { id: I-1, title: 표 }\n";
+    let mut t = String::with_capacity(rows * 60);
+    t.push_str("# SYNTHETIC: a benchmark table, not data.\ntables:\n  - id: big\n    title: 큰 표\n    columns:\n      - { id: a, label: 가 }\n      - { id: b, label: 나 }\n      - { id: c, label: 합, compute: \"a + b\" }\n    rows:\n");
+    for i in 0..rows {
+        let _ = writeln!(
+            t,
+            "      - {{ id: r{i}, label: 행{i}, values: [{}, {}] }}",
+            i % 97,
+            i % 89
+        );
+    }
+    let ids: Vec<String> = (0..rows).map(|i| format!("r{i}")).collect();
+    let _ = writeln!(
+        t,
+        "      - {{ id: all, label: 합계, kind: total, sum: [{}] }}",
+        ids.join(", ")
+    );
+    let _ = writeln!(t, "    published:\n      r{}: {{ c: \"1.00\" }}", rows - 1);
+    if std::fs::write(dir.join("plan.yaml"), plan).is_err()
+        || std::fs::write(dir.join("data/big.yaml"), &t).is_err()
+    {
+        eprintln!("cannot write the big-table plan");
+        std::process::exit(1);
+    }
+    let t0 = Instant::now();
+    let result = planbook::analyse(&dir);
+    let took = t0.elapsed();
+    let diags = match &result {
+        Ok((_, _, d)) => d.items.len(),
+        Err((_, d)) => {
+            eprintln!("{}", d.render_human());
+            std::process::exit(1);
+        }
+    };
+    println!(
+        "check of a {rows}-row table ({:.1} MB of YAML): {:.2} s, {diags} diagnostic(s); peak RSS {} MiB",
+        t.len() as f64 / 1e6,
+        took.as_secs_f64(),
+        peak_rss_kib().map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

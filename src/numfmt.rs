@@ -1,3 +1,7 @@
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 //! Number formatting as the plan prints it: half-up rounding, thousands
 //! separators, △ for negatives. Shared by rendering and by the published-figure
 //! audit, so both agree on what "printed" means.

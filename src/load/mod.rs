@@ -1,3 +1,7 @@
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 //! The load stage: read content/, parse YAML and narrative, keep sources for
 //! diagnostics. Computes nothing.
 
@@ -41,7 +45,14 @@ impl<T> Loaded<T> {
     }
 
     pub fn spans(&self) -> &Spans {
-        self.spans.get_or_init(|| Spans::of(&self.src))
+        self.spans.get_or_init(|| {
+            let t = std::time::Instant::now();
+            let s = Spans::of(&self.src);
+            if std::env::var_os("PLANBOOK_TIMING").is_some() {
+                eprintln!("spans of {}: {:?}", self.path.display(), t.elapsed());
+            }
+            s
+        })
     }
 
     /// The location of a path into this file's YAML.

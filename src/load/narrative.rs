@@ -71,8 +71,10 @@ impl Narrative {
         for (i, l) in self.lines.iter().enumerate() {
             if let Line::Open { kind, line } = l {
                 if kind == "missing" {
-                    let text = self.lines[i + 1..]
+                    let text = self
+                        .lines
                         .iter()
+                        .skip(i + 1)
                         .take_while(|l| !matches!(l, Line::Close))
                         .filter_map(|l| match l {
                             Line::Text(p) => Some(

@@ -173,52 +173,38 @@ impl Spans {
     /// The index of a source; empty when it does not parse (the parse error
     /// has been reported then).
     pub fn of(src: &str) -> Spans {
-        let Ok(root) = serde_saphyr::from_str_with_options::<Spanned<Raw>>(src, options()) else {
+        ARENA.with(|a| a.borrow_mut().clear());
+        let root = serde_saphyr::from_str_with_options::<Spanned<NodeRef>>(src, options());
+        let nodes = ARENA.with(|a| std::mem::take(&mut *a.borrow_mut()));
+        let Ok(root) = root else {
             return Spans::default();
         };
-        let mut s = Spans::default();
-        s.add(root);
-        s
-    }
-
-    fn add(&mut self, n: Spanned<Raw>) -> u32 {
-        let at = self.nodes.len() as u32;
-        let loc = (
-            n.referenced.line() as usize,
-            n.referenced.column().max(1) as usize,
-        );
-        self.nodes.push(Node {
-            loc,
-            kind: Kind::Seq(Vec::new()),
-            end: at + 1,
-        });
-        let kind = match n.value {
-            Raw::Scalar(s) => Kind::Scalar(s),
-            Raw::Seq(items) => Kind::Seq(items.into_iter().map(|x| self.add(x)).collect()),
-            Raw::Map(entries) => {
-                let mut out = Vec::with_capacity(entries.len());
-                for (k, v) in entries {
-                    let kloc = (
-                        k.referenced.line() as usize,
-                        k.referenced.column().max(1) as usize,
-                    );
-                    let is_id = k.value == "id";
-                    let child = self.add(v);
-                    if is_id {
-                        if let Kind::Scalar(id) = &self.nodes[child as usize].kind {
-                            self.ids.entry(id.clone()).or_default().push((at, kloc));
+        let mut s = Spans {
+            nodes,
+            ids: HashMap::new(),
+        };
+        if let Some(n) = s.nodes.get_mut(root.value.0 as usize) {
+            n.loc = loc_of(&root);
+        }
+        for (at, n) in s.nodes.iter().enumerate() {
+            if let Kind::Map(m) = &n.kind {
+                for (k, kloc, child) in m {
+                    if k == "id" {
+                        if let Some(Node {
+                            kind: Kind::Scalar(id),
+                            ..
+                        }) = s.nodes.get(*child as usize)
+                        {
+                            s.ids
+                                .entry(id.clone())
+                                .or_default()
+                                .push((at as u32, *kloc));
                         }
                     }
-                    out.push((k.value, kloc, child));
                 }
-                Kind::Map(out)
             }
-        };
-        let end = self.nodes.len() as u32;
-        let node = &mut self.nodes[at as usize];
-        node.kind = kind;
-        node.end = end;
-        at
+        }
+        s
     }
 
     /// Follows `path` from the root; returns the location of the deepest step
@@ -234,15 +220,17 @@ impl Spans {
         for step in path {
             let next = match *step {
                 Step::Id(id) => self.id_within(cur, id),
-                Step::Key(k) => match &self.nodes[cur as usize].kind {
-                    Kind::Map(m) => m
+                Step::Key(k) => match self.kind(cur) {
+                    Some(Kind::Map(m)) => m
                         .iter()
                         .find(|(kk, _, _)| kk == k)
                         .map(|(_, l, v)| (*v, *l)),
                     _ => None,
                 },
-                Step::Index(i) => match &self.nodes[cur as usize].kind {
-                    Kind::Seq(s) => s.get(i).map(|&v| (v, self.nodes[v as usize].loc)),
+                Step::Index(i) => match self.kind(cur) {
+                    Some(Kind::Seq(s)) => s
+                        .get(i)
+                        .and_then(|&v| self.nodes.get(v as usize).map(|n| (v, n.loc))),
                     _ => None,
                 },
             };
@@ -257,11 +245,15 @@ impl Spans {
         best
     }
 
+    fn kind(&self, at: u32) -> Option<&Kind> {
+        self.nodes.get(at as usize).map(|n| &n.kind)
+    }
+
     /// The `id: X` mapping at or below node `within`: the first in document
     /// order, found by binary search in the id's occurrences.
     fn id_within(&self, within: u32, id: &str) -> Option<(u32, Loc)> {
         let v = self.ids.get(id)?;
-        let end = self.nodes[within as usize].end;
+        let end = self.nodes.get(within as usize)?.end;
         let i = v.partition_point(|(n, _)| *n < within);
         v.get(i).filter(|(n, _)| *n < end).copied()
     }
@@ -279,7 +271,7 @@ impl Spans {
     pub fn scalar(&self, key: &str, value: &str) -> Option<Loc> {
         self.nodes.iter().find_map(|n| match &n.kind {
             Kind::Map(m) => m.iter().find_map(|(k, _, v)| {
-                let node = &self.nodes[*v as usize];
+                let node = self.nodes.get(*v as usize)?;
                 match &node.kind {
                     Kind::Scalar(s) if k == key && s == value => Some(node.loc),
                     _ => None,
@@ -325,7 +317,9 @@ impl Spans {
                 }
                 (Kind::Map(m), Needle::Entry(k, v)) => {
                     for (kk, _, child) in m {
-                        let c = &self.nodes[*child as usize];
+                        let Some(c) = self.nodes.get(*child as usize) else {
+                            continue;
+                        };
                         if kk == k && matches!(&c.kind, Kind::Scalar(s) if s == v) {
                             consider(c.loc);
                         }
@@ -346,75 +340,122 @@ pub fn under<'a>(id: &'a str, keys: &[&'a str]) -> Vec<Step<'a>> {
     v
 }
 
-/// A node as the parser gave it, before it is flattened into `Spans`.
-enum Raw {
-    Scalar(String),
-    Seq(Vec<Spanned<Raw>>),
-    Map(Vec<(Spanned<String>, Spanned<Raw>)>),
+thread_local! {
+    /// The nodes of the file being indexed, in document order. The
+    /// deserialiser pushes each node here as it meets it (the parent before
+    /// its children), so the tree is built once, without an intermediate copy.
+    static ARENA: std::cell::RefCell<Vec<Node>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-impl<'de> Deserialize<'de> for Raw {
+fn loc_of<T>(s: &Spanned<T>) -> Loc {
+    (
+        s.referenced.line() as usize,
+        s.referenced.column().max(1) as usize,
+    )
+}
+
+fn push(kind: Kind) -> u32 {
+    ARENA.with(|a| {
+        let mut a = a.borrow_mut();
+        let at = a.len() as u32;
+        a.push(Node {
+            loc: (0, 0),
+            kind,
+            end: at + 1,
+        });
+        at
+    })
+}
+
+/// Sets what is known of node `at` once its children are in the arena.
+fn finish(at: u32, kind: Kind) {
+    ARENA.with(|a| {
+        let mut a = a.borrow_mut();
+        let end = a.len() as u32;
+        if let Some(n) = a.get_mut(at as usize) {
+            n.kind = kind;
+            n.end = end;
+        }
+    });
+}
+
+fn set_loc(at: u32, loc: Loc) {
+    ARENA.with(|a| {
+        if let Some(n) = a.borrow_mut().get_mut(at as usize) {
+            n.loc = loc;
+        }
+    });
+}
+
+/// A node of the arena, by index.
+struct NodeRef(u32);
+
+fn scalar(s: String) -> NodeRef {
+    NodeRef(push(Kind::Scalar(s)))
+}
+
+impl<'de> Deserialize<'de> for NodeRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Raw;
+            type Value = NodeRef;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any YAML node")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw, E> {
-                Ok(Raw::Scalar(v.to_string()))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NodeRef, E> {
+                Ok(scalar(v.to_string()))
             }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Raw, E> {
-                Ok(Raw::Scalar(v))
+            fn visit_string<E: de::Error>(self, v: String) -> Result<NodeRef, E> {
+                Ok(scalar(v))
             }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Raw, E> {
-                Ok(Raw::Scalar(v.to_string()))
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<NodeRef, E> {
+                Ok(scalar(v.to_string()))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw, E> {
-                Ok(Raw::Scalar(v.to_string()))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NodeRef, E> {
+                Ok(scalar(v.to_string()))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw, E> {
-                Ok(Raw::Scalar(v.to_string()))
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeRef, E> {
+                Ok(scalar(v.to_string()))
             }
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Raw, E> {
-                Ok(Raw::Scalar(v.to_string()))
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<NodeRef, E> {
+                Ok(scalar(v.to_string()))
             }
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
-                Ok(Raw::Scalar(v.to_string()))
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<NodeRef, E> {
+                Ok(scalar(v.to_string()))
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
-                Ok(Raw::Scalar(v.to_string()))
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NodeRef, E> {
+                Ok(scalar(v.to_string()))
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
-                Ok(Raw::Scalar(String::new()))
+            fn visit_unit<E: de::Error>(self) -> Result<NodeRef, E> {
+                Ok(scalar(String::new()))
             }
-            fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
-                Ok(Raw::Scalar(String::new()))
+            fn visit_none<E: de::Error>(self) -> Result<NodeRef, E> {
+                Ok(scalar(String::new()))
             }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
-                Raw::deserialize(d)
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<NodeRef, D::Error> {
+                NodeRef::deserialize(d)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<NodeRef, A::Error> {
+                let at = push(Kind::Seq(Vec::new()));
                 let mut v = Vec::new();
-                while let Some(x) = a.next_element()? {
-                    v.push(x);
+                while let Some(x) = a.next_element::<Spanned<NodeRef>>()? {
+                    set_loc(x.value.0, loc_of(&x));
+                    v.push(x.value.0);
                 }
-                Ok(Raw::Seq(v))
+                finish(at, Kind::Seq(v));
+                Ok(NodeRef(at))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<NodeRef, A::Error> {
+                let at = push(Kind::Map(Vec::new()));
                 let mut v = Vec::new();
                 while let Some(k) = a.next_key::<Spanned<KeyText>>()? {
-                    let val = a.next_value()?;
-                    v.push((
-                        Spanned {
-                            value: k.value.0,
-                            referenced: k.referenced,
-                            defined: k.defined,
-                        },
-                        val,
-                    ));
+                    let val = a.next_value::<Spanned<NodeRef>>()?;
+                    set_loc(val.value.0, loc_of(&val));
+                    let kloc = loc_of(&k);
+                    v.push((k.value.0, kloc, val.value.0));
                 }
-                Ok(Raw::Map(v))
+                finish(at, Kind::Map(v));
+                Ok(NodeRef(at))
             }
         }
         d.deserialize_any(V)
@@ -426,10 +467,42 @@ struct KeyText(String);
 
 impl<'de> Deserialize<'de> for KeyText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Raw::deserialize(d)? {
-            Raw::Scalar(s) => Ok(KeyText(s)),
-            _ => Ok(KeyText(String::new())),
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<KeyText, E> {
+                Ok(KeyText(String::new()))
+            }
+            // A complex key (a list or a mapping as a key) is skipped: no
+            // path of planbook's names one.
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<KeyText, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(KeyText(String::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<KeyText, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(KeyText(String::new()))
+            }
         }
+        d.deserialize_any(V)
     }
 }
 

@@ -1,3 +1,7 @@
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 //! Plain serde types of the plan as authors write it (outline, datasets, views)
 //! and of what the compute stage derives (tables, charts, values).
 

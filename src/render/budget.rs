@@ -77,8 +77,10 @@ impl Checker<'_> {
             return Ok(*c);
         }
         if let Some(at) = self.stack.iter().position(|k| k == key) {
-            let chain: Vec<String> = self.stack[at..]
+            let chain: Vec<String> = self
+                .stack
                 .iter()
+                .skip(at)
                 .chain(std::iter::once(key))
                 .map(describe)
                 .collect();

@@ -1,3 +1,7 @@
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 //! The render stage: computed tables, charts and narrative → HTML pages, the
 //! print document, CSV and SVG, as an in-memory file list. Computes no numbers.
 
@@ -758,7 +762,7 @@ fn wrap_pages(
             "page",
             &serde_json::json!({
                 "url": p.url, "title": p.title, "breadcrumbs": p.breadcrumbs,
-                "prev": i.checked_sub(1).map(|j| link(pages[j])),
+                "prev": i.checked_sub(1).and_then(|j| pages.get(j)).map(|q| link(q)),
                 "next": pages.get(i + 1).map(|q| link(q)),
             }),
         );
@@ -915,7 +919,12 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
         })
         .collect();
     let mut edition = serde_json::to_value(&plan.edition).map_err(|e| e.to_string())?;
-    edition["title"] = serde_json::Value::String(format!("{} (요약본)", plan.edition.title));
+    if let Some(e) = edition.as_object_mut() {
+        e.insert(
+            "title".into(),
+            serde_json::Value::String(format!("{} (요약본)", plan.edition.title)),
+        );
+    }
     let mut ctx = Context::new();
     ctx.insert("edition", &edition);
     ctx.insert("front", &front);

@@ -60,7 +60,11 @@ pub fn finish(html: &str) -> (String, Vec<Heading>) {
     while let Some(pos) = find_open(rest) {
         out.push_str(&rest[..pos]);
         let tag_start = &rest[pos..];
-        let orig = tag_start.as_bytes()[2] - b'0';
+        // find_open only stops at `<h` and a digit.
+        let orig = tag_start
+            .as_bytes()
+            .get(2)
+            .map_or(0, |b| b.saturating_sub(b'0'));
         let Some(open_end) = tag_start.find('>') else {
             break;
         };

@@ -115,8 +115,10 @@ pub(super) fn chart_specs(
                         .help("use kind: bar with `line: true, axis: right` for a rate next to amounts"),
                     );
                 }
-                let col_unit =
-                    |t: &Table, col: &str| t.col_index(col).and_then(|i| t.columns[i].unit.clone());
+                let col_unit = |t: &Table, col: &str| {
+                    t.col_index(col)
+                        .and_then(|i| t.columns.get(i)?.unit.clone())
+                };
                 let mut unit = s.unit.clone();
                 if let Some(vals) = &s.values {
                     if vals.len() != ncat {
@@ -152,7 +154,9 @@ pub(super) fn chart_specs(
                     );
                 }
                 if let Some(u) = unit {
-                    units[usize::from(right)].push((u, s.label.as_str()));
+                    let [left_axis, right_axis] = &mut units;
+                    let axis = if right { right_axis } else { left_axis };
+                    axis.push((u, s.label.as_str()));
                 }
             }
             for axis in &units {

@@ -1,3 +1,7 @@
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 //! The validate stage: references, schema rules serde cannot express, and the
 //! audit of published figures against computed ones. Renders nothing.
 
@@ -466,7 +470,9 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
         }
         let n_inputs = spec.columns.iter().filter(|c| c.compute.is_none()).count();
         for r in &spec.rows {
-            let loc = src.find(&[Step::Id(at), Step::Key("rows"), Step::Id(&r.id)]);
+            // Located only when there is something to report: a million-row
+            // table must not build its span index for nothing.
+            let loc = || src.find(&[Step::Id(at), Step::Key("rows"), Step::Id(&r.id)]);
             match &r.values {
                 Some(crate::model::dataset::Values::List(l)) if l.len() != n_inputs => d.push(
                     Diagnostic::error(
@@ -485,7 +491,7 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
                             Step::Id(&r.id),
                             Step::Key("values"),
                         ])
-                        .or(loc),
+                        .or_else(loc),
                     )
                     .help("give one value per input column in order, or a map { column: value }"),
                 ),
@@ -505,7 +511,7 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
                                     Step::Key("values"),
                                     Step::Key(k),
                                 ])
-                                .or(loc),
+                                .or_else(loc),
                             )
                             .help(format!("columns: {}", col_list())),
                         );
@@ -521,7 +527,7 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
             {
                 d.push(
                     Diagnostic::error("E011", format!("row `{}` sums unknown row `{p}`", r.id))
-                        .at_loc(&path, loc),
+                        .at_loc(&path, loc()),
                 );
             }
         }
@@ -782,14 +788,13 @@ fn glyphs(content: &Content, d: &mut Diagnostics) {
     // over the Basic Multilingual Plane remembers each answer (0 = not yet).
     let mut bmp = vec![0u8; 0x10000];
     let mut draws = |c: char| -> bool {
-        let i = c as usize;
-        if i >= bmp.len() {
+        let Some(slot) = bmp.get_mut(c as usize) else {
             return cov.draws(c);
+        };
+        if *slot == 0 {
+            *slot = if cov.draws(c) { 1 } else { 2 };
         }
-        if bmp[i] == 0 {
-            bmp[i] = if cov.draws(c) { 1 } else { 2 };
-        }
-        bmp[i] == 1
+        *slot == 1
     };
     let sources = content.sources();
     for (path, src) in sources {
