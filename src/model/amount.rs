@@ -10,9 +10,8 @@ use std::str::FromStr;
 pub const NOT_FINITE: &str =
     "`.nan` and `.inf` are not figures: write a finite number such as 3.675 (or `-` for not applicable)";
 
-/// An exact decimal. YAML numbers arrive as f64; Rust prints an f64 as the
-/// shortest string that round-trips, which is exactly what the author typed
-/// (`3.675` stays 3.675, never 3.67499…). Quoted strings keep trailing zeros.
+/// An exact decimal, read from the scalar's text: `3.675` is 3.675 and
+/// `1.50` keeps its scale of 2 (the precision it was written with).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Amount(pub Decimal);
 
@@ -55,13 +54,25 @@ impl<'de> Deserialize<'de> for Amount {
                     Some(rest) => (true, rest.to_string()),
                     None => (false, t),
                 };
-                let d = Decimal::from_str(&t).map_err(|_| {
-                    E::invalid_value(de::Unexpected::Str(v), &"a number such as 3.675")
-                })?;
+                let lower = t.to_ascii_lowercase();
+                if matches!(
+                    lower.trim_start_matches(['+', '-']),
+                    ".nan" | ".inf" | "nan" | "inf"
+                ) {
+                    return Err(E::custom(NOT_FINITE));
+                }
+                let d = Decimal::from_str(&t)
+                    .or_else(|_| Decimal::from_scientific(&t))
+                    .map_err(|_| {
+                        E::invalid_value(de::Unexpected::Str(v), &"a number such as 3.675")
+                    })?;
                 Ok(Amount(if neg { -d } else { d }))
             }
         }
-        d.deserialize_any(V)
+        // Asked for as text, the parser hands over the scalar as written:
+        // `1.50` keeps its two decimals (its written precision, which the
+        // audit needs) and never passes through binary floating point.
+        d.deserialize_str(V)
     }
 }
 

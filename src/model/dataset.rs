@@ -148,42 +148,30 @@ impl<'de> Deserialize<'de> for CellInput {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a number or a text cell (`-`, `***`, words)")
             }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CellInput, E> {
+                // A figure as written ("1,234", "△1.5", 1.50 with its two
+                // decimals) is a number; `.nan` is an error; anything else is
+                // text.
+                use serde::de::IntoDeserializer;
+                let d: de::value::StrDeserializer<E> = v.into_deserializer();
+                match Amount::deserialize(d) {
+                    Ok(a) => Ok(CellInput::Num(a)),
+                    Err(e) if e.to_string() == super::amount::NOT_FINITE => Err(e),
+                    Err(_) => Ok(CellInput::Text(v.to_string())),
+                }
+            }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<CellInput, E> {
                 Ok(CellInput::Num(Amount(v.into())))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<CellInput, E> {
                 Ok(CellInput::Num(Amount(v.into())))
             }
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<CellInput, E> {
-                use serde::de::IntoDeserializer;
-                let d: de::value::I128Deserializer<E> = v.into_deserializer();
-                Amount::deserialize(d).map(CellInput::Num)
-            }
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<CellInput, E> {
-                use serde::de::IntoDeserializer;
-                let d: de::value::U128Deserializer<E> = v.into_deserializer();
-                Amount::deserialize(d).map(CellInput::Num)
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<CellInput, E> {
-                use serde::de::IntoDeserializer;
-                let d: de::value::F64Deserializer<E> = v.into_deserializer();
-                Amount::deserialize(d).map(CellInput::Num)
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<CellInput, E> {
-                // As the untagged enum did: a quoted figure ("1,234", "△1.5")
-                // is a number, anything else is text.
-                use serde::de::IntoDeserializer;
-                let d: de::value::StrDeserializer<E> = v.into_deserializer();
-                Ok(match Amount::deserialize(d) {
-                    Ok(a) => CellInput::Num(a),
-                    Err(_) => CellInput::Text(v.to_string()),
-                })
-            }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<CellInput, E> {
                 Ok(CellInput::Text(v.to_string()))
             }
         }
-        d.deserialize_any(V)
+        // As text: the parser then hands over numbers as written.
+        d.deserialize_str(V)
     }
 }
 
