@@ -10,6 +10,7 @@
 //! is kept as one flat list, not a left-deep tree, so `a + a + …` and
 //! `sum(a, a, …)` of any length parse, evaluate and drop in a loop.
 
+use super::interval::Interval;
 use super::{add, div, mul, sub, CalcError, Checked};
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
@@ -442,6 +443,111 @@ impl Expr {
                         bin(part, whole, &percent)
                     }
                     _ => Missing,
+                }
+            }
+        }
+    }
+}
+
+/// A formula operand for interval evaluation: the range of a number, "-",
+/// or a figure whose range is not known (masked, failed, unbounded).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RVal {
+    Num(Interval),
+    Missing,
+    Unknown,
+}
+
+impl Expr {
+    /// The range of values the formula takes over the ranges of its operands
+    /// (the same rules as `eval`: sums and means skip "-" operands). A
+    /// literal number is exact; a `v("…")` resolved to a number likewise.
+    pub fn eval_range(
+        &self,
+        col: &dyn Fn(&str) -> RVal,
+        other: &dyn Fn(&str, &str) -> RVal,
+    ) -> RVal {
+        let lift = |v: Option<Interval>| v.map_or(RVal::Unknown, RVal::Num);
+        let both =
+            |a: RVal, b: RVal, f: &dyn Fn(Interval, Interval) -> Option<Interval>| match (a, b) {
+                (RVal::Num(x), RVal::Num(y)) => lift(f(x, y)),
+                (RVal::Missing, _) | (_, RVal::Missing) => RVal::Missing,
+                _ => RVal::Unknown,
+            };
+        match self {
+            Expr::Num(n) => RVal::Num(Interval::exact(*n)),
+            Expr::Str(_) => RVal::Missing,
+            Expr::Col(c) => col(c),
+            Expr::Neg(e) => match e.eval_range(col, other) {
+                RVal::Num(x) => RVal::Num(x.negated()),
+                v => v,
+            },
+            Expr::Chain(first, rest) => {
+                rest.iter()
+                    .fold(first.eval_range(col, other), |acc, (o, e)| {
+                        both(acc, e.eval_range(col, other), &|x, y| match o {
+                            '+' => x.plus(y),
+                            '-' => x.minus(y),
+                            '*' => x.times(y),
+                            _ => x.over(y),
+                        })
+                    })
+            }
+            Expr::Call(f, args) => {
+                let arg = |i: usize| {
+                    args.get(i)
+                        .map_or(RVal::Missing, |a| a.eval_range(col, other))
+                };
+                match f.as_str() {
+                    "sum" | "mean" => {
+                        let mut acc = Interval::exact(Decimal::ZERO);
+                        let mut n = 0u32;
+                        for a in args {
+                            match a.eval_range(col, other) {
+                                RVal::Unknown => return RVal::Unknown,
+                                RVal::Missing => {}
+                                RVal::Num(x) => {
+                                    n += 1;
+                                    match acc.plus(x) {
+                                        Some(v) => acc = v,
+                                        None => return RVal::Unknown,
+                                    }
+                                }
+                            }
+                        }
+                        if n == 0 {
+                            RVal::Missing
+                        } else if f == "sum" {
+                            RVal::Num(acc)
+                        } else {
+                            lift(acc.over(Interval::exact(Decimal::from(n))))
+                        }
+                    }
+                    "pct" => both(arg(0), arg(1), &|x, y| x.pct(y)),
+                    "ratio" => both(arg(0), arg(1), &|x, y| x.over(y)),
+                    "cagr" => match (arg(0), arg(1), arg(2)) {
+                        (RVal::Num(a), RVal::Num(b), RVal::Num(n)) if n.lo == n.hi => {
+                            lift(Interval::cagr(a, b, n.lo))
+                        }
+                        (RVal::Missing, _, _) | (_, RVal::Missing, _) => RVal::Missing,
+                        _ => RVal::Unknown,
+                    },
+                    "cell" => match (args.first(), args.get(1)) {
+                        (Some(Expr::Col(row)), Some(Expr::Col(c))) => other(row, c),
+                        _ => RVal::Missing,
+                    },
+                    "share" => {
+                        let (Some(c), Some(Expr::Col(row))) = (args.first(), args.get(1)) else {
+                            return RVal::Missing;
+                        };
+                        let part = c.eval_range(col, other);
+                        let whole = match c {
+                            Expr::Col(name) => other(row, name),
+                            _ => RVal::Missing,
+                        };
+                        both(part, whole, &|x, y| x.pct(y))
+                    }
+                    _ => RVal::Unknown,
                 }
             }
         }

@@ -2,6 +2,7 @@
 
 pub mod budget;
 pub mod expr;
+pub mod interval;
 pub mod perf;
 pub mod typology;
 

@@ -310,6 +310,7 @@ fn view_table(file: &BudgetFile, v: &BudgetView, agg: &Aggregates, sink: &CellSi
         label_header: "사업명 (산업명)".into(),
         columns: columns(file, v),
         rows,
+        ranges: Default::default(),
     }
 }
 

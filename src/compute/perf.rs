@@ -316,6 +316,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                 ];
                 review_sink.row(&p.id, cells)
             }),
+            ranges: Default::default(),
         };
         out.cell_errors(&review, review_sink);
         out.register_table_values(&review);
@@ -458,6 +459,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             label_header: "구분 (1억원당)".into(),
             columns,
             rows: roi_rows,
+            ranges: Default::default(),
         };
         out.cell_errors(&roi, roi_sink);
         out.register_table_values(&roi);
@@ -569,6 +571,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                 label_header: "구분".into(),
                 columns,
                 rows,
+                ranges: Default::default(),
             };
             out.cell_errors(&result, result_sink);
             out.register_table_values(&result);

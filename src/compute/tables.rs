@@ -1,9 +1,12 @@
 //! Table datasets: input cells, row sums and column formulas → a Table.
 
 use super::{ComputeError, Computed, Place};
-use crate::calc::expr::{self, Val};
+use crate::calc::expr::{self, RVal, Val};
+use crate::calc::interval::Interval;
 use crate::calc::CalcError;
-use crate::model::dataset::{is_masked, CellInput, RowKindSpec, TableFile, TableSpec, Values};
+use crate::model::dataset::{
+    is_masked, CellInput, Precision, RowKindSpec, TableFile, TableSpec, Values,
+};
 use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -218,6 +221,10 @@ pub fn table_with(
         .collect();
     let mut grid: Vec<Vec<Cell>> = vec![vec![Cell::Missing; ncol]; spec.rows.len()];
     let mut errs: Vec<Vec<Option<CalcError>>> = vec![vec![None; ncol]; spec.rows.len()];
+    // The range of every figure given its inputs' precision, computed beside
+    // the value by the same steps.
+    let mut rgrid: Vec<Vec<RVal>> = vec![vec![RVal::Missing; ncol]; spec.rows.len()];
+    let precision: Vec<Precision> = spec.columns.iter().map(|c| spec.precision_of(c)).collect();
     let mut errors = Vec::new();
     let place = |ri: usize, ci: usize| Place::Cell {
         table: spec.id.clone(),
@@ -233,6 +240,16 @@ pub fn table_with(
         for (cid, v) in row_inputs(spec, &r.values) {
             if let Some(&ci) = col_index.get(cid) {
                 grid[ri][ci] = input_cell(v, dps[ci]);
+                rgrid[ri][ci] = match (&grid[ri][ci], v) {
+                    (Cell::Num { .. }, CellInput::Num(a)) => match precision[ci] {
+                        Precision::Exact => RVal::Num(Interval::exact(a.0)),
+                        Precision::Printed => {
+                            Interval::printed(a.0).map_or(RVal::Unknown, RVal::Num)
+                        }
+                    },
+                    (Cell::Missing, _) => RVal::Missing,
+                    _ => RVal::Unknown,
+                };
             }
         }
     }
@@ -263,6 +280,24 @@ pub fn table_with(
                 Ok(Cell::Missing)
             } else {
                 crate::calc::sum(nums()).map(|s| Cell::num(s, NumFormat::Fixed(dps[ci])))
+            };
+            let ranges: Vec<RVal> = parts
+                .iter()
+                .filter_map(|p| row_index.get(p.as_str()))
+                .map(|&pi| rgrid[pi][ci])
+                .collect();
+            rgrid[ri][ci] = if ranges.contains(&RVal::Unknown) {
+                RVal::Unknown
+            } else {
+                let nums = ranges.iter().filter_map(|r| match r {
+                    RVal::Num(x) => Some(*x),
+                    _ => None,
+                });
+                match crate::calc::interval::sum(nums) {
+                    Some(x) if ranges.iter().any(|r| matches!(r, RVal::Num(_))) => RVal::Num(x),
+                    Some(_) => RVal::Missing,
+                    None => RVal::Unknown,
+                }
             };
             match sum {
                 Ok(cell) => grid[ri][ci] = cell,
@@ -374,6 +409,33 @@ pub fn table_with(
             };
             e.eval(&col, &other)
         };
+        rgrid[ri][ci] = {
+            let range_at = |r: usize, c: usize| {
+                if errs
+                    .get(r)
+                    .and_then(|x| x.get(c))
+                    .is_some_and(Option::is_some)
+                {
+                    RVal::Unknown
+                } else {
+                    rgrid
+                        .get(r)
+                        .and_then(|x| x.get(c))
+                        .copied()
+                        .unwrap_or(RVal::Missing)
+                }
+            };
+            let col = |name: &str| {
+                col_index
+                    .get(name)
+                    .map_or(RVal::Missing, |&c| range_at(ri, c))
+            };
+            let other = |r: &str, name: &str| match (row_index.get(r), col_index.get(name)) {
+                (Some(&ri2), Some(&ci2)) => range_at(ri2, ci2),
+                _ => RVal::Missing,
+            };
+            e.eval_range(&col, &other)
+        };
         grid[ri][ci] = match v {
             Val::Num(x) => Cell::num(x, NumFormat::Fixed(dps[ci])),
             Val::Missing => Cell::Missing,
@@ -433,6 +495,16 @@ pub fn table_with(
                     },
                     note: None,
                 }
+            })
+            .collect(),
+        ranges: rgrid
+            .iter()
+            .enumerate()
+            .flat_map(|(ri, row)| {
+                row.iter().enumerate().filter_map(move |(ci, r)| match r {
+                    RVal::Num(x) => Some(((ri, ci), *x)),
+                    _ => None,
+                })
             })
             .collect(),
     };

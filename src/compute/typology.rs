@@ -43,6 +43,7 @@ fn table(id: String, title: String, unit: &str, columns: Vec<Column>, rows: Vec<
         label_header: "구분".into(),
         columns,
         rows,
+        ranges: Default::default(),
     }
 }
 

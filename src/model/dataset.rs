@@ -38,6 +38,41 @@ pub struct TableSpec {
     /// Printed figures of computed cells, by row id and column id.
     #[serde(default)]
     pub published: BTreeMap<String, BTreeMap<String, String>>,
+    /// Whether the inputs are exact or rounded at their written decimals
+    /// (default: by column, see `ColumnSpec::precision`).
+    #[serde(default)]
+    pub precision: Option<Precision>,
+}
+
+/// What an input figure stands for.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// Exactly the value written (money of the budget tree, counts).
+    Exact,
+    /// Any value that rounds to it at the decimals it is written with
+    /// (figures transcribed from a printed table: `94` in 백억원 is 93.5–94.5).
+    Printed,
+}
+
+/// Units of counts: a count is exact even when written without decimals.
+const COUNT_UNITS: [&str; 6] = ["개", "개사", "건", "명", "개소", "곳"];
+
+impl TableSpec {
+    /// The precision of a column's inputs: the column's, else the table's,
+    /// else exact for counts (its unit, or the table's single unit, is one of
+    /// 개, 개사, 건, 명, 개소, 곳) and printed for everything else.
+    pub fn precision_of(&self, col: &ColumnSpec) -> Precision {
+        if let Some(p) = col.precision.or(self.precision) {
+            return p;
+        }
+        let unit = col.unit.as_deref().or(self.unit.as_deref()).map(str::trim);
+        if unit.is_some_and(|u| COUNT_UNITS.contains(&u)) {
+            Precision::Exact
+        } else {
+            Precision::Printed
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -58,6 +93,8 @@ pub struct ColumnSpec {
     /// The unit of the column's figures (개사, %, 억원 …).
     #[serde(default)]
     pub unit: Option<String>,
+    #[serde(default)]
+    pub precision: Option<Precision>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

@@ -1,6 +1,8 @@
 //! A computed table: the plain data type between compute and render.
 
+use crate::calc::interval::Interval;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumFormat {
@@ -104,6 +106,10 @@ pub struct Table {
     pub label_header: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// The range each figure can take given its inputs' precision (row and
+    /// column index), where it is known: the audit accepts a printed figure
+    /// that some value of the range rounds to.
+    pub ranges: BTreeMap<(usize, usize), Interval>,
 }
 
 impl Table {
@@ -115,6 +121,16 @@ impl Table {
         self.rows
             .iter()
             .find(|r| r.id == id && r.kind != RowKind::Heading)
+    }
+
+    /// The range of a figure, where its inputs' precision is known.
+    pub fn range(&self, row: &str, col: &str) -> Option<Interval> {
+        let c = self.col_index(col)?;
+        let r = self
+            .rows
+            .iter()
+            .position(|r| r.id == row && r.kind != RowKind::Heading)?;
+        self.ranges.get(&(r, c)).copied()
     }
 
     pub fn cell(&self, row: &str, col: &str) -> Option<&Cell> {

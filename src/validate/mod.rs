@@ -764,7 +764,20 @@ fn audit_within(
         }
         _ => false,
     };
-    if !matches_printed(cell, &p) && !within {
+    // Consistent with the inputs' precision: some value their rounding
+    // allows prints as the published figure.
+    let admitted = match (table.range(row, col), &p) {
+        (
+            Some(r),
+            crate::numfmt::Printed::Num {
+                value,
+                dp,
+                paren: None,
+            },
+        ) => r.admits(*value, *dp),
+        _ => false,
+    };
+    if !matches_printed(cell, &p) && !within && !admitted {
         d.push(
             Diagnostic::warning(
                 "W001",
