@@ -13,6 +13,7 @@ pub mod model;
 pub mod numfmt;
 pub mod output;
 pub mod pdf;
+pub mod publish;
 pub mod render;
 pub mod validate;
 
@@ -21,11 +22,21 @@ use load::{Content, Failure};
 use validate::diagnostic::Diagnostics;
 
 /// Loads, computes and validates a plan: what both `check` and `build` need.
+/// The computed figures are those of the published edition (`publish`).
 pub fn analyse(
     dir: &std::path::Path,
 ) -> Result<(Content, Computed, Diagnostics), (Failure, Diagnostics)> {
+    analyse_edition(dir, publish::Edition::Published)
+}
+
+/// `analyse` for an edition: published figures as printed (marked where
+/// inconsistent), or computed figures everywhere (marked where they differ).
+pub fn analyse_edition(
+    dir: &std::path::Path,
+    edition: publish::Edition,
+) -> Result<(Content, Computed, Diagnostics), (Failure, Diagnostics)> {
     let (content, mut diags) = load::load(dir)?;
-    let computed = compute_all(&content);
+    let mut computed = compute_all(&content);
     diags.extend(validate::validate(&content, &computed));
     // The templates are content too: `check` reports what `build` would
     // refuse (a recursive macro, an unbounded loop, a syntax error).
@@ -35,6 +46,7 @@ pub fn analyse(
     if diags.has_errors() {
         return Err((Failure::Content, diags));
     }
+    publish::apply(&content, &mut computed, edition);
     Ok((content, computed, diags))
 }
 
@@ -72,6 +84,15 @@ pub fn build(
     content_dir: &std::path::Path,
     out: &std::path::Path,
 ) -> Result<Built, (Failure, Diagnostics)> {
+    build_edition(content_dir, out, publish::Edition::Published)
+}
+
+/// `build` of an edition (`build --computed` is the corrected one).
+pub fn build_edition(
+    content_dir: &std::path::Path,
+    out: &std::path::Path,
+    edition: publish::Edition,
+) -> Result<Built, (Failure, Diagnostics)> {
     let report = |mut d: Diagnostics, e: output::OutError| {
         let mut diag = validate::diagnostic::Diagnostic::error(e.code(), e.to_string());
         if let Some(help) = e.help() {
@@ -84,7 +105,7 @@ pub fn build(
     // output stranded by a killed build is back even if this build stops.
     let target =
         output::prepare(content_dir, out).map_err(|e| report(Diagnostics::default(), e))?;
-    let (content, computed, diagnostics) = analyse(content_dir)?;
+    let (content, computed, diagnostics) = analyse_edition(content_dir, edition)?;
     let files = match render::render(&content, &computed) {
         Ok(f) => f,
         Err(e) => {
@@ -121,8 +142,10 @@ pub fn print_pdfs(
     out: &std::path::Path,
     browser: &std::path::Path,
     timeout: std::time::Duration,
+    edition: publish::Edition,
 ) -> Result<Printed, String> {
-    let (content, computed, _) = analyse(content_dir).map_err(|(_, d)| d.render_human())?;
+    let (content, computed, _) =
+        analyse_edition(content_dir, edition).map_err(|(_, d)| d.render_human())?;
     let (main_heads, summary_heads) = render::print_headings(&content);
     let roman_anchor = render::first_attachment_anchor(&content);
     let tmp = std::env::temp_dir().join(format!("planbook-print-{}", std::process::id()));

@@ -183,7 +183,19 @@ fn viii2_tables_reproduce_the_seed_except_where_check_reports_it() {
         )
     })
     .collect();
-    assert_eq!(mismatches, expected);
+    // The CSV carries the figures as published, the seed's slips included;
+    // each slip is reported and marked on the page with the computed value.
+    assert!(
+        mismatches.is_empty(),
+        "printed figures as printed: {mismatches:?}"
+    );
+    let page = fs::read_to_string(out.join("viii/viii-2.html")).expect("page");
+    for (_, _, _, _, computed) in &expected {
+        assert!(
+            page.contains(&format!("title=\"계산값 {computed}\"")),
+            "the slip computed as {computed} is marked"
+        );
+    }
     let warnings: Vec<_> = built
         .diagnostics
         .items
@@ -272,10 +284,45 @@ fn changing_one_input_changes_every_dependent_figure() {
         "2025: { gov: 8.21, local: 0.79,",
         "2025: { gov: 9.21, local: 0.79,",
     );
+    // The corrected edition follows the data everywhere; the published one
+    // keeps every printed figure and marks exactly those that now disagree.
     let out = dir.path().join("output");
-    let built =
-        planbook::build(&content, &out).unwrap_or_else(|(_, d)| panic!("{}", d.render_human()));
-    let plan = csv_rows(&out.join("tables/budget-plan.csv"));
+    let built = planbook::build_edition(&content, &out, planbook::publish::Edition::Computed)
+        .unwrap_or_else(|(_, d)| panic!("{}", d.render_human()));
+    let published_out = dir.path().join("published");
+    planbook::build(&content, &published_out)
+        .unwrap_or_else(|(_, d)| panic!("{}", d.render_human()));
+    let computed_csv = csv_rows(&out.join("tables/budget-plan.csv"));
+    let published_csv = csv_rows(&published_out.join("tables/budget-plan.csv"));
+    let mut differ = Vec::new();
+    for (c, p) in computed_csv.iter().zip(&published_csv).skip(1) {
+        for (a, b) in c.iter().zip(p) {
+            let figures = parse_printed(a).is_some() && parse_printed(b).is_some();
+            if figures && !same_at_printed_precision(a, b) {
+                differ.push(format!("계산값 {a}"));
+            }
+        }
+    }
+    assert!(
+        differ.contains(&"계산값 147.12".to_string()),
+        "the printed 146.12 no longer holds: {differ:?}"
+    );
+    let page = fs::read_to_string(published_out.join("viii/viii-2.html")).expect("page");
+    let figure = page
+        .split("<figure")
+        .find(|f| f.contains("tables/budget-plan.csv"))
+        .expect("the budget-plan table on its page");
+    let marks: Vec<&str> = figure
+        .split("<sup class=\"erratum\" title=\"")
+        .skip(1)
+        .filter_map(|m| m.split('"').next())
+        .collect();
+    let mut want = differ.clone();
+    want.sort();
+    let mut got: Vec<String> = marks.iter().map(|m| m.to_string()).collect();
+    got.sort();
+    assert_eq!(got, want, "a mark on exactly the figures that differ");
+    let plan = computed_csv;
     assert_eq!(csv_cell(&plan, "ladder-potential", "'25년도 합계"), "10.00");
     assert_eq!(csv_cell(&plan, "ladder", "'25년도 합계"), "20.42");
     assert_eq!(csv_cell(&plan, "nonrnd", "'25년도 국비"), "73.92");

@@ -207,8 +207,11 @@ fn a_new_2023_result_flows_into_rates_averages_rule_and_sentences() {
         "result: { last: 25.44, earlier: 40.50 }",
         "result: { last: 31.44, earlier: 40.50 }",
     );
+    // The corrected edition, where computed figures flow everywhere (the
+    // published one keeps the printed figures, marked).
     let out = dir.path().join("output");
-    build(&content, &out);
+    planbook::build_edition(&content, &out, planbook::publish::Edition::Computed)
+        .unwrap_or_else(|(_, d)| panic!("build failed:\n{}", d.render_human()));
     let review = csv_rows(&out.join("tables/perf-review-jobs.csv"));
     // 31.44 / 24.23 = 129.76 %; 3-year average (40.50 + 31.44) / 3 = 23.98
     assert_eq!(
@@ -239,8 +242,9 @@ fn a_new_2023_result_flows_into_rates_averages_rule_and_sentences() {
         csv_cell(&before, "rnd", "3년 평균('21~'23) 1억원당 성과")
     );
     let rp = csv_cell(&review, "rnd", "3년 평균('21~'23) 1억원당 성과");
+    // …marked with the figure the published sentence printed.
     assert!(page.contains(&format!(
-        "3개년 평균 ROI(<span class=\"v\" data-key=\"perf-review-jobs.rnd.rp_avg\">{rp}</span>)"
+        "3개년 평균 ROI(<span class=\"v\" data-key=\"perf-review-jobs.rnd.rp_avg\">{rp}<sup class=\"erratum\" title=\"원본 0.83\""
     )));
 }
 

@@ -17,7 +17,7 @@ pub fn run(a: &BuildArgs) -> ExitCode {
     // fallback could neither move the new output in nor put the old one
     // back. The report must not claim otherwise then.
     let existed = a.out.symlink_metadata().is_ok();
-    match crate::build(&a.content, &a.out) {
+    match crate::build_edition(&a.content, &a.out, a.edition()) {
         Err((f, d)) => {
             super::say(&d.render_human());
             if existed && a.out.symlink_metadata().is_err() {
@@ -78,6 +78,7 @@ fn print(a: &BuildArgs, start: Instant) -> ExitCode {
         &a.out,
         &browser,
         std::time::Duration::from_secs(a.print_timeout),
+        a.edition(),
     ) {
         Ok(p) => {
             if !a.quiet {

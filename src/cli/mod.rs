@@ -47,6 +47,21 @@ pub struct BuildArgs {
     /// Seconds a single print may take before it is abandoned
     #[arg(long, default_value_t = 120)]
     pub print_timeout: u64,
+    /// The corrected edition: computed figures everywhere, each one that
+    /// differs from the published plan marked (by default the pages show the
+    /// published figures, inconsistent ones marked)
+    #[arg(long)]
+    pub computed: bool,
+}
+
+impl BuildArgs {
+    pub fn edition(&self) -> crate::publish::Edition {
+        if self.computed {
+            crate::publish::Edition::Computed
+        } else {
+            crate::publish::Edition::Published
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

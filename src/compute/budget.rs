@@ -311,6 +311,7 @@ fn view_table(file: &BudgetFile, v: &BudgetView, agg: &Aggregates, sink: &CellSi
         columns: columns(file, v),
         rows,
         ranges: Default::default(),
+        errata: Default::default(),
     }
 }
 

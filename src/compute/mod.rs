@@ -87,6 +87,10 @@ pub struct Computed {
     pub budgets: BTreeMap<String, (crate::calc::budget::Aggregates, [u16; 2])>,
     /// Figures that could not be computed, in the order found.
     pub errors: Vec<ComputeError>,
+    /// Quotable values shown with an errata mark (the publish stage), by key.
+    pub value_errata: BTreeMap<String, crate::model::table::Erratum>,
+    /// The edition the figures are of (set by the publish stage).
+    pub edition: crate::publish::Edition,
 }
 
 impl Computed {

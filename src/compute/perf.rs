@@ -317,6 +317,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                 review_sink.row(&p.id, cells)
             }),
             ranges: Default::default(),
+            errata: Default::default(),
         };
         out.cell_errors(&review, review_sink);
         out.register_table_values(&review);
@@ -460,6 +461,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             columns,
             rows: roi_rows,
             ranges: Default::default(),
+            errata: Default::default(),
         };
         out.cell_errors(&roi, roi_sink);
         out.register_table_values(&roi);
@@ -572,6 +574,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                 columns,
                 rows,
                 ranges: Default::default(),
+                errata: Default::default(),
             };
             out.cell_errors(&result, result_sink);
             out.register_table_values(&result);

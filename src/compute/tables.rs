@@ -507,6 +507,7 @@ pub fn table_with(
                 })
             })
             .collect(),
+        errata: Default::default(),
     };
     (table, errors)
 }

@@ -44,6 +44,7 @@ fn table(id: String, title: String, unit: &str, columns: Vec<Column>, rows: Vec<
         columns,
         rows,
         ranges: Default::default(),
+        errata: Default::default(),
     }
 }
 

@@ -30,6 +30,9 @@ pub enum Piece {
     Val {
         key: String,
         dp: Option<u32>,
+        /// The figure the published plan printed here (`printed="5.54"`):
+        /// the page shows it, marked when the value does not allow it.
+        printed: Option<String>,
         line: usize,
         col: usize,
     },
@@ -237,16 +240,28 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
         match (parts.next(), parts.next()) {
             (Some("val"), Some(key)) => {
                 let mut dp = None;
+                let mut printed = None;
                 let mut ok = true;
                 for opt in parts {
-                    match opt.strip_prefix("dp=").and_then(|v| v.parse::<u32>().ok()) {
-                        Some(v) if v <= 6 => dp = Some(v),
+                    let as_dp = opt.strip_prefix("dp=").and_then(|v| v.parse::<u32>().ok());
+                    let as_printed = opt
+                        .strip_prefix("printed=")
+                        .map(|v| v.trim_matches('"'))
+                        .filter(|v| crate::numfmt::parse_printed(v).is_some());
+                    match (as_dp, as_printed) {
+                        (Some(v), _) if v <= 6 => dp = Some(v),
+                        (_, Some(v)) => printed = Some(v.to_string()),
                         _ => {
                             ok = false;
+                            let help = if opt.starts_with("printed=") {
+                                "write the figure as printed, in quotes: printed=\"5.54\" (△ for negatives, - or ***)"
+                            } else {
+                                "the options are dp=N (0–6 decimals) and printed=\"FIGURE\", e.g. `{{val KEY dp=3}}`"
+                            };
                             diags.push(
                                 Diagnostic::error("E012", format!("unknown option `{opt}` in `{{{{{inner}}}}}`"))
                                     .at(path, ln, col)
-                                    .help("the only option is dp=N (0–6 decimals), e.g. `{{val KEY dp=3}}`"),
+                                    .help(help),
                             );
                         }
                     }
@@ -255,6 +270,7 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                     pieces.push(Piece::Val {
                         key: key.to_string(),
                         dp,
+                        printed,
                         line: ln,
                         col,
                     });

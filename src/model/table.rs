@@ -110,6 +110,17 @@ pub struct Table {
     /// column index), where it is known: the audit accepts a printed figure
     /// that some value of the range rounds to.
     pub ranges: BTreeMap<(usize, usize), Interval>,
+    /// Cells whose figure disagrees with its other edition (the published
+    /// figure shown, the computed one here; or the reverse in the corrected
+    /// edition), by row and column index: an errata mark is drawn.
+    pub errata: BTreeMap<(usize, usize), Erratum>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erratum {
+    /// "계산값" or "원본".
+    pub what: &'static str,
+    pub other: String,
 }
 
 impl Table {

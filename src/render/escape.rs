@@ -181,7 +181,16 @@ pub fn sanitize_html(s: &str) -> String {
         "ul",
     ];
     const ATTRS: &[&str] = &[
-        "class", "colspan", "rowspan", "scope", "id", "title", "lang", "data-key", "href",
+        "class",
+        "colspan",
+        "rowspan",
+        "scope",
+        "id",
+        "title",
+        "lang",
+        "data-key",
+        "data-other",
+        "href",
     ];
     let mut out = String::with_capacity(s.len());
     let mut rest = s;

@@ -50,18 +50,46 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
                 for p in pieces {
                     match p {
                         Piece::Text(t) => md.push_str(t),
-                        Piece::Val { key, dp, .. } => {
-                            let text = ctx.computed.values.get(key).map_or_else(
-                                || "?".to_string(),
-                                |v| match dp {
-                                    Some(dp) => format_fixed(v.value, *dp),
-                                    None => format_num(v.value, v.format),
-                                },
-                            );
+                        Piece::Val {
+                            key, dp, printed, ..
+                        } => {
+                            let computed_text = ctx.computed.values.get(key).map(|v| match dp {
+                                Some(dp) => format_fixed(v.value, *dp),
+                                None => format_num(v.value, v.format),
+                            });
+                            let consistent = printed.as_deref().and_then(|p| {
+                                crate::publish::quoted_consistent(ctx.computed, key, p)
+                            });
+                            let published =
+                                ctx.computed.edition == crate::publish::Edition::Published;
+                            let (text, mark) = match (printed, consistent) {
+                                // The sentence's own printed figure, as printed.
+                                (Some(p), Some(false)) if published => (
+                                    p.clone(),
+                                    super::table::erratum_mark(
+                                        "계산값",
+                                        computed_text.as_deref().unwrap_or("?"),
+                                    ),
+                                ),
+                                (Some(p), _) if published => (p.clone(), String::new()),
+                                (Some(p), Some(false)) => (
+                                    computed_text.clone().unwrap_or_else(|| "?".into()),
+                                    super::table::erratum_mark("원본", p),
+                                ),
+                                _ => (
+                                    computed_text.clone().unwrap_or_else(|| "?".into()),
+                                    ctx.computed
+                                        .value_errata
+                                        .get(key)
+                                        .map_or_else(String::new, |e| {
+                                            super::table::erratum_mark(e.what, &e.other)
+                                        }),
+                                ),
+                            };
                             md.push_str(&format!(
-                                "<span class=\"v\" data-key=\"{}\">{}</span>",
+                                "<span class=\"v\" data-key=\"{}\">{}{mark}</span>",
                                 html_attr(key),
-                                text
+                                super::escape::html_text(&text)
                             ));
                         }
                         Piece::Ref { id, .. } => md.push_str(&ctx.registry.ref_html(id, ctx.mode)),

@@ -39,6 +39,8 @@ pub struct CellView {
     pub missing: bool,
     /// Words rather than a figure: left-aligned.
     pub text_cell: bool,
+    /// The errata mark: ("계산값" | "원본", the other figure).
+    pub erratum: Option<(String, String)>,
 }
 
 fn kind_name(k: RowKind) -> &'static str {
@@ -78,7 +80,8 @@ pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> Table
         rows: t
             .rows
             .iter()
-            .map(|r| RowView {
+            .enumerate()
+            .map(|(ri, r)| RowView {
                 label: r.label.clone(),
                 path: r.path.join(" > "),
                 depth: r.depth,
@@ -87,10 +90,15 @@ pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> Table
                 cells: r
                     .cells
                     .iter()
-                    .map(|c| CellView {
+                    .enumerate()
+                    .map(|(ci, c)| CellView {
                         text: format_cell(c),
                         missing: matches!(c, Cell::Missing),
                         text_cell: matches!(c, Cell::Text(_)),
+                        erratum: t
+                            .errata
+                            .get(&(ri, ci))
+                            .map(|e| (e.what.to_string(), e.other.clone())),
                     })
                     .collect(),
             })
@@ -138,6 +146,25 @@ use super::escape::html_attr as esc;
 /// The default theme's table (templates/table.html) written directly: big
 /// tables are the slowest thing Tera renders, and every page has some. A plan
 /// that overrides table.html gets its template instead.
+/// The mark after a figure whose other edition differs: a superscript ※
+/// that says the other figure on hover (title) and in print (data-other).
+pub fn erratum_mark(what: &str, other: &str) -> String {
+    let said = format!("{what} {other}");
+    format!(
+        "<sup class=\"erratum\" title=\"{0}\" data-other=\"{0}\"><span class=\"visually-hidden\">정오: </span>※</sup>",
+        super::escape::html_attr(&said)
+    )
+}
+
+/// The note under a table with marks.
+pub fn errata_note(what: &str) -> String {
+    if what == "원본" {
+        "※ 표시: 발간본에 인쇄된 수치와 다른 계산값 (인쇄된 수치는 표시에 마우스를 올리거나 인쇄본에서 확인)".to_string()
+    } else {
+        "※ 표시: 발간본의 수치가 입력값으로 계산한 값과 맞지 않음 (계산값은 표시에 마우스를 올리거나 인쇄본에서 확인)".to_string()
+    }
+}
+
 pub fn html(t: &TableView) -> String {
     use std::fmt::Write as _;
     let mut o = String::with_capacity(256 + t.rows.len() * t.columns.len() * 24);
@@ -218,13 +245,37 @@ pub fn html(t: &TableView) -> String {
             } else {
                 ""
             };
-            let _ = write!(o, "<td{class}>{}</td>", esc(&c.text));
+            match &c.erratum {
+                Some((what, other)) => {
+                    let _ = write!(
+                        o,
+                        "<td{class}>{}{}</td>",
+                        esc(&c.text),
+                        erratum_mark(what, other)
+                    );
+                }
+                None => {
+                    let _ = write!(o, "<td{class}>{}</td>", esc(&c.text));
+                }
+            }
         }
         o.push_str("</tr>\n");
     }
     o.push_str("</tbody>\n</table>\n</div>\n");
     if let Some(s) = &t.source {
         let _ = writeln!(o, "<p class=\"source\">{}</p>", esc(s));
+    }
+    if let Some((what, _)) = t
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .find_map(|c| c.erratum.as_ref())
+    {
+        let _ = writeln!(
+            o,
+            "<p class=\"errata-note\">{}</p>",
+            esc(&errata_note(what))
+        );
     }
     o.push_str("</figure>");
     o

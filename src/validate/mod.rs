@@ -716,6 +716,39 @@ fn audit(
     audit_within(table, view, row, col, printed, None, path, loc, d);
 }
 
+/// Whether a published figure agrees with its cell: printed as computed,
+/// within the dataset's tolerance, or admitted by the range the inputs'
+/// precision allows. The one rule for `check` and for the pages' marks.
+pub fn is_consistent(
+    table: &crate::model::table::Table,
+    row: &str,
+    col: &str,
+    cell: &crate::model::table::Cell,
+    p: &crate::numfmt::Printed,
+    tol: Option<rust_decimal::Decimal>,
+) -> bool {
+    let within = match (tol, cell.value(), p) {
+        (Some(t), Some(v), crate::numfmt::Printed::Num { value, dp, .. }) => {
+            (crate::calc::round_half_up(v, *dp) - value).abs() <= t
+        }
+        _ => false,
+    };
+    // Consistent with the inputs' precision: some value their rounding
+    // allows prints as the published figure.
+    let admitted = match (table.range(row, col), p) {
+        (
+            Some(r),
+            crate::numfmt::Printed::Num {
+                value,
+                dp,
+                paren: None,
+            },
+        ) => r.admits(*value, *dp),
+        _ => false,
+    };
+    matches_printed(cell, p) || within || admitted
+}
+
 /// Like `audit`, accepting a difference up to `tol` at the printed precision.
 #[allow(clippy::too_many_arguments)]
 fn audit_within(
@@ -758,26 +791,8 @@ fn audit_within(
         );
         return;
     };
-    let within = match (tol, cell.value(), &p) {
-        (Some(t), Some(v), crate::numfmt::Printed::Num { value, dp, .. }) => {
-            (crate::calc::round_half_up(v, *dp) - value).abs() <= t
-        }
-        _ => false,
-    };
-    // Consistent with the inputs' precision: some value their rounding
-    // allows prints as the published figure.
-    let admitted = match (table.range(row, col), &p) {
-        (
-            Some(r),
-            crate::numfmt::Printed::Num {
-                value,
-                dp,
-                paren: None,
-            },
-        ) => r.admits(*value, *dp),
-        _ => false,
-    };
-    if !matches_printed(cell, &p) && !within && !admitted {
+    let consistent = is_consistent(table, row, col, cell, &p, tol);
+    if !consistent {
         d.push(
             Diagnostic::warning(
                 "W001",
@@ -788,7 +803,7 @@ fn audit_within(
             )
             .at_loc(path, loc())
             .figures(printed, &format_cell(cell))
-            .help("the page shows the computed value; fix the data if the computed one is wrong"),
+            .help("the page shows the published figure with an errata mark (정오); fix the data if the computed one is wrong"),
         );
     }
 }
@@ -983,6 +998,31 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
             }
         }
         for p in n.pieces() {
+            if let Piece::Val {
+                key,
+                printed: Some(printed),
+                line,
+                col,
+                ..
+            } = p
+            {
+                if crate::publish::quoted_consistent(computed, key, printed) == Some(false) {
+                    let v = computed
+                        .values
+                        .get(key)
+                        .map(|v| crate::numfmt::format_num(v.value, v.format))
+                        .unwrap_or_default();
+                    d.push(
+                        Diagnostic::warning(
+                            "W001",
+                            format!("the sentence prints {printed} for `{key}`, computed {v}"),
+                        )
+                        .at(&n.path, *line, *col)
+                        .figures(printed, &v)
+                        .help("the page keeps the printed figure with an errata mark (정오); quote the right value or fix the data"),
+                    );
+                }
+            }
             match p {
                 Piece::Val { key, line, col, .. } if !computed.values.contains_key(key) => {
                     let keys: Vec<&str> = computed.values.keys().map(String::as_str).collect();
