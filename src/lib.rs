@@ -14,6 +14,7 @@ pub mod numfmt;
 pub mod output;
 pub mod pdf;
 pub mod render;
+pub mod serve;
 pub mod validate;
 
 use compute::Computed;
