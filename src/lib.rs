@@ -8,6 +8,7 @@ pub mod chart;
 pub mod cli;
 pub mod compute;
 pub mod fonts;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod numfmt;
@@ -73,6 +74,15 @@ pub fn build(
     content_dir: &std::path::Path,
     out: &std::path::Path,
 ) -> Result<Built, (Failure, Diagnostics)> {
+    build_with(content_dir, out, render::RenderOptions::default())
+}
+
+/// [`build`] with the optional outputs (`--xlsx`).
+pub fn build_with(
+    content_dir: &std::path::Path,
+    out: &std::path::Path,
+    opts: render::RenderOptions,
+) -> Result<Built, (Failure, Diagnostics)> {
     let report = |mut d: Diagnostics, e: output::OutError| {
         let mut diag = validate::diagnostic::Diagnostic::error(e.code(), e.to_string());
         if let Some(help) = e.help() {
@@ -86,17 +96,18 @@ pub fn build(
     let target =
         output::prepare(content_dir, out).map_err(|e| report(Diagnostics::default(), e))?;
     let (content, computed, diagnostics) = analyse(content_dir)?;
-    let files = match render::render(&content, &computed) {
-        Ok(f) => f,
-        Err(e) => {
-            let mut d = diagnostics;
-            d.push(validate::diagnostic::Diagnostic::error(
-                "E030",
-                format!("rendering failed: {e}"),
-            ));
-            return Err((Failure::Content, d));
-        }
-    };
+    let files =
+        match render::render_with_options(&content, &computed, &render::Pages::default(), opts) {
+            Ok(f) => f,
+            Err(e) => {
+                let mut d = diagnostics;
+                d.push(validate::diagnostic::Diagnostic::error(
+                    "E030",
+                    format!("rendering failed: {e}"),
+                ));
+                return Err((Failure::Content, d));
+            }
+        };
     if let Err(e) = target.write(&files) {
         return Err(report(diagnostics, e));
     }

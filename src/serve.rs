@@ -84,7 +84,10 @@ impl Shared {
 /// an output folder.
 pub fn build_site(dir: &Path) -> Result<Vec<OutFile>, Diagnostics> {
     let (content, computed, diags) = crate::analyse(dir).map_err(|(_, d)| d)?;
-    match crate::render::render(&content, &computed) {
+    // The spreadsheets too: an author checks them in the preview.
+    let opts = crate::render::RenderOptions { xlsx: true };
+    let pages = crate::render::Pages::default();
+    match crate::render::render_with_options(&content, &computed, &pages, opts) {
         Ok(files) => Ok(files),
         Err(e) => {
             let mut d = diags;

@@ -58,6 +58,10 @@ pub struct ImportArgs {
     /// Plan folder (holds plan.yaml)
     #[arg(long, default_value = "content")]
     pub content: PathBuf,
+    /// A YAML file mapping the sheet's row labels and column headers to ids
+    /// (`rows: {label: id}`, `columns: {header: id}`) where they differ
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
     /// Show what would change; write nothing
     #[arg(long)]
     pub check: bool,
@@ -77,6 +81,9 @@ pub struct BuildArgs {
     /// Also print plan.pdf (and summary.pdf) with a headless Chromium
     #[arg(long)]
     pub pdf: bool,
+    /// Also write every table as tables/<id>.xlsx (linked from the table)
+    #[arg(long)]
+    pub xlsx: bool,
     /// The Chromium to print with (default: chromium, chromium-browser or google-chrome on PATH)
     #[arg(long, value_name = "PATH")]
     pub browser: Option<PathBuf>,
