@@ -386,7 +386,11 @@ fn read_scalar(text: &str) -> Option<Current> {
 fn same(a: &Current, b: &Current) -> bool {
     match (a, b) {
         (Current::Num(x), Current::Num(y)) => x == y,
-        (Current::Text(x), Current::Text(y)) => x.trim() == y.trim(),
+        // An empty text cell is printed as "-" (not applicable).
+        (Current::Text(x), Current::Text(y)) => {
+            let na = |s: &str| if s.trim().is_empty() { "-" } else { s.trim() }.to_string();
+            na(x) == na(y)
+        }
         _ => false,
     }
 }
