@@ -44,11 +44,10 @@ fn every_table_has_a_spreadsheet_with_numbers_as_numbers() {
     // Merged header cells as on the page: '24년도 over 국비/지방비/합계.
     let mut book: Xlsx<_> = open_workbook(out.join("tables/budget-plan.xlsx")).unwrap();
     let range = book.worksheet_range("budget-plan").unwrap();
-    book.load_merged_regions().unwrap();
-    let merged = book.merged_regions_by_sheet("budget-plan");
+    let merged = book.merge_cells_by_sheet_name("budget-plan").unwrap();
     let spans: Vec<String> = merged
         .iter()
-        .map(|(_, _, d)| format!("{:?}-{:?}", d.start, d.end))
+        .map(|d| format!("{:?}-{:?}", d.start, d.end))
         .collect();
     assert!(spans.contains(&"(2, 1)-(2, 3)".to_string()), "{spans:?}");
     assert!(spans.contains(&"(2, 0)-(3, 0)".to_string()), "{spans:?}");
