@@ -751,6 +751,6 @@ mod tests {
         assert_eq!(&src[at("1,234")..ends[1]], "1,234");
         let ends = scalar_ends(src, at("\"x,y\""));
         assert_eq!(&src[at("\"x,y\"")..ends[0]], "\"x,y\"");
-        assert_eq!(offset("ab\n가나다: 1\n", (2, 6)), Some(13));
+        assert_eq!(offset("ab\n가나다: 1\n", (2, 6)), Some(14));
     }
 }
