@@ -8,6 +8,7 @@ pub mod chart;
 pub mod cli;
 pub mod compute;
 pub mod fonts;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod numfmt;
@@ -15,6 +16,7 @@ pub mod output;
 pub mod pdf;
 pub mod publish;
 pub mod render;
+pub mod serve;
 pub mod validate;
 
 use compute::Computed;
@@ -84,13 +86,28 @@ pub fn build(
     content_dir: &std::path::Path,
     out: &std::path::Path,
 ) -> Result<Built, (Failure, Diagnostics)> {
-    build_edition(content_dir, out, publish::Edition::Published)
+    build_with(
+        content_dir,
+        out,
+        render::RenderOptions::default(),
+        publish::Edition::Published,
+    )
 }
 
 /// `build` of an edition (`build --computed` is the corrected one).
 pub fn build_edition(
     content_dir: &std::path::Path,
     out: &std::path::Path,
+    edition: publish::Edition,
+) -> Result<Built, (Failure, Diagnostics)> {
+    build_with(content_dir, out, render::RenderOptions::default(), edition)
+}
+
+/// [`build`] with the optional outputs (`--xlsx`) and an edition.
+pub fn build_with(
+    content_dir: &std::path::Path,
+    out: &std::path::Path,
+    opts: render::RenderOptions,
     edition: publish::Edition,
 ) -> Result<Built, (Failure, Diagnostics)> {
     let report = |mut d: Diagnostics, e: output::OutError| {
@@ -106,17 +123,18 @@ pub fn build_edition(
     let target =
         output::prepare(content_dir, out).map_err(|e| report(Diagnostics::default(), e))?;
     let (content, computed, diagnostics) = analyse_edition(content_dir, edition)?;
-    let files = match render::render(&content, &computed) {
-        Ok(f) => f,
-        Err(e) => {
-            let mut d = diagnostics;
-            d.push(validate::diagnostic::Diagnostic::error(
-                "E030",
-                format!("rendering failed: {e}"),
-            ));
-            return Err((Failure::Content, d));
-        }
-    };
+    let files =
+        match render::render_with_options(&content, &computed, &render::Pages::default(), opts) {
+            Ok(f) => f,
+            Err(e) => {
+                let mut d = diagnostics;
+                d.push(validate::diagnostic::Diagnostic::error(
+                    "E030",
+                    format!("rendering failed: {e}"),
+                ));
+                return Err((Failure::Content, d));
+            }
+        };
     if let Err(e) = target.write(&files) {
         return Err(report(diagnostics, e));
     }

@@ -17,7 +17,8 @@ pub fn run(a: &BuildArgs) -> ExitCode {
     // fallback could neither move the new output in nor put the old one
     // back. The report must not claim otherwise then.
     let existed = a.out.symlink_metadata().is_ok();
-    match crate::build_edition(&a.content, &a.out, a.edition()) {
+    let opts = crate::render::RenderOptions { xlsx: a.xlsx };
+    match crate::build_with(&a.content, &a.out, opts, a.edition()) {
         Err((f, d)) => {
             super::say(&d.render_human());
             if existed && a.out.symlink_metadata().is_err() {

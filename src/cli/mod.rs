@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod import;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -25,6 +26,45 @@ enum Command {
     Build(BuildArgs),
     /// Validate and audit the plan; writes nothing
     Check(CheckArgs),
+    /// Build in memory and serve on 127.0.0.1, rebuilding when the content changes
+    Serve(ServeArgs),
+    /// Fill a dataset's input values from a spreadsheet (rewrites only those values)
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Plan folder (holds plan.yaml)
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// Port on 127.0.0.1 (0: any free port, printed at start)
+    #[arg(long, default_value_t = 3917)]
+    pub port: u16,
+    /// Open the served plan in the default browser
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// The spreadsheet (.xlsx)
+    pub file: PathBuf,
+    /// The sheet to read
+    #[arg(long)]
+    pub sheet: String,
+    /// The dataset to fill: a table id, or a budget dataset's id
+    #[arg(long, value_name = "DATASET")]
+    pub into: String,
+    /// Plan folder (holds plan.yaml)
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// A YAML file mapping the sheet's row labels and column headers to ids
+    /// (`rows: {label: id}`, `columns: {header: id}`) where they differ
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Show what would change; write nothing
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -41,6 +81,9 @@ pub struct BuildArgs {
     /// Also print plan.pdf (and summary.pdf) with a headless Chromium
     #[arg(long)]
     pub pdf: bool,
+    /// Also write every table as tables/<id>.xlsx (linked from the table)
+    #[arg(long)]
+    pub xlsx: bool,
     /// The Chromium to print with (default: chromium, chromium-browser or google-chrome on PATH)
     #[arg(long, value_name = "PATH")]
     pub browser: Option<PathBuf>,
@@ -107,5 +150,20 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(a) => build::run(&a),
         Command::Check(a) => check::run(&a),
+        Command::Serve(a) => {
+            let opts = crate::serve::Options {
+                content: a.content,
+                port: a.port,
+                open: a.open,
+            };
+            match crate::serve::run(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    say(&format!("error: {e}\n"));
+                    ExitCode::from(EXIT_IO)
+                }
+            }
+        }
+        Command::Import(a) => import::run(&a),
     }
 }

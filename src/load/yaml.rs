@@ -245,6 +245,29 @@ impl Spans {
         best
     }
 
+    /// The location of the node `path` leads to (a value, not its key), only
+    /// when every step is found: where `import` rewrites a scalar.
+    pub fn value_at(&self, path: &[Step]) -> Option<Loc> {
+        let mut cur = 0u32;
+        if self.nodes.is_empty() {
+            return None;
+        }
+        for step in path {
+            cur = match *step {
+                Step::Id(id) => self.id_within(cur, id)?.0,
+                Step::Key(k) => match self.kind(cur)? {
+                    Kind::Map(m) => m.iter().find(|(kk, _, _)| kk == k)?.2,
+                    _ => return None,
+                },
+                Step::Index(i) => match self.kind(cur)? {
+                    Kind::Seq(s) => *s.get(i)?,
+                    _ => return None,
+                },
+            };
+        }
+        self.nodes.get(cur as usize).map(|n| n.loc)
+    }
+
     fn kind(&self, at: u32) -> Option<&Kind> {
         self.nodes.get(at as usize).map(|n| &n.kind)
     }
@@ -551,6 +574,19 @@ mod tests {
         assert_eq!(s.find(&[Step::Id("t2"), Step::Id("r")]), Some((7, 9)));
         assert_eq!(s.find(&[Step::Id("t1"), Step::Id("r")]), Some((4, 9)));
         assert_eq!(s.id_locs("r"), vec![(4, 9), (7, 9)]);
+    }
+
+    #[test]
+    fn value_at_points_at_the_value_itself() {
+        let src = "rows:\n  - { id: a, values: [1, \"2.50\", \"-\"] }\n  - id: b\n    values:\n      x: 3.150 # c\n";
+        let s = Spans::of(src);
+        let v = |i| s.value_at(&[Step::Id("a"), Step::Key("values"), Step::Index(i)]);
+        assert_eq!(v(0), Some((2, 23)));
+        assert_eq!(v(1), Some((2, 26)));
+        assert_eq!(v(2), Some((2, 34)));
+        assert_eq!(v(3), None);
+        assert_eq!(s.value_at(&under("b", &["values", "x"])), Some((5, 10)));
+        assert_eq!(s.value_at(&under("b", &["values", "y"])), None);
     }
 
     #[test]

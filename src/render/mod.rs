@@ -12,6 +12,7 @@ pub mod page;
 pub mod registry;
 pub mod table;
 pub mod templates;
+pub mod xlsx;
 
 use crate::compute::Computed;
 use crate::load::narrative::EmbedKind;
@@ -21,7 +22,7 @@ use escape::{href, html_attr, html_text as escape, json_in_script, safe_url};
 use markdown::MdContext;
 use registry::{
     anchor, chapter_url, chart_svg, item_anchor, leaf_url, section_anchor, section_url, table_csv,
-    LinkMode, Registry,
+    table_xlsx, LinkMode, Registry,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -121,6 +122,15 @@ struct Renderer<'a> {
     /// Search blocks of every site page, filled while pages are wrapped.
     search: std::cell::RefCell<Vec<SearchDoc>>,
     table_cache: std::cell::RefCell<BTreeMap<String, String>>,
+    /// Whether `tables/<id>.xlsx` are written (and linked from the tables).
+    xlsx: bool,
+}
+
+/// What a render writes beyond the default output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// `tables/<id>.xlsx` beside each CSV, linked from the table.
+    pub xlsx: bool,
 }
 
 impl Renderer<'_> {
@@ -170,12 +180,15 @@ impl Renderer<'_> {
             .tables
             .get(id)
             .map_or_else(|| anchor("tbl", id), |a| a.anchor.clone());
-        let v = table::view(
+        let mut v = table::view(
             t,
             self.registry.table_label(id),
             anchor,
             format!("{root}{}", table_csv(id)),
         );
+        if self.xlsx {
+            v.xlsx = Some(format!("{root}{}", table_xlsx(id)));
+        }
         if !self.content.dir.join("templates/table.html").is_file() {
             return table::html(&v);
         }
@@ -501,6 +514,16 @@ pub fn render_with_pages(
     computed: &Computed,
     pages: &Pages,
 ) -> Result<Vec<OutFile>, String> {
+    render_with_options(content, computed, pages, RenderOptions::default())
+}
+
+/// Renders with the optional outputs of `opts`.
+pub fn render_with_options(
+    content: &Content,
+    computed: &Computed,
+    pages: &Pages,
+    opts: RenderOptions,
+) -> Result<Vec<OutFile>, String> {
     let tera = templates::load(&content.dir)?;
     let titles = |it: &mut dyn Iterator<Item = (String, String)>| it.collect::<BTreeMap<_, _>>();
     let table_titles = titles(
@@ -525,6 +548,7 @@ pub fn render_with_pages(
         pages: pages.clone(),
         search: Default::default(),
         table_cache: Default::default(),
+        xlsx: opts.xlsx,
     };
     let plan = &content.plan.value;
     let nav = r.nav();
@@ -645,6 +669,16 @@ pub fn render_with_pages(
             path: table_csv(&t.id),
             bytes: table::csv(t),
         });
+    }
+    if opts.xlsx {
+        for t in &computed.tables {
+            let bytes = xlsx::table_xlsx(t, &r.registry.table_label(&t.id))
+                .map_err(|e| format!("table `{}` as a spreadsheet: {e}", t.id))?;
+            files.push(OutFile {
+                path: table_xlsx(&t.id),
+                bytes,
+            });
+        }
     }
     for c in &computed.charts {
         let svg = r.svg(c);

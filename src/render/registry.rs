@@ -82,6 +82,10 @@ pub fn table_csv(id: &str) -> String {
     format!("tables/{}.csv", token(id))
 }
 
+pub fn table_xlsx(id: &str) -> String {
+    format!("tables/{}.xlsx", token(id))
+}
+
 pub fn chart_svg(id: &str) -> String {
     format!("charts/{}.svg", token(id))
 }

@@ -21,6 +21,8 @@ pub struct TableView {
     pub two_rows: bool,
     pub rows: Vec<RowView>,
     pub csv: String,
+    /// The spreadsheet's link, when `tables/<id>.xlsx` is written.
+    pub xlsx: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -104,6 +106,7 @@ pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> Table
             })
             .collect(),
         csv: csv_href,
+        xlsx: None,
     }
 }
 
@@ -180,8 +183,19 @@ pub fn html(t: &TableView) -> String {
     }
     let _ = write!(
         o,
-        "<a class=\"csv\" href=\"{}\" download>CSV</a></div>\n<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{} {}\">\n<table class=\"data\">\n<thead>\n",
-        super::escape::href(&t.csv),
+        "<a class=\"csv\" href=\"{}\" download>CSV</a>",
+        super::escape::href(&t.csv)
+    );
+    if let Some(x) = &t.xlsx {
+        let _ = write!(
+            o,
+            "<a class=\"csv\" href=\"{}\" download>XLSX</a>",
+            super::escape::href(x)
+        );
+    }
+    let _ = write!(
+        o,
+        "</div>\n<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{} {}\">\n<table class=\"data\">\n<thead>\n",
         esc(&t.label),
         esc(&t.title)
     );
