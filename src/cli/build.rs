@@ -20,7 +20,12 @@ pub fn run(a: &BuildArgs) -> ExitCode {
     let opts = crate::render::RenderOptions { xlsx: a.xlsx };
     match crate::build_with(&a.content, &a.out, opts, a.edition()) {
         Err((f, d)) => {
-            super::say(&d.render_human());
+            // Errors and the summary, also with -q: a failed build says why.
+            let show = crate::validate::diagnostic::Show {
+                warnings: !a.quiet,
+                notes: false,
+            };
+            super::say(&d.render_report(show));
             if existed && a.out.symlink_metadata().is_err() {
                 super::say(&format!(
                     "build stopped: the previous {} is kept beside it and the next build puts it back\n",
@@ -41,7 +46,13 @@ pub fn run(a: &BuildArgs) -> ExitCode {
         Ok(b) => {
             if !a.quiet {
                 if !b.diagnostics.is_empty() {
-                    super::say(&b.diagnostics.render_human());
+                    super::say(
+                        &b.diagnostics
+                            .render_report(crate::validate::diagnostic::Show {
+                                warnings: true,
+                                notes: false,
+                            }),
+                    );
                 }
                 let count = |ext: &str| b.files.iter().filter(|f| f.path.ends_with(ext)).count();
                 super::say(&format!(

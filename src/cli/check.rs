@@ -11,9 +11,15 @@ pub fn run(a: &CheckArgs) -> ExitCode {
     // A closed pipe (`planbook check | head`) is not an error worth a panic.
     use std::io::Write;
     let _ = match a.format {
-        Format::Human => std::io::stderr()
-            .lock()
-            .write_all(diags.render_human().as_bytes()),
+        Format::Human => {
+            let show = crate::validate::diagnostic::Show {
+                warnings: !a.quiet,
+                notes: a.notes,
+            };
+            std::io::stderr()
+                .lock()
+                .write_all(diags.render_report(show).as_bytes())
+        }
         Format::Json => std::io::stdout()
             .lock()
             .write_all(diags.render_json().as_bytes()),

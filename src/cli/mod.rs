@@ -124,6 +124,13 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also list the notes (figures whose data the plan does not contain);
+    /// by default they are counted in the summary
+    #[arg(long)]
+    pub notes: bool,
+    /// Print errors and the summary only
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Writes to stderr, ignoring a closed stream: reporting must never panic.

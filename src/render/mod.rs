@@ -503,6 +503,113 @@ struct Page {
     breadcrumbs: Vec<Link>,
 }
 
+/// The errata page (정오표): every published figure the pages show with a
+/// mark, where it is (table number, row, column; or the sentence's file and
+/// line), the figure shown and the other one. None when there is nothing to
+/// list.
+fn errata_page(r: &Renderer) -> Option<Page> {
+    use std::fmt::Write as _;
+    let mode = LinkMode::Site {
+        root: String::new(),
+    };
+    let published = r.computed.edition == crate::publish::Edition::Published;
+    let mut rows = String::new();
+    let mut n = 0usize;
+    for t in &r.computed.tables {
+        for (&(ri, ci), e) in &t.errata {
+            let (Some(row), Some(col)) = (t.rows.get(ri), t.columns.get(ci)) else {
+                continue;
+            };
+            let shown = row
+                .cells
+                .get(ci)
+                .map(crate::numfmt::format_cell)
+                .unwrap_or_default();
+            let column = if col.group.is_empty() {
+                col.label.clone()
+            } else {
+                format!("{} {}", col.group, col.label)
+            };
+            n += 1;
+            let _ = writeln!(
+                rows,
+                "<tr id=\"e-{}\"><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td></tr>",
+                escape::token(&format!("{}-{}-{}", t.id, row.id, col.id)),
+                r.registry.ref_html(&t.id, &mode),
+                escape(&if row.path.is_empty() {
+                    row.label.clone()
+                } else {
+                    format!("{} > {}", row.path.join(" > "), row.label)
+                }),
+                escape(&column),
+                escape(&shown),
+                escape(&e.other),
+            );
+        }
+    }
+    for (file, narrative) in &r.content.narratives {
+        for p in narrative.pieces() {
+            let crate::load::narrative::Piece::Val {
+                key,
+                printed: Some(printed),
+                line,
+                ..
+            } = p
+            else {
+                continue;
+            };
+            if crate::publish::quoted_consistent(r.computed, key, printed) != Some(false) {
+                continue;
+            }
+            let value = r
+                .computed
+                .values
+                .get(key)
+                .map(|v| crate::numfmt::format_num(v.value, v.format))
+                .unwrap_or_default();
+            let (shown, other) = if published {
+                (printed.clone(), value)
+            } else {
+                (value, printed.clone())
+            };
+            n += 1;
+            let _ = writeln!(
+                rows,
+                "<tr><td class=\"text\">문장</td><td class=\"text\">{}</td><td class=\"text\">{}행</td><td>{}</td><td>{}</td></tr>",
+                escape(file),
+                line,
+                escape(&shown),
+                escape(&other),
+            );
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    let (shown_head, other_head, lead) = if published {
+        (
+            "발간본 수치(표시)",
+            "계산값",
+            "발간본에 인쇄된 수치 가운데 그 입력값으로는 나올 수 없는 수치입니다. 본문과 표는 발간본의 수치를 그대로 싣고 ※ 표시를 붙였습니다.",
+        )
+    } else {
+        (
+            "계산값(표시)",
+            "발간본 수치",
+            "이 판은 입력값으로 계산한 수치를 싣습니다. 아래 수치는 발간본에 인쇄된 수치와 다르며, 본문과 표에 ※ 표시를 붙였습니다.",
+        )
+    };
+    let body = format!(
+        "<h1>정오표</h1>\n<p>{lead} ({n}건)</p>\n<figure class=\"table\" id=\"errata\"><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"정오표\"><table class=\"data\">\n<thead><tr><th scope=\"col\">표</th><th scope=\"col\" class=\"label\">행</th><th scope=\"col\">열</th><th scope=\"col\">{shown_head}</th><th scope=\"col\">{other_head}</th></tr></thead>\n<tbody>\n{rows}</tbody></table></div></figure>"
+    );
+    Some(Page {
+        url: "errata.html".into(),
+        title: "정오표".into(),
+        body,
+        breadcrumbs: Vec::new(),
+    })
+}
+
 /// Renders the whole output tree.
 pub fn render(content: &Content, computed: &Computed) -> Result<Vec<OutFile>, String> {
     render_with_pages(content, computed, &Pages::default())
@@ -651,6 +758,9 @@ pub fn render_with_options(
         breadcrumbs: Vec::new(),
     };
     files.extend(wrap_pages(&r, &nav, &[&search_page], "print.html")?);
+    if let Some(errata) = errata_page(&r) {
+        files.extend(wrap_pages(&r, &nav, &[&errata], "print.html")?);
+    }
     // The index is a script, not JSON: pages opened from file:// cannot fetch().
     let docs = r.search.borrow();
     let data = json_in_script(&serde_json::to_string(&*docs).map_err(|e| e.to_string())?);

@@ -285,10 +285,16 @@ pub fn html(t: &TableView) -> String {
         .flat_map(|r| &r.cells)
         .find_map(|c| c.erratum.as_ref())
     {
+        // The errata page sits at the site's root, beside tables/.
+        let errata = t.csv.rsplit_once("tables/").map_or_else(
+            || "errata.html".to_string(),
+            |(root, _)| format!("{root}errata.html"),
+        );
         let _ = writeln!(
             o,
-            "<p class=\"errata-note\">{}</p>",
-            esc(&errata_note(what))
+            "<p class=\"errata-note\">{} <a href=\"{}\">정오표</a></p>",
+            esc(&errata_note(what)),
+            super::escape::href(&errata)
         );
     }
     o.push_str("</figure>");

@@ -169,13 +169,104 @@ impl Diagnostics {
     /// --> file:line:col, the offending line with a caret under the right
     /// character (a Hangul syllable is two columns wide), and the help.
     pub fn render_human(&self) -> String {
-        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        self.render_report(Show::all())
+    }
+
+    /// The one line a report starts with: errors, warnings by code, accepted
+    /// errata and notes by code.
+    pub fn summary_line(&self) -> String {
+        let by_code = |sev: Severity| {
+            let mut m: BTreeMap<&str, usize> = BTreeMap::new();
+            for d in self.items.iter().filter(|d| d.severity == sev) {
+                *m.entry(d.code).or_default() += 1;
+            }
+            m.iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let part = |n: usize, one: &str, many: &str, codes: String| {
+            let word = if n == 1 { one } else { many };
+            if codes.is_empty() {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word} ({codes})")
+            }
+        };
+        format!(
+            "summary: {}, {}, {}",
+            part(
+                self.count(Severity::Error),
+                "error",
+                "errors",
+                by_code(Severity::Error)
+            ),
+            part(
+                self.count(Severity::Warning),
+                "warning",
+                "warnings",
+                by_code(Severity::Warning)
+            ),
+            part(
+                self.count(Severity::Note),
+                "note",
+                "notes",
+                by_code(Severity::Note)
+            ),
+        )
+    }
+
+    /// The report for an author: the summary line first, then errors, then
+    /// warnings by file, then (when asked) notes; each rustc-like, drawn by
+    /// annotate-snippets (the caret under the right character of a Korean
+    /// line, which takes two columns), with its help.
+    pub fn render_report(&self, show: Show) -> String {
+        use annotate_snippets::Renderer;
         let renderer = Renderer::plain();
         // Line starts of each quoted source, computed once: looking a line up
         // by `lines().nth()` for each diagnostic was quadratic.
         let mut line_starts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        let mut out = String::new();
-        for d in self.sorted() {
+        let mut out = self.summary_line();
+        out.push_str("\n\n");
+        let mut sorted = self.sorted();
+        sorted.sort_by_key(|d| d.severity);
+        let hidden_notes = !show.notes && self.count(Severity::Note) > 0;
+        for d in sorted {
+            let shown = match d.severity {
+                Severity::Error => true,
+                Severity::Warning => show.warnings,
+                Severity::Note => show.notes && show.warnings,
+            };
+            if shown {
+                self.render_one(d, &renderer, &mut line_starts, &mut out);
+            }
+        }
+        let e = self.count(Severity::Error);
+        let w = self.count(Severity::Warning);
+        let n = self.count(Severity::Note);
+        if n > 0 {
+            let _ = writeln!(out, "{e} error(s), {w} warning(s), {n} note(s)");
+        } else {
+            let _ = writeln!(out, "{e} error(s), {w} warning(s)");
+        }
+        if hidden_notes && show.warnings {
+            let _ = writeln!(
+                out,
+                "({n} note(s), such as figures whose data the plan does not contain, are listed with --notes)"
+            );
+        }
+        out
+    }
+
+    fn render_one<'a>(
+        &'a self,
+        d: &'a Diagnostic,
+        renderer: &annotate_snippets::Renderer,
+        line_starts: &mut BTreeMap<&'a str, Vec<usize>>,
+        out: &mut String,
+    ) {
+        use annotate_snippets::{AnnotationKind, Group, Level, Snippet};
+        {
             let level = match d.severity {
                 Severity::Error => Level::ERROR,
                 Severity::Warning => Level::WARNING,
@@ -220,15 +311,6 @@ impl Diagnostics {
             out.push_str(&renderer.render(&[group]));
             out.push_str("\n\n");
         }
-        let e = self.count(Severity::Error);
-        let w = self.count(Severity::Warning);
-        let n = self.count(Severity::Note);
-        if n > 0 {
-            let _ = writeln!(out, "{e} error(s), {w} warning(s), {n} note(s)");
-        } else {
-            let _ = writeln!(out, "{e} error(s), {w} warning(s)");
-        }
-        out
     }
 
     /// One JSON object per line (JSON Lines): easy to grep, easy to stream.
@@ -239,6 +321,22 @@ impl Diagnostics {
             out.push('\n');
         }
         out
+    }
+}
+
+/// What a human report lists (the summary line and errors always).
+#[derive(Debug, Clone, Copy)]
+pub struct Show {
+    pub warnings: bool,
+    pub notes: bool,
+}
+
+impl Show {
+    pub fn all() -> Show {
+        Show {
+            warnings: true,
+            notes: true,
+        }
     }
 }
 
