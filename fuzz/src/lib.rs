@@ -59,11 +59,19 @@ pub fn data(data: &[u8]) {
     match kind {
         0 => drop(yaml::parse::<model::budget::BudgetFile>(path, &src, &mut d)),
         1 => drop(yaml::parse::<model::dataset::TableFile>(path, &src, &mut d)),
-        2 => drop(yaml::parse::<model::dataset::RecordsFile>(path, &src, &mut d)),
-        3 => drop(yaml::parse::<model::performance::PerfFile>(path, &src, &mut d)),
-        4 => drop(yaml::parse::<model::feedback::FeedbackFile>(path, &src, &mut d)),
+        2 => drop(yaml::parse::<model::dataset::RecordsFile>(
+            path, &src, &mut d,
+        )),
+        3 => drop(yaml::parse::<model::performance::PerfFile>(
+            path, &src, &mut d,
+        )),
+        4 => drop(yaml::parse::<model::feedback::FeedbackFile>(
+            path, &src, &mut d,
+        )),
         5 => drop(yaml::parse::<model::outline::PlanFile>(path, &src, &mut d)),
-        6 => drop(yaml::parse::<model::companies::CompaniesFile>(path, &src, &mut d)),
+        6 => drop(yaml::parse::<model::companies::CompaniesFile>(
+            path, &src, &mut d,
+        )),
         _ => {}
     }
     let _ = d.render_human();
@@ -120,7 +128,11 @@ pub fn formula(data: &[u8]) {
     let other = |row: &str, c: &str| val_for(&format!("{row}{c}"));
     let _ = e.eval(&col, &other);
     let _ = resolved.eval(&col, &other);
-    let _ = expr::cagr(value_for(&src), value_for("cagr"), value_for(&cols.join("")));
+    let _ = expr::cagr(
+        value_for(&src),
+        value_for("cagr"),
+        value_for(&cols.join("")),
+    );
 }
 
 fn hash(s: &str) -> u64 {
