@@ -28,6 +28,20 @@ pub struct Diagnostic {
     pub printed: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub computed: Option<String>,
+    /// For audit findings: the figure's id, `table.row.column`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figure: Option<String>,
+    /// For a finding that disappears once the published figure of another
+    /// one is used in its place: that root finding's figure id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// For a root finding: how many findings depend on it.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dependents: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Diagnostic {
@@ -42,12 +56,20 @@ impl Diagnostic {
             help: None,
             printed: None,
             computed: None,
+            figure: None,
+            root: None,
+            dependents: 0,
         }
     }
 
     pub fn figures(mut self, printed: &str, computed: &str) -> Self {
         self.printed = Some(printed.to_string());
         self.computed = Some(computed.to_string());
+        self
+    }
+
+    pub fn figure(mut self, id: &str) -> Self {
+        self.figure = Some(id.to_string());
         self
     }
 

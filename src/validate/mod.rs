@@ -7,6 +7,7 @@
 
 mod charts;
 pub mod diagnostic;
+mod roots;
 
 use crate::calc::budget::parse_combination;
 use crate::compute::Computed;
@@ -66,6 +67,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     narrative(content, computed, &mut d);
     lap("narrative");
     compute_errors(content, computed, &mut d);
+    roots::group(computed, &mut d);
     d
 }
 
@@ -803,6 +805,7 @@ fn audit_within(
             )
             .at_loc(path, loc())
             .figures(printed, &format_cell(cell))
+            .figure(&format!("{view}.{row}.{col}"))
             .help("the page shows the published figure with an errata mark (정오); fix the data if the computed one is wrong"),
         );
     }
@@ -1019,6 +1022,7 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
                         )
                         .at(&n.path, *line, *col)
                         .figures(printed, &v)
+                        .figure(key)
                         .help("the page keeps the printed figure with an errata mark (정오); quote the right value or fix the data"),
                     );
                 }
