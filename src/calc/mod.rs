@@ -1,3 +1,4 @@
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 //! Pure arithmetic on plan numbers. No files, no HTML.
 
 pub mod budget;

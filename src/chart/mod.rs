@@ -1,3 +1,4 @@
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 //! Chart data → SVG with plotters. Layout is done in pixels here (label
 //! widths measured with the bundled Korean font), so long Korean labels are
 //! never clipped and bars never overlap their labels.

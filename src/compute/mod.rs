@@ -1,3 +1,4 @@
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 //! The compute stage: datasets → tables, chart data and named values.
 //! Everything a page shows as a number comes out of here.
 
