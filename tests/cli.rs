@@ -250,3 +250,52 @@ fn garbage_input_never_panics() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!stderr(&o).contains("panicked"));
 }
+
+#[test]
+fn an_accepted_erratum_is_still_marked_but_no_longer_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = copy_content(dir.path());
+    let before = check(&content);
+    let count = |o: &Output, needle: &str| stderr(o).matches(needle).count();
+    assert!(stderr(&before).contains("`total` dlocal is 0.96"));
+    // The total's 증감 지방비: printed 0.96, its rows give 0.965.
+    replace_in(
+        &content.join("data/budget.yaml"),
+        "    published:\n      budget-plan: { gov24: \"111.18\"",
+        "    accepted:\n      budget-plan: { dlocal: \"발간본은 0.965를 0.96으로 인쇄\" }\n    published:\n      budget-plan: { gov24: \"111.18\"",
+    );
+    let after = check(&content);
+    assert_eq!(after.status.code(), Some(0), "{}", stderr(&after));
+    assert!(!stderr(&after).contains("warning[W001]: published budget-plan `total` dlocal"));
+    let json = planbook(&[
+        "check",
+        "--format",
+        "json",
+        "--content",
+        content.to_str().expect("utf-8"),
+    ]);
+    let out = String::from_utf8_lossy(&json.stdout);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("\"code\":\"A001\"") && l.contains("dlocal")),
+        "{out}"
+    );
+    assert_eq!(
+        count(&before, "warning[W001]") - 1,
+        count(&after, "warning[W001]"),
+        "one warning fewer"
+    );
+    // Still marked on the page and listed on the errata page.
+    let out_dir = dir.path().join("output");
+    let b = planbook(&[
+        "build",
+        "-q",
+        "--content",
+        content.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
+    let errata = fs::read_to_string(out_dir.join("errata.html")).expect("errata page");
+    assert!(errata.contains("0.965"));
+}

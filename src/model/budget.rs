@@ -111,6 +111,11 @@ pub struct Node {
     /// `check` compares each with the computed value at the printed precision.
     #[serde(default)]
     pub published: BTreeMap<String, BTreeMap<String, String>>,
+    /// Known errata of the published plan, acknowledged with a reason
+    /// (same keys as `published`): still marked and listed, no longer a
+    /// warning (`check --deny-warnings` passes).
+    #[serde(default)]
+    pub accepted: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 fn yes() -> bool {

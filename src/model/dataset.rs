@@ -38,6 +38,11 @@ pub struct TableSpec {
     /// Printed figures of computed cells, by row id and column id.
     #[serde(default)]
     pub published: BTreeMap<String, BTreeMap<String, String>>,
+    /// Known errata of the published plan, acknowledged with a reason
+    /// (same keys as `published`): still marked and listed, no longer a
+    /// warning (`check --deny-warnings` passes).
+    #[serde(default)]
+    pub accepted: BTreeMap<String, BTreeMap<String, String>>,
     /// Whether the inputs are exact or rounded at their written decimals
     /// (default: by column, see `ColumnSpec::precision`).
     #[serde(default)]

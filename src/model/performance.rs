@@ -24,6 +24,11 @@ pub struct PerfFile {
     /// Printed figures by table id, row id, column id.
     #[serde(default)]
     pub published: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+    /// Known errata of the published plan, acknowledged with a reason
+    /// (same keys as `published`): still marked and listed, no longer a
+    /// warning (`check --deny-warnings` passes).
+    #[serde(default)]
+    pub accepted: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
     /// Allowed difference by column id, for figures derived from several
     /// rounded printed averages (the public plan omits the unrounded ones).
     #[serde(default)]

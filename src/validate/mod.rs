@@ -192,7 +192,12 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
             for (col, printed) in cols {
                 // Located only when there is something to report.
                 let loc = || src.find(&under(&n.id, &["published", view, col]));
-                audit(table, view, &n.id, col, printed, &path, &loc, d);
+                let acc = n
+                    .accepted
+                    .get(view)
+                    .and_then(|c| c.get(col))
+                    .map(String::as_str);
+                audit_within(table, view, &n.id, col, printed, None, acc, &path, &loc, d);
             }
         }
     }
@@ -539,7 +544,14 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
         for (row, cells) in &spec.published {
             for (col, printed) in cells {
                 let loc = || src.find(&under(&spec.id, &["published", row, col]));
-                audit(table, &spec.id, row, col, printed, &path, &loc, d);
+                let acc = spec
+                    .accepted
+                    .get(row)
+                    .and_then(|c| c.get(col))
+                    .map(String::as_str);
+                audit_within(
+                    table, &spec.id, row, col, printed, None, acc, &path, &loc, d,
+                );
             }
         }
     }
@@ -658,7 +670,13 @@ fn performance(
                     ])
                 };
                 let tol = f.tolerance.get(col).map(|a| a.0);
-                audit_within(table, table_id, row, col, printed, tol, &path, &loc, d);
+                let acc = f
+                    .accepted
+                    .get(table_id)
+                    .and_then(|r| r.get(row))
+                    .and_then(|c| c.get(col))
+                    .map(String::as_str);
+                audit_within(table, table_id, row, col, printed, tol, acc, &path, &loc, d);
             }
         }
     }
@@ -703,21 +721,6 @@ fn records(content: &Content, r: &Loaded<RecordsFile>, d: &mut Diagnostics) {
     }
 }
 
-/// Compares one published figure with the computed cell.
-#[allow(clippy::too_many_arguments)]
-fn audit(
-    table: &crate::model::table::Table,
-    view: &str,
-    row: &str,
-    col: &str,
-    printed: &str,
-    path: &std::path::Path,
-    loc: &dyn Fn() -> Option<(usize, usize)>,
-    d: &mut Diagnostics,
-) {
-    audit_within(table, view, row, col, printed, None, path, loc, d);
-}
-
 /// Whether a published figure agrees with its cell: printed as computed,
 /// within the dataset's tolerance, or admitted by the range the inputs'
 /// precision allows. The one rule for `check` and for the pages' marks.
@@ -760,6 +763,7 @@ fn audit_within(
     col: &str,
     printed: &str,
     tol: Option<rust_decimal::Decimal>,
+    accepted: Option<&str>,
     path: &std::path::Path,
     loc: &dyn Fn() -> Option<(usize, usize)>,
     d: &mut Diagnostics,
@@ -795,6 +799,21 @@ fn audit_within(
     };
     let consistent = is_consistent(table, row, col, cell, &p, tol);
     if !consistent {
+        if let Some(reason) = accepted {
+            d.push(
+                Diagnostic::note(
+                    "A001",
+                    format!(
+                        "accepted erratum: published {view} `{row}` {col} is {printed}, computed {} ({reason})",
+                        format_cell(cell)
+                    ),
+                )
+                .at_loc(path, loc())
+                .figures(printed, &format_cell(cell))
+                .figure(&format!("{view}.{row}.{col}")),
+            );
+            return;
+        }
         d.push(
             Diagnostic::warning(
                 "W001",

@@ -39,7 +39,10 @@ struct Finding {
 pub(super) fn group(computed: &Computed, d: &mut Diagnostics) {
     let mut findings: Vec<Finding> = Vec::new();
     for (i, diag) in d.items.iter().enumerate() {
-        if diag.code != "W001" || diag.severity != Severity::Warning {
+        // Accepted errata (A001) explain their dependents too.
+        let finding =
+            (diag.code == "W001" && diag.severity == Severity::Warning) || diag.code == "A001";
+        if !finding {
             continue;
         }
         let (Some(fig), Some(printed)) = (&diag.figure, &diag.printed) else {
@@ -191,7 +194,11 @@ pub(super) fn group(computed: &Computed, d: &mut Diagnostics) {
                 .get(r)
                 .and_then(|x| d.items.get(x.diag))
                 .and_then(|x| x.figure.clone());
-            if let Some(diag) = findings.get(k).and_then(|f| d.items.get_mut(f.diag)) {
+            if let Some(diag) = findings
+                .get(k)
+                .and_then(|f| d.items.get_mut(f.diag))
+                .filter(|x| x.code == "W001")
+            {
                 diag.severity = Severity::Note;
                 diag.message = format!(
                     "{} — it follows from `{}`, reported on its own",
