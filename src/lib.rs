@@ -174,6 +174,10 @@ pub fn print_pdfs(
         plan_body,
         summary_body,
         dividers: render::print_divider_anchors(&content),
+        date: pdf::pdf_date(
+            std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+            &content.plan.value.edition.date,
+        ),
     };
     let tmp = std::env::temp_dir().join(format!("planbook-print-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
@@ -194,6 +198,9 @@ struct PrintAnchors {
     summary_body: Option<String>,
     /// The plan's dividers: counted, but showing no number.
     dividers: Vec<String>,
+    /// The PDFs' creation date: `SOURCE_DATE_EPOCH` or the edition's date,
+    /// so that the same content prints to the same bytes.
+    date: Option<String>,
 }
 
 impl PrintAnchors {
@@ -336,6 +343,7 @@ fn stamp_numbers(
                 summary_pdf,
                 &|p| pages.summary_label(p),
                 &runs(pages.summary_first, None),
+                anchors.date.as_deref(),
                 &assets,
                 &summary_tmp,
                 timeout,
@@ -357,6 +365,7 @@ fn stamp_numbers(
                 }
             },
             &runs(pages.plan_first, pages.plan_roman_from),
+            anchors.date.as_deref(),
             &assets,
             &plan_tmp,
             timeout,

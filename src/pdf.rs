@@ -126,7 +126,9 @@ pub enum LabelStyle {
 /// the numbers are printed apart, on blank pages of the same sizes, each with
 /// its number as the print style's own footer (same font, size and place),
 /// and laid over their pages as form XObjects. One print holds all of them.
-/// The outline, links, tags and metadata stay as Chromium wrote them.
+/// The outline, links, tags and metadata stay as Chromium wrote them, but
+/// for what would make two prints of the same document differ (see
+/// [`make_reproducible`]; `date` is a PDF date, `D:20250701000000Z`).
 /// `assets` is the built site's `assets/` folder; `work` a scratch folder.
 #[allow(clippy::too_many_arguments)]
 pub fn stamp_page_numbers(
@@ -134,6 +136,7 @@ pub fn stamp_page_numbers(
     pdf: &Path,
     label: &dyn Fn(u32) -> Option<String>,
     runs: &[(u32, LabelStyle)],
+    date: Option<&str>,
     assets: &Path,
     work: &Path,
     timeout: Duration,
@@ -204,9 +207,107 @@ pub fn stamp_page_numbers(
     doc.catalog_mut()
         .map_err(|e| format!("{}: no catalog: {e}", pdf.display()))?
         .set("PageLabels", Object::Dictionary(page_labels));
+    make_reproducible(&mut doc, date);
     doc.save(pdf)
         .map_err(|e| format!("cannot write {}: {e}", pdf.display()))?;
     Ok(())
+}
+
+/// Takes out of `doc` what differs between two prints of the same
+/// document, so that the same content gives byte-identical PDFs
+/// (reproducible-builds.org): the creation and modification dates, set to
+/// `date` (left as printed without one), and the ids of the tagged structure
+/// elements, which Chromium names after its DOM nodes (`node00000028`) and
+/// which shift from one print to the next. The ids are renumbered in their
+/// order, so the ID tree's sorted keys stay sorted.
+pub fn make_reproducible(doc: &mut Document, date: Option<&str>) {
+    if let Some(date) = date {
+        let info = match doc.trailer.get(b"Info") {
+            Ok(Object::Reference(id)) => Some(*id),
+            _ => None,
+        };
+        if let Some(info) = info.and_then(|id| doc.get_dictionary_mut(id).ok()) {
+            for key in ["CreationDate", "ModDate"] {
+                info.set(key, Object::string_literal(date));
+            }
+        }
+    }
+    fn node_id(o: &Object) -> Option<&[u8]> {
+        match o {
+            Object::String(b, _)
+                if b.len() == 12
+                    && b.starts_with(b"node")
+                    && b[4..].iter().all(u8::is_ascii_digit) =>
+            {
+                Some(b)
+            }
+            _ => None,
+        }
+    }
+    fn visit(o: &mut Object, f: &mut dyn FnMut(&mut Object)) {
+        f(o);
+        match o {
+            Object::Array(a) => a.iter_mut().for_each(|x| visit(x, f)),
+            Object::Dictionary(d) => d.iter_mut().for_each(|(_, x)| visit(x, f)),
+            Object::Stream(s) => s.dict.iter_mut().for_each(|(_, x)| visit(x, f)),
+            _ => {}
+        }
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for o in doc.objects.values_mut() {
+        visit(o, &mut |x| {
+            if let Some(id) = node_id(x) {
+                ids.insert(id.to_vec());
+            }
+        });
+    }
+    let renamed: BTreeMap<Vec<u8>, Vec<u8>> = ids
+        .into_iter()
+        .enumerate()
+        .map(|(k, id)| (id, format!("node{k:08}").into_bytes()))
+        .collect();
+    for o in doc.objects.values_mut() {
+        visit(o, &mut |x| {
+            if let Some(new) = node_id(x).and_then(|id| renamed.get(id)) {
+                *x = Object::String(new.clone(), lopdf::StringFormat::Literal);
+            }
+        });
+    }
+}
+
+/// The PDF date (`D:YYYYMMDDHHmmSSZ`) of a `SOURCE_DATE_EPOCH` (seconds
+/// since 1970, UTC) or, without one, of an edition date as the plan prints
+/// it ("2025. 7.", "2025. 7. 15."): its first day when no day is given.
+pub fn pdf_date(source_date_epoch: Option<&str>, edition_date: &str) -> Option<String> {
+    if let Some(secs) = source_date_epoch.and_then(|s| s.trim().parse::<i64>().ok()) {
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        return Some(format!(
+            "D:{y:04}{m:02}{d:02}{:02}{:02}{:02}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        ));
+    }
+    let mut parts = edition_date
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<u32>().ok());
+    let y = parts.next()??;
+    let m = parts.next().flatten().unwrap_or(1);
+    let d = parts.next().flatten().unwrap_or(1);
+    ((1000..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| format!("D:{y:04}{m:02}{d:02}000000Z"))
 }
 
 /// Lays stamp page `stamps[k]` of `numbers` over page `targets[k]` of `doc`.
@@ -636,6 +737,64 @@ mod tests {
         assert!(html.contains("@page n0 { size: A4; "));
         assert!(html.contains("@page n1 { size: A4 landscape; "));
         assert!(html.contains("@bottom-center { content: \"iv\"; }"));
+    }
+
+    #[test]
+    fn pdf_dates_from_the_epoch_or_the_edition() {
+        assert_eq!(
+            pdf_date(Some("1751328000"), "2024. 1."),
+            Some("D:20250701000000Z".into())
+        );
+        assert_eq!(pdf_date(None, "2025. 7."), Some("D:20250701000000Z".into()));
+        assert_eq!(
+            pdf_date(None, "2025. 7. 15."),
+            Some("D:20250715000000Z".into())
+        );
+        assert_eq!(pdf_date(Some("x"), "미정"), None);
+    }
+
+    /// Two prints of one document differ in their dates and in the ids
+    /// Chromium gives the tagged elements; after this they are the same bytes.
+    #[test]
+    fn reproducible_pdfs_do_not_depend_on_the_print() {
+        let print = |stamp: &str, first_node: u32| {
+            let mut doc = Document::with_version("1.7");
+            let mut info = Dictionary::new();
+            info.set("CreationDate", Object::string_literal(stamp));
+            info.set("ModDate", Object::string_literal(stamp));
+            let info = doc.add_object(info);
+            doc.trailer.set("Info", Object::Reference(info));
+            let node = |k: u32| Object::string_literal(format!("node{:08}", first_node + k));
+            let mut th = Dictionary::new();
+            th.set("ID", node(0));
+            let mut td = Dictionary::new();
+            td.set(
+                "A",
+                Object::Array(vec![Object::Array(vec![node(0), node(5)])]),
+            );
+            td.set("ID", node(5));
+            let (th, td) = (doc.add_object(th), doc.add_object(td));
+            let mut tree = Dictionary::new();
+            tree.set(
+                "Names",
+                Object::Array(vec![
+                    node(0),
+                    Object::Reference(th),
+                    node(5),
+                    Object::Reference(td),
+                ]),
+            );
+            doc.add_object(tree);
+            make_reproducible(&mut doc, Some("D:20250701000000Z"));
+            let mut bytes = Vec::new();
+            doc.save_to(&mut bytes).expect("save");
+            bytes
+        };
+        let a = print("D:20261201230654+00'00'", 28);
+        assert_eq!(a, print("D:20261201230820+00'00'", 30));
+        let text = String::from_utf8_lossy(&a);
+        assert!(text.contains("(D:20250701000000Z)"), "{text}");
+        assert!(text.contains("(node00000000)") && text.contains("(node00000001)"));
     }
 
     #[test]

@@ -354,6 +354,30 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
     );
     assert_eq!(labels[4].as_i64().ok(), Some(i64::from(first) - 1));
 
+    // Reproducible: dated from the edition ("2025. 7."), not the print
+    // (unless SOURCE_DATE_EPOCH says otherwise).
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+        for pdf in [&plan, &out.join("summary.pdf")] {
+            let doc = lopdf::Document::load(pdf).expect("lopdf");
+            let info = doc
+                .trailer
+                .get(b"Info")
+                .and_then(|i| i.as_reference())
+                .and_then(|i| doc.get_dictionary(i))
+                .expect("info")
+                .clone();
+            for key in [&b"CreationDate"[..], b"ModDate"] {
+                assert_eq!(
+                    info.get(key).and_then(|d| d.as_str()).ok(),
+                    Some(&b"D:20250701000000Z"[..]),
+                    "{}: {}",
+                    pdf.display(),
+                    String::from_utf8_lossy(key)
+                );
+            }
+        }
+    }
+
     assert!(
         squeeze(&pages_text(&plan)[0]).contains("지역산업진흥계획"),
         "Korean text extracts"
