@@ -154,7 +154,8 @@ pub struct Printed {
 /// `plan.pdf` (and `summary.pdf`). The first print tells the page of every
 /// heading from the PDF bookmarks; the print documents are rendered again with
 /// those numbers in their contents and printed until the numbers hold. The
-/// plan's attachment pages are then numbered i, ii, iii ….
+/// pages are then numbered as in the published plan: none on the front
+/// matter, 1, 2, 3 … from Ⅰ-1, i, ii, iii … in the attachments.
 pub fn print_pdfs(
     content_dir: &std::path::Path,
     out: &std::path::Path,
@@ -164,27 +165,67 @@ pub fn print_pdfs(
 ) -> Result<Printed, String> {
     let (content, computed, _) =
         analyse_edition(content_dir, edition).map_err(|(_, d)| d.render_human())?;
-    let (main_heads, summary_heads) = render::print_headings(&content);
-    let roman_anchor = render::first_attachment_anchor(&content);
+    let (main, summary) = render::print_headings(&content);
+    let (plan_body, summary_body) = render::print_body_anchors(&content);
+    let anchors = PrintAnchors {
+        main,
+        summary,
+        roman: render::first_attachment_anchor(&content),
+        plan_body,
+        summary_body,
+        dividers: render::print_divider_anchors(&content),
+        date: pdf::pdf_date(
+            std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+            &content.plan.value.edition.date,
+        ),
+    };
     let tmp = std::env::temp_dir().join(format!("planbook-print-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-    let result = print_rounds(
-        &content,
-        &computed,
-        (&main_heads, &summary_heads, roman_anchor.as_deref()),
-        out,
-        browser,
-        timeout,
-        &tmp,
-    );
+    let result = print_rounds(&content, &computed, &anchors, out, browser, timeout, &tmp);
     let _ = std::fs::remove_dir_all(&tmp);
     result
+}
+
+/// The headings whose pages decide the numbering of the print documents.
+struct PrintAnchors {
+    main: render::Headings,
+    summary: render::Headings,
+    /// The plan's first attachment: page i.
+    roman: Option<String>,
+    /// The plan's first chapter (its divider is the last unnumbered page).
+    plan_body: Option<String>,
+    /// The summary's first chapter: its page 1.
+    summary_body: Option<String>,
+    /// The plan's dividers: counted, but showing no number.
+    dividers: Vec<String>,
+    /// The PDFs' creation date: `SOURCE_DATE_EPOCH` or the edition's date,
+    /// so that the same content prints to the same bytes.
+    date: Option<String>,
+}
+
+impl PrintAnchors {
+    fn pages(
+        &self,
+        plan: std::collections::BTreeMap<String, u32>,
+        summary: std::collections::BTreeMap<String, u32>,
+    ) -> render::Pages {
+        let at = |m: &std::collections::BTreeMap<String, u32>, a: &Option<String>| {
+            a.as_ref().and_then(|a| m.get(a)).copied()
+        };
+        render::Pages {
+            plan_roman_from: at(&plan, &self.roman),
+            plan_first: at(&plan, &self.plan_body).map(|p| p + 1),
+            summary_first: at(&summary, &self.summary_body),
+            plan,
+            summary,
+        }
+    }
 }
 
 fn print_rounds(
     content: &Content,
     computed: &Computed,
-    (main_heads, summary_heads, roman_anchor): (&render::Headings, &render::Headings, Option<&str>),
+    anchors: &PrintAnchors,
     out: &std::path::Path,
     browser: &std::path::Path,
     timeout: std::time::Duration,
@@ -210,33 +251,30 @@ fn print_rounds(
                     &summary_pdf,
                     timeout,
                 )?;
-                Ok::<_, String>(pdf::pages_of(summary_heads, &pdf::outline(&summary_pdf)?))
+                Ok::<_, String>(pdf::pages_of(
+                    &anchors.summary,
+                    &pdf::outline(&summary_pdf)?,
+                ))
             });
             let plan = pdf::print(browser, &out.join("print.html"), &plan_pdf, timeout)
                 .and_then(|()| pdf::outline(&plan_pdf))
-                .map(|marks| pdf::pages_of(main_heads, &marks));
+                .map(|marks| pdf::pages_of(&anchors.main, &marks));
             let summary = summary
                 .join()
                 .unwrap_or_else(|_| Err("printing the summary failed".into()));
             (plan, summary)
         });
-        let mut next = render::Pages {
-            plan: plan?,
-            summary: summary?,
-            plan_roman_from: None,
-        };
-        next.plan_roman_from = roman_anchor.and_then(|a| next.plan.get(a).copied());
+        let next = anchors.pages(plan?, summary?);
         if next == pages {
-            if let Some(from) = pages.plan_roman_from {
-                pdf::stamp_roman_numbers(
-                    browser,
-                    &plan_pdf,
-                    from,
-                    &out.join("assets"),
-                    tmp,
-                    timeout,
-                )?;
-            }
+            stamp_numbers(
+                anchors,
+                &pages,
+                (&plan_pdf, &summary_pdf, has_summary),
+                out,
+                browser,
+                timeout,
+                tmp,
+            )?;
             let mut files = vec![out.join("plan.pdf")];
             move_file(&plan_pdf, &out.join("plan.pdf"))?;
             if has_summary {
@@ -260,6 +298,83 @@ fn print_rounds(
         }
     }
     Err("page numbers did not settle after three prints".into())
+}
+
+/// Numbers the pages of both PDFs (printed with empty feet), side by side.
+fn stamp_numbers(
+    anchors: &PrintAnchors,
+    pages: &render::Pages,
+    (plan_pdf, summary_pdf, has_summary): (&std::path::Path, &std::path::Path, bool),
+    out: &std::path::Path,
+    browser: &std::path::Path,
+    timeout: std::time::Duration,
+    tmp: &std::path::Path,
+) -> Result<(), String> {
+    use pdf::LabelStyle::{Decimal, Letters, Roman};
+    let assets = out.join("assets");
+    let dividers: std::collections::BTreeSet<u32> = anchors
+        .dividers
+        .iter()
+        .filter_map(|a| pages.plan.get(a).copied())
+        .collect();
+    let runs = |first: Option<u32>, roman: Option<u32>| {
+        let first = first.unwrap_or(1);
+        let mut runs = Vec::new();
+        if first > 1 {
+            runs.push((1, Letters));
+        }
+        runs.push((first, Decimal));
+        runs.extend(roman.map(|r| (r, Roman)));
+        runs
+    };
+    // Each document has its own scratch folder: the number sheets of the two
+    // are printed at the same time.
+    let (plan_tmp, summary_tmp) = (tmp.join("stamp-plan"), tmp.join("stamp-summary"));
+    for d in [&plan_tmp, &summary_tmp] {
+        std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+    }
+    std::thread::scope(|s| {
+        let summary = s.spawn(|| {
+            if !has_summary || pages.summary_first.is_none() {
+                return Ok(());
+            }
+            pdf::stamp_page_numbers(
+                browser,
+                summary_pdf,
+                &|p| pages.summary_label(p),
+                &runs(pages.summary_first, None),
+                anchors.date.as_deref(),
+                &assets,
+                &summary_tmp,
+                timeout,
+            )
+        });
+        if !pages.plan_stamped() {
+            return summary
+                .join()
+                .unwrap_or_else(|_| Err("numbering the summary's pages failed".into()));
+        }
+        let plan = pdf::stamp_page_numbers(
+            browser,
+            plan_pdf,
+            &|p| {
+                if dividers.contains(&p) {
+                    None
+                } else {
+                    pages.plan_label(p)
+                }
+            },
+            &runs(pages.plan_first, pages.plan_roman_from),
+            anchors.date.as_deref(),
+            &assets,
+            &plan_tmp,
+            timeout,
+        );
+        let summary = summary
+            .join()
+            .unwrap_or_else(|_| Err("numbering the summary's pages failed".into()));
+        plan.and(summary)
+    })
 }
 
 fn move_file(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {

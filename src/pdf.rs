@@ -105,72 +105,230 @@ pub fn file_url(path: &Path) -> String {
     url
 }
 
-/// Numbers pages `from..` of `pdf` (counted from 1) i, ii, iii … at their
-/// foot, in place, and records the numbering as the PDF's page labels.
+/// How a run of pages is labelled in a viewer (PDF page labels, §12.4.2):
+/// the page (from 1) where the run begins and its numbering style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelStyle {
+    /// A, B, C …: the front matter, which carries no printed number.
+    Letters,
+    /// 1, 2, 3 …
+    Decimal,
+    /// i, ii, iii …
+    Roman,
+}
+
+/// Prints `label(k)` at the foot of page `k` (from 1) of `pdf` (no number
+/// where it is `None`), in place, and records `runs` as the PDF's page labels.
 ///
 /// Chromium counts pages through the whole document and ignores a reset of
-/// the page counter, so the print leaves the foot of those pages empty and
-/// the numerals are printed apart: blank pages of the same sizes, with the
-/// print style's own footer in lower-roman (same font, size and place), each
-/// laid over its page as a form XObject. The outline, links, tags and
-/// metadata stay as Chromium wrote them. `assets` is the built site's
-/// `assets/` folder; `work` a scratch folder.
-pub fn stamp_roman_numbers(
+/// the page counter, so it can neither leave the front matter uncounted nor
+/// restart at i for the attachments: the print leaves every foot empty and
+/// the numbers are printed apart, on blank pages of the same sizes, each with
+/// its number as the print style's own footer (same font, size and place),
+/// and laid over their pages as form XObjects. One print holds all of them.
+/// The outline, links, tags and metadata stay as Chromium wrote them, but
+/// for what would make two prints of the same document differ (see
+/// [`make_reproducible`]; `date` is a PDF date, `D:20250701000000Z`).
+/// `assets` is the built site's `assets/` folder; `work` a scratch folder.
+#[allow(clippy::too_many_arguments)]
+pub fn stamp_page_numbers(
     browser: &Path,
     pdf: &Path,
-    from: u32,
+    label: &dyn Fn(u32) -> Option<String>,
+    runs: &[(u32, LabelStyle)],
+    date: Option<&str>,
     assets: &Path,
     work: &Path,
     timeout: Duration,
 ) -> Result<(), String> {
     let mut doc = Document::load(pdf).map_err(|e| format!("cannot read {}: {e}", pdf.display()))?;
-    let targets: Vec<ObjectId> = doc
+    let targets: Vec<(ObjectId, String)> = doc
         .get_pages()
         .into_iter()
-        .filter(|(n, _)| *n >= from)
-        .map(|(_, id)| id)
+        .filter_map(|(n, id)| label(n).map(|l| (id, l)))
         .collect();
-    if targets.is_empty() {
-        return Err(format!(
-            "{} has no page {from} to start the Roman numbering at",
-            pdf.display()
-        ));
-    }
     let sizes: Vec<[f32; 4]> = targets
         .iter()
-        .map(|&id| media_box(&doc, id))
+        .map(|&(id, _)| media_box(&doc, id))
         .collect::<Result<_, _>>()?;
-    let assets = std::fs::canonicalize(assets)
-        .map_err(|e| format!("{}: {e} (build the site first)", assets.display()))?;
-    let html = work.join("roman-numbers.html");
-    std::fs::write(&html, numbers_document(&assets, &sizes))
-        .map_err(|e| format!("cannot write {}: {e}", html.display()))?;
-    let numbers_pdf = work.join("roman-numbers.pdf");
-    print(browser, &html, &numbers_pdf, timeout)?;
-    let numbers = Document::load(&numbers_pdf)
-        .map_err(|e| format!("cannot read {}: {e}", numbers_pdf.display()))?;
-    let stamps: Vec<ObjectId> = numbers.get_pages().into_values().collect();
-    if stamps.len() != targets.len() {
-        return Err(format!(
-            "the page numbers printed on {} pages for {} attachment pages; \
-             is {} the print style of this build?",
-            stamps.len(),
-            targets.len(),
-            assets.join("print.css").display()
+    if !targets.is_empty() {
+        let assets = std::fs::canonicalize(assets)
+            .map_err(|e| format!("{}: {e} (build the site first)", assets.display()))?;
+        let sheets: Vec<([f32; 4], &str)> = sizes
+            .iter()
+            .zip(&targets)
+            .map(|(s, (_, l))| (*s, l.as_str()))
+            .collect();
+        let html = work.join("page-numbers.html");
+        std::fs::write(&html, numbers_document(&assets, &sheets))
+            .map_err(|e| format!("cannot write {}: {e}", html.display()))?;
+        // Named after the document: the browser profile is named after the
+        // PDF it prints, and two documents are numbered at the same time.
+        let stem = pdf
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let numbers_pdf = work.join(format!("{stem}-page-numbers.pdf"));
+        print(browser, &html, &numbers_pdf, timeout)?;
+        let numbers = Document::load(&numbers_pdf)
+            .map_err(|e| format!("cannot read {}: {e}", numbers_pdf.display()))?;
+        let stamps: Vec<ObjectId> = numbers.get_pages().into_values().collect();
+        if stamps.len() != targets.len() {
+            return Err(format!(
+                "the page numbers printed on {} pages for {} numbered pages; \
+                 is {} the print style of this build?",
+                stamps.len(),
+                targets.len(),
+                assets.join("print.css").display()
+            ));
+        }
+        overlay(&mut doc, &numbers, &targets, &stamps, &sizes)
+            .map_err(|e| format!("{}: {e}", pdf.display()))?;
+    }
+    // Viewers then show and accept the printed numbers (page "iii").
+    let nums = runs
+        .iter()
+        .flat_map(|&(from, style)| {
+            let mut d = Dictionary::new();
+            let s: &[u8] = match style {
+                LabelStyle::Letters => b"A",
+                LabelStyle::Decimal => b"D",
+                LabelStyle::Roman => b"r",
+            };
+            d.set("S", Object::Name(s.to_vec()));
+            [
+                Object::Integer(i64::from(from.max(1)) - 1),
+                Object::Dictionary(d),
+            ]
+        })
+        .collect();
+    let mut page_labels = Dictionary::new();
+    page_labels.set("Nums", Object::Array(nums));
+    doc.catalog_mut()
+        .map_err(|e| format!("{}: no catalog: {e}", pdf.display()))?
+        .set("PageLabels", Object::Dictionary(page_labels));
+    make_reproducible(&mut doc, date);
+    doc.save(pdf)
+        .map_err(|e| format!("cannot write {}: {e}", pdf.display()))?;
+    Ok(())
+}
+
+/// Takes out of `doc` what differs between two prints of the same
+/// document, so that the same content gives byte-identical PDFs
+/// (reproducible-builds.org): the creation and modification dates, set to
+/// `date` (left as printed without one), and the ids of the tagged structure
+/// elements, which Chromium names after its DOM nodes (`node00000028`) and
+/// which shift from one print to the next. The ids are renumbered in their
+/// order, so the ID tree's sorted keys stay sorted.
+pub fn make_reproducible(doc: &mut Document, date: Option<&str>) {
+    if let Some(date) = date {
+        let info = match doc.trailer.get(b"Info") {
+            Ok(Object::Reference(id)) => Some(*id),
+            _ => None,
+        };
+        if let Some(info) = info.and_then(|id| doc.get_dictionary_mut(id).ok()) {
+            for key in ["CreationDate", "ModDate"] {
+                info.set(key, Object::string_literal(date));
+            }
+        }
+    }
+    fn node_id(o: &Object) -> Option<&[u8]> {
+        match o {
+            Object::String(b, _)
+                if b.len() == 12
+                    && b.starts_with(b"node")
+                    && b[4..].iter().all(u8::is_ascii_digit) =>
+            {
+                Some(b)
+            }
+            _ => None,
+        }
+    }
+    fn visit(o: &mut Object, f: &mut dyn FnMut(&mut Object)) {
+        f(o);
+        match o {
+            Object::Array(a) => a.iter_mut().for_each(|x| visit(x, f)),
+            Object::Dictionary(d) => d.iter_mut().for_each(|(_, x)| visit(x, f)),
+            Object::Stream(s) => s.dict.iter_mut().for_each(|(_, x)| visit(x, f)),
+            _ => {}
+        }
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for o in doc.objects.values_mut() {
+        visit(o, &mut |x| {
+            if let Some(id) = node_id(x) {
+                ids.insert(id.to_vec());
+            }
+        });
+    }
+    let renamed: BTreeMap<Vec<u8>, Vec<u8>> = ids
+        .into_iter()
+        .enumerate()
+        .map(|(k, id)| (id, format!("node{k:08}").into_bytes()))
+        .collect();
+    for o in doc.objects.values_mut() {
+        visit(o, &mut |x| {
+            if let Some(new) = node_id(x).and_then(|id| renamed.get(id)) {
+                *x = Object::String(new.clone(), lopdf::StringFormat::Literal);
+            }
+        });
+    }
+}
+
+/// The PDF date (`D:YYYYMMDDHHmmSSZ`) of a `SOURCE_DATE_EPOCH` (seconds
+/// since 1970, UTC) or, without one, of an edition date as the plan prints
+/// it ("2025. 7.", "2025. 7. 15."): its first day when no day is given.
+pub fn pdf_date(source_date_epoch: Option<&str>, edition_date: &str) -> Option<String> {
+    if let Some(secs) = source_date_epoch.and_then(|s| s.trim().parse::<i64>().ok()) {
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        return Some(format!(
+            "D:{y:04}{m:02}{d:02}{:02}{:02}{:02}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
         ));
     }
+    let mut parts = edition_date
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<u32>().ok());
+    let y = parts.next()??;
+    let m = parts.next().flatten().unwrap_or(1);
+    let d = parts.next().flatten().unwrap_or(1);
+    ((1000..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| format!("D:{y:04}{m:02}{d:02}000000Z"))
+}
+
+/// Lays stamp page `stamps[k]` of `numbers` over page `targets[k]` of `doc`.
+fn overlay(
+    doc: &mut Document,
+    numbers: &Document,
+    targets: &[(ObjectId, String)],
+    stamps: &[ObjectId],
+    sizes: &[[f32; 4]],
+) -> Result<(), String> {
     let open = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
     let mut copied = BTreeMap::new();
-    for (k, ((&page, &stamp), size)) in targets.iter().zip(&stamps).zip(&sizes).enumerate() {
-        let stamp_size = media_box(&numbers, stamp)?;
+    for ((&(page, ref label), &stamp), size) in targets.iter().zip(stamps).zip(sizes) {
+        let stamp_size = media_box(numbers, stamp)?;
         if stamp_size
             .iter()
             .zip(size)
             .any(|(a, b)| (a - b).abs() > 1.0)
         {
             return Err(format!(
-                "page number {} printed on a {stamp_size:?} page for a {size:?} page",
-                crate::numfmt::lower_roman(k as u32 + 1)
+                "page number {label} printed on a {stamp_size:?} page for a {size:?} page"
             ));
         }
         let content = numbers
@@ -180,7 +338,7 @@ pub fn stamp_roman_numbers(
             .get_dictionary(stamp)
             .and_then(|d| d.get(b"Resources"))
         {
-            Ok(r) => import(&numbers, &mut doc, r, &mut copied),
+            Ok(r) => import(numbers, doc, r, &mut copied),
             Err(_) => Object::Dictionary(Dictionary::new()),
         };
         let mut form = Dictionary::new();
@@ -201,7 +359,7 @@ pub fn stamp_roman_numbers(
             b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq /PlanbookPageNumber Do Q\nEMC\n"
                 .to_vec(),
         ));
-        let mut resources = inherited_resources(&doc, page)?;
+        let mut resources = inherited_resources(doc, page)?;
         let mut xobjects = match resources.get(b"XObject") {
             Ok(Object::Reference(id)) => doc.get_dictionary(*id).cloned().unwrap_or_default(),
             Ok(Object::Dictionary(d)) => d.clone(),
@@ -211,7 +369,7 @@ pub fn stamp_roman_numbers(
         resources.set("XObject", Object::Dictionary(xobjects));
         let page_dict = doc
             .get_dictionary_mut(page)
-            .map_err(|e| format!("{}: page {page:?}: {e}", pdf.display()))?;
+            .map_err(|e| format!("page {page:?}: {e}"))?;
         let mut contents = vec![Object::Reference(open)];
         match page_dict.get(b"Contents") {
             Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
@@ -222,55 +380,44 @@ pub fn stamp_roman_numbers(
         page_dict.set("Contents", Object::Array(contents));
         page_dict.set("Resources", Object::Dictionary(resources));
     }
-    // Viewers then show and accept the printed numbers (page "iii").
-    let mut decimal = Dictionary::new();
-    decimal.set("S", Object::Name(b"D".to_vec()));
-    let mut roman = Dictionary::new();
-    roman.set("S", Object::Name(b"r".to_vec()));
-    let mut labels = Dictionary::new();
-    labels.set(
-        "Nums",
-        Object::Array(vec![
-            Object::Integer(0),
-            Object::Dictionary(decimal),
-            Object::Integer(i64::from(from) - 1),
-            Object::Dictionary(roman),
-        ]),
-    );
-    doc.catalog_mut()
-        .map_err(|e| format!("{}: no catalog: {e}", pdf.display()))?
-        .set("PageLabels", Object::Dictionary(labels));
-    doc.save(pdf)
-        .map_err(|e| format!("cannot write {}: {e}", pdf.display()))?;
     Ok(())
 }
 
-/// Blank pages of the given sizes whose only mark is the footer page number,
-/// in lower-roman, styled by the print style of the site.
-fn numbers_document(assets: &Path, sizes: &[[f32; 4]]) -> String {
+/// Blank pages of the given sizes whose only mark is the footer page number
+/// given, styled by the print style of the site. Each sheet is a named page
+/// of its own, so that its footer can say its number literally.
+fn numbers_document(assets: &Path, sheets: &[([f32; 4], &str)]) -> String {
     let css = |name: &str| {
         format!(
             "<link rel=\"stylesheet\" href=\"{}\">",
             file_url(&assets.join(name))
         )
     };
-    let footer = "{ @bottom-center { content: counter(page, lower-roman); } }";
+    let mut style = String::from(".blank { height: 1px; break-after: page; }");
+    for (k, (s, label)) in sheets.iter().enumerate() {
+        let landscape = (s[2] - s[0]) > (s[3] - s[1]);
+        // Labels are digits or Roman letters; anything else is dropped
+        // rather than let out of the CSS string.
+        let label: String = label
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        style.push_str(&format!(
+            " @page n{k} {{ size: A4{}; @top-center {{ content: none; }} @bottom-center {{ content: \"{label}\"; }} }} .n{k} {{ page: n{k}; }}",
+            if landscape { " landscape" } else { "" }
+        ));
+    }
     let mut html = format!(
-        "<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n<meta charset=\"utf-8\">\n<title>page numbers</title>\n{}\n{}\n<style>@page {footer} @page :first {footer} @page attachment {footer} @page attachment-landscape {footer} .blank {{ height: 1px; break-after: page; page: attachment; }} .blank.landscape {{ page: attachment-landscape; }}</style>\n</head>\n<body class=\"print\">\n",
+        "<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n<meta charset=\"utf-8\">\n<title>page numbers</title>\n{}\n{}\n<style>{style}</style>\n</head>\n<body class=\"print\">\n",
         css("style.css"),
         css("print.css")
     );
     // Chromium fetches a web font only for text that uses it, and the
     // footers alone come too late: hidden numerals ask for it (hidden text
     // is not printed).
-    html.push_str("<p style=\"visibility: hidden; position: absolute; font-family: NanumSquare\">ivxlcdm</p>\n");
-    for s in sizes {
-        let landscape = (s[2] - s[0]) > (s[3] - s[1]);
-        html.push_str(if landscape {
-            "<div class=\"blank landscape\"></div>\n"
-        } else {
-            "<div class=\"blank\"></div>\n"
-        });
+    html.push_str("<p style=\"visibility: hidden; position: absolute; font-family: NanumSquare\">0123456789ivxlcdm</p>\n");
+    for k in 0..sheets.len() {
+        html.push_str(&format!("<div class=\"blank n{k}\"></div>\n"));
     }
     html.push_str("</body>\n</html>\n");
     html
@@ -570,7 +717,10 @@ mod tests {
     fn page_number_sheets_follow_the_page_orientation() {
         let portrait = [0.0, 0.0, 594.96, 841.92];
         let landscape = [0.0, 0.0, 841.92, 594.96];
-        let html = numbers_document(Path::new("/site/assets"), &[portrait, landscape, portrait]);
+        let html = numbers_document(
+            Path::new("/site/assets"),
+            &[(portrait, "12"), (landscape, "13"), (portrait, "iv")],
+        );
         let pages: Vec<&str> = html
             .lines()
             .filter(|l| l.starts_with("<div class=\"blank"))
@@ -578,13 +728,73 @@ mod tests {
         assert_eq!(
             pages,
             [
-                "<div class=\"blank\"></div>",
-                "<div class=\"blank landscape\"></div>",
-                "<div class=\"blank\"></div>"
+                "<div class=\"blank n0\"></div>",
+                "<div class=\"blank n1\"></div>",
+                "<div class=\"blank n2\"></div>"
             ]
         );
         assert!(html.contains("href=\"file:///site/assets/print.css\""));
-        assert!(html.contains("counter(page, lower-roman)"));
+        assert!(html.contains("@page n0 { size: A4; "));
+        assert!(html.contains("@page n1 { size: A4 landscape; "));
+        assert!(html.contains("@bottom-center { content: \"iv\"; }"));
+    }
+
+    #[test]
+    fn pdf_dates_from_the_epoch_or_the_edition() {
+        assert_eq!(
+            pdf_date(Some("1751328000"), "2024. 1."),
+            Some("D:20250701000000Z".into())
+        );
+        assert_eq!(pdf_date(None, "2025. 7."), Some("D:20250701000000Z".into()));
+        assert_eq!(
+            pdf_date(None, "2025. 7. 15."),
+            Some("D:20250715000000Z".into())
+        );
+        assert_eq!(pdf_date(Some("x"), "미정"), None);
+    }
+
+    /// Two prints of one document differ in their dates and in the ids
+    /// Chromium gives the tagged elements; after this they are the same bytes.
+    #[test]
+    fn reproducible_pdfs_do_not_depend_on_the_print() {
+        let print = |stamp: &str, first_node: u32| {
+            let mut doc = Document::with_version("1.7");
+            let mut info = Dictionary::new();
+            info.set("CreationDate", Object::string_literal(stamp));
+            info.set("ModDate", Object::string_literal(stamp));
+            let info = doc.add_object(info);
+            doc.trailer.set("Info", Object::Reference(info));
+            let node = |k: u32| Object::string_literal(format!("node{:08}", first_node + k));
+            let mut th = Dictionary::new();
+            th.set("ID", node(0));
+            let mut td = Dictionary::new();
+            td.set(
+                "A",
+                Object::Array(vec![Object::Array(vec![node(0), node(5)])]),
+            );
+            td.set("ID", node(5));
+            let (th, td) = (doc.add_object(th), doc.add_object(td));
+            let mut tree = Dictionary::new();
+            tree.set(
+                "Names",
+                Object::Array(vec![
+                    node(0),
+                    Object::Reference(th),
+                    node(5),
+                    Object::Reference(td),
+                ]),
+            );
+            doc.add_object(tree);
+            make_reproducible(&mut doc, Some("D:20250701000000Z"));
+            let mut bytes = Vec::new();
+            doc.save_to(&mut bytes).expect("save");
+            bytes
+        };
+        let a = print("D:20261201230654+00'00'", 28);
+        assert_eq!(a, print("D:20261201230820+00'00'", 30));
+        let text = String::from_utf8_lossy(&a);
+        assert!(text.contains("(D:20250701000000Z)"), "{text}");
+        assert!(text.contains("(node00000000)") && text.contains("(node00000001)"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The printed plan: `build --pdf` with the machine's Chromium. Needs
 //! `chromium` and `pdftotext` (poppler-utils); .ci/run installs both. Without
-//! them the test says so and checks nothing.
+//! them the test says so and checks nothing, except under CI (`CI=true`),
+//! where it fails: a CI run that cannot print has not tested the print.
 
 mod common;
 
@@ -156,6 +157,10 @@ fn outside_margins(pdf: &Path) -> Vec<(usize, String, f64, f64, f64)> {
 #[test]
 fn printed_contents_point_to_the_pages_where_headings_are() {
     if !have("chromium") || !have("pdftotext") {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true but chromium or pdftotext is not installed"
+        );
         println!("skipping: chromium or pdftotext not installed");
         return;
     }
@@ -189,19 +194,42 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
             feet.len(),
             "{html}: a page number printed twice"
         );
-        // Arabic numbers count every page, the cover and the dividers too
-        // (which show none); a contents entry may point to a divider.
+        // As in the published plan, page 1 is where chapter Ⅰ's text
+        // begins (Ⅰ-1 in the plan, chapter Ⅰ in the summary); the front
+        // matter before it shows no number, and the Arabic numbers then count
+        // every page, the dividers too (which show none).
+        let marks = planbook::pdf::outline(&pdf).expect("outline");
+        let start = marks
+            .iter()
+            .find(|(t, _)| {
+                let t = squeeze(t);
+                if html == "print.html" {
+                    t.starts_with("Ⅰ-1")
+                } else {
+                    // The chapter's own heading, not its 목차 entry "Ⅰ. …".
+                    t.starts_with("지역산업진흥계획수립개요")
+                }
+            })
+            .map(|(_, p)| *p)
+            .unwrap_or_else(|| panic!("{html}: no bookmark for chapter Ⅰ: {marks:?}"));
+        assert_eq!(
+            feet.get(&start).map(String::as_str),
+            Some("1"),
+            "{html}: chapter Ⅰ's text (PDF page {start}) is page 1"
+        );
+        assert!(
+            feet.keys().all(|&p| p >= start),
+            "{html}: the front matter shows no page number: {:?}",
+            feet.range(..start).collect::<Vec<_>>()
+        );
         for (page, number) in feet.iter().filter(|(_, n)| is_arabic(n)) {
             assert_eq!(
                 *number,
-                page.to_string(),
-                "{html}: page {page} is numbered {number}"
+                (page - start + 1).to_string(),
+                "{html}: PDF page {page} is numbered {number}"
             );
         }
-        let resolve = |number: &str| match number.parse::<u32>() {
-            Ok(n) => Some(n),
-            Err(_) => page_of.get(number).copied(),
-        };
+        let resolve = |number: &str| page_of.get(number).copied();
         let entries = toc(&fs::read_to_string(out.join(html)).expect("print document"));
         assert!(
             entries.len() > 20,
@@ -248,7 +276,6 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
             // The summary's feedback tables quote the main body's pages.
             assert_eq!(refs, plan_refs, "{html}: the same pages as the plan's");
         }
-        let marks = planbook::pdf::outline(&pdf).expect("outline");
         assert!(
             marks.len() > 40,
             "bookmarks by chapter and section: {}",
@@ -320,8 +347,36 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
         .and_then(|n| n.as_array())
         .expect("page labels")
         .clone();
-    assert_eq!(labels.len(), 4, "decimal, then lower-roman: {labels:?}");
-    assert_eq!(labels[2].as_i64().ok(), Some(i64::from(first) - 1));
+    assert_eq!(
+        labels.len(),
+        6,
+        "front matter, decimal, then lower-roman: {labels:?}"
+    );
+    assert_eq!(labels[4].as_i64().ok(), Some(i64::from(first) - 1));
+
+    // Reproducible: dated from the edition ("2025. 7."), not the print
+    // (unless SOURCE_DATE_EPOCH says otherwise).
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+        for pdf in [&plan, &out.join("summary.pdf")] {
+            let doc = lopdf::Document::load(pdf).expect("lopdf");
+            let info = doc
+                .trailer
+                .get(b"Info")
+                .and_then(|i| i.as_reference())
+                .and_then(|i| doc.get_dictionary(i))
+                .expect("info")
+                .clone();
+            for key in [&b"CreationDate"[..], b"ModDate"] {
+                assert_eq!(
+                    info.get(key).and_then(|d| d.as_str()).ok(),
+                    Some(&b"D:20250701000000Z"[..]),
+                    "{}: {}",
+                    pdf.display(),
+                    String::from_utf8_lossy(key)
+                );
+            }
+        }
+    }
 
     assert!(
         squeeze(&pages_text(&plan)[0]).contains("지역산업진흥계획"),

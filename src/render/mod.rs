@@ -75,21 +75,86 @@ pub struct Pages {
     /// printed plan numbers its pages i, ii, iii … as the published plan does
     /// (the numbers are stamped on the PDF after printing).
     pub plan_roman_from: Option<u32>,
+    /// The PDF page printed as page 1 of the plan: the one after the first
+    /// chapter's divider, where Ⅰ-1 begins. As in the published plan, the
+    /// pages before it (cover, feedback tables, 목차, that divider) carry no
+    /// number and are not counted.
+    pub plan_first: Option<u32>,
+    /// The same for the summary: its first chapter's page, as the published
+    /// 요약본 numbers its chapter Ⅰ page 1.
+    pub summary_first: Option<u32>,
 }
 
 impl Pages {
-    /// The number printed at the foot of page `page` (counted from 1) of the plan.
-    pub fn plan_label(&self, page: u32) -> String {
+    /// The number printed at the foot of PDF page `page` (counted from 1)
+    /// of the plan; none in the front matter.
+    pub fn plan_label(&self, page: u32) -> Option<String> {
         match self.plan_roman_from {
-            Some(from) if page >= from => crate::numfmt::lower_roman(page - from + 1),
-            _ => page.to_string(),
+            Some(from) if page >= from => Some(crate::numfmt::lower_roman(page - from + 1)),
+            _ => body_number(page, self.plan_first),
         }
+    }
+
+    /// Whether the plan's PDF gets its page numbers after printing (so the
+    /// print leaves every foot empty).
+    pub fn plan_stamped(&self) -> bool {
+        self.plan_first.is_some() || self.plan_roman_from.is_some()
+    }
+
+    /// The number printed at the foot of PDF page `page` of the summary.
+    pub fn summary_label(&self, page: u32) -> Option<String> {
+        body_number(page, self.summary_first)
     }
 
     /// The printed page number of a heading of the plan, once known.
     fn plan_page(&self, anchor: &str) -> Option<String> {
-        self.plan.get(anchor).map(|&p| self.plan_label(p))
+        self.plan.get(anchor).and_then(|&p| self.plan_label(p))
     }
+
+    /// The printed page number of a heading of the summary, once known.
+    fn summary_page(&self, anchor: &str) -> Option<String> {
+        self.summary
+            .get(anchor)
+            .and_then(|&p| self.summary_label(p))
+    }
+}
+
+/// Page `page` counted from the body's first page `first`; before it none.
+/// Unknown `first` (a plain build's print document) counts every page.
+fn body_number(page: u32, first: Option<u32>) -> Option<String> {
+    match first {
+        Some(first) => page.checked_sub(first).map(|n| (n + 1).to_string()),
+        None => Some(page.to_string()),
+    }
+}
+
+/// Where the print documents' numbered pages begin: the anchor of the plan's
+/// first chapter (page 1 is the page after its divider) and that of the
+/// summary's first chapter (page 1 itself; the summary has no dividers).
+pub fn print_body_anchors(content: &Content) -> (Option<String>, Option<String>) {
+    let (_, summary) = print_headings(content);
+    (
+        content
+            .plan
+            .value
+            .chapters
+            .first()
+            .map(|c| section_anchor(&c.id)),
+        summary
+            .into_iter()
+            .map(|(a, _)| a)
+            .find(|a| a.starts_with("sum-")),
+    )
+}
+
+/// The anchors of the plan's dividers (간지): counted pages that show no number.
+pub fn print_divider_anchors(content: &Content) -> Vec<String> {
+    let plan = &content.plan.value;
+    plan.chapters
+        .iter()
+        .map(|c| section_anchor(&c.id))
+        .chain((!plan.attachments.is_empty()).then(|| "attachments".to_string()))
+        .collect()
 }
 
 /// The anchor of the plan's first attachment in the print document: where the
@@ -1016,7 +1081,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
             );
             print_sections.push(serde_json::json!({
                 "number": number, "title": title, "anchor": anchor(id), "items": [], "body": print_body,
-                "page": r.pages.summary.get(&anchor(id)),
+                "page": r.pages.summary_page(&anchor(id)),
             }));
         }
         nav.chapters.push(NavEntry {
@@ -1032,7 +1097,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
         });
         print_chapters.push(serde_json::json!({
             "number": ce.number, "title": c.title, "anchor": anchor(&c.id), "intro": "", "sections": print_sections,
-            "page": r.pages.summary.get(&anchor(&c.id)),
+            "page": r.pages.summary_page(&anchor(&c.id)),
         }));
         pages.push(Page {
             url,
@@ -1059,7 +1124,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
                 || PENDING.to_string(),
                 |file| r.narrative(file, &LinkMode::Print, 1),
             );
-            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.summary.get(&e.anchor)})
+            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.summary_page(&e.anchor)})
         })
         .collect();
     let mut edition = serde_json::to_value(&plan.edition).map_err(|e| e.to_string())?;
@@ -1074,7 +1139,8 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
     ctx.insert("front", &front);
     ctx.insert("chapters", &print_chapters);
     ctx.insert("attachments", &Vec::<serde_json::Value>::new());
-    ctx.insert("roman_stamped", &false);
+    ctx.insert("numbers_stamped", &r.pages.summary_first.is_some());
+    ctx.insert("summary", &true);
     ctx.insert("root", "../");
     let html = r.tera.render("print.html", &ctx)?;
     files.push(OutFile {
@@ -1106,6 +1172,9 @@ pub fn print_headings(content: &Content) -> (Headings, Headings) {
                 main.push((item_anchor(&s.id, &i.no), format!("{}. {}", i.no, i.title)));
             }
         }
+    }
+    if !plan.attachments.is_empty() {
+        main.push(("attachments".to_string(), "붙임 자료".to_string()));
     }
     for a in &plan.attachments {
         main.push((attachment_anchor(&a.id), a.title.clone()));
@@ -1187,7 +1256,9 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                 })
                 .collect();
             let intro = c.file.as_ref().map(|f| r.narrative(f, &mode, 1)).unwrap_or_default();
-            serde_json::json!({"number": ce.number, "title": c.title, "anchor": ce.anchor, "intro": intro, "sections": sections, "page": r.pages.plan_page(&ce.anchor)})
+            // As in the published 목차 a chapter shows no page: its divider
+            // carries no number (the first one is not even counted).
+            serde_json::json!({"number": ce.number, "title": c.title, "anchor": ce.anchor, "intro": intro, "sections": sections, "page": null})
         })
         .collect();
     let attachments: Vec<serde_json::Value> = plan
@@ -1207,9 +1278,10 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
     ctx.insert("front", &front);
     ctx.insert("chapters", &chapters);
     ctx.insert("attachments", &attachments);
-    // Printed for the PDF: the attachment pages are numbered i, ii, iii …
-    // afterwards, so the print leaves their foot empty.
-    ctx.insert("roman_stamped", &r.pages.plan_roman_from.is_some());
+    // Printed for the PDF: the pages are numbered afterwards (from Ⅰ-1, then
+    // i, ii, iii … in the attachments), so the print leaves every foot empty.
+    ctx.insert("numbers_stamped", &r.pages.plan_stamped());
+    ctx.insert("summary", &false);
     let html = r.tera.render("print.html", &ctx)?;
     Ok(OutFile {
         path: "print.html".into(),
