@@ -93,6 +93,7 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
     Ok(e)
 }
 
+#[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
 fn tokenize(src: &str) -> Result<Vec<(String, usize)>, ParseError> {
     let mut out = Vec::new();
     let chars: Vec<char> = src.chars().collect();

@@ -224,6 +224,7 @@ fn opt_cell(value: Checked<Option<Decimal>>, format: NumFormat) -> Checked<Cell>
     value.map(|v| Cell::opt(v, format))
 }
 
+#[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
 fn funding_cells(ny: &[NodeYear; 2]) -> Vec<Checked<Cell>> {
     let a = NumFormat::Amount;
     let cost = costs(ny);
@@ -241,6 +242,7 @@ fn funding_cells(ny: &[NodeYear; 2]) -> Vec<Checked<Cell>> {
     cells
 }
 
+#[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
 fn roi_cells(ny: &[NodeYear; 2], ind: &str, targeted_note: bool) -> Vec<Checked<Cell>> {
     let a = NumFormat::Amount;
     let r = NumFormat::Fixed(2);

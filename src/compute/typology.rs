@@ -59,6 +59,7 @@ fn stats_cells(values: &[f64]) -> Vec<Cell> {
     ]
 }
 
+#[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
 pub fn compute(x: &Extract, out: &mut Computed) {
     let f = &x.file;
     let p = &f.parameters;
