@@ -11,9 +11,9 @@
 //! all read the same substituted table, so the site, the print, the CSV, the
 //! charts and the narrative show one figure.
 
-use crate::compute::{Computed, Value};
+use crate::compute::Computed;
 use crate::load::Content;
-use crate::model::table::{Cell, Erratum, NumFormat, RowKind, Table};
+use crate::model::table::{Cell, Erratum, NumFormat, RowKind};
 use crate::numfmt::{format_cell, parse_printed, Printed};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -171,46 +171,22 @@ pub fn apply(content: &Content, computed: &mut Computed, edition: Edition) {
         touched.insert(ti);
     }
     for &ti in &touched {
-        let Some(t) = computed.tables.get(ti) else {
+        // The table's quotable values follow its substituted cells.
+        let Some(t) = computed.tables.get(ti).cloned() else {
             continue;
         };
-        let (values, errata) = table_values(t);
-        computed.values.extend(values);
-        computed.value_errata.extend(errata);
+        computed.register_table_values(&t);
+        for (&(ri, ci), e) in &t.errata {
+            if let (Some(r), Some(c)) = (t.rows.get(ri), t.columns.get(ci)) {
+                computed
+                    .value_errata
+                    .insert(format!("{}.{}.{}", t.id, r.id, c.id), e.clone());
+            }
+        }
     }
     if edition == Edition::Published && !touched.is_empty() {
         redraw_table_charts(content, computed);
     }
-}
-
-/// The quotable values of a table (`table.row.col`), as register_table_values
-/// makes them, and the errata marks of those that carry one.
-type Keyed<T> = Vec<(String, T)>;
-
-fn table_values(t: &Table) -> (Keyed<Value>, Keyed<Erratum>) {
-    let mut values = Vec::new();
-    let mut errata = Vec::new();
-    for (ri, r) in t.rows.iter().enumerate() {
-        if r.kind == RowKind::Heading {
-            continue;
-        }
-        for (ci, (c, cell)) in t.columns.iter().zip(&r.cells).enumerate() {
-            let key = format!("{}.{}.{}", t.id, r.id, c.id);
-            if let Cell::Num { value, format, .. } = cell {
-                values.push((
-                    key.clone(),
-                    Value {
-                        value: *value,
-                        format: *format,
-                    },
-                ));
-            }
-            if let Some(e) = t.errata.get(&(ri, ci)) {
-                errata.push((key, e.clone()));
-            }
-        }
-    }
-    (values, errata)
 }
 
 /// Figures read from tables are drawn again from the published tables, in
