@@ -211,19 +211,18 @@ fn redraw_table_charts(content: &Content, computed: &mut Computed) {
 pub fn quoted_consistent(computed: &Computed, key: &str, printed: &str) -> Option<bool> {
     let v = computed.values.get(key)?;
     let p = parse_printed(printed)?;
-    let Printed::Num { value, dp, .. } = p else {
+    if !matches!(p, Printed::Num { .. }) {
         return Some(false);
-    };
-    if crate::calc::round_half_up(v.value, dp) == value {
-        return Some(true);
     }
+    // The one rule of validate, on the quoted value as a cell of its table.
+    let cell = Cell::num(v.value, v.format);
     let mut parts = key.splitn(3, '.');
-    let (Some(t), Some(r), Some(c)) = (parts.next(), parts.next(), parts.next()) else {
-        return Some(false);
+    let table = match (parts.next(), parts.next(), parts.next()) {
+        (Some(t), Some(r), Some(c)) => computed.table(t).map(|t| (t, r, c)),
+        _ => None,
     };
-    let admitted = computed
-        .table(t)
-        .and_then(|t| t.range(r, c))
-        .is_some_and(|range| range.admits(value, dp));
-    Some(admitted)
+    Some(match table {
+        Some((t, r, c)) => crate::validate::is_consistent(t, r, c, &cell, &p, None),
+        None => crate::numfmt::matches_printed(&cell, &p),
+    })
 }
