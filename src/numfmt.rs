@@ -152,9 +152,23 @@ pub fn parse_printed(s: &str) -> Option<Printed> {
 }
 
 /// Does a computed cell print as the published figure, at the printed precision?
+/// A dash and a zero are the same figure: the plan's tables print "-" for
+/// nothing and for a zero difference alike, and 0.00 for a budget not set.
 pub fn matches_printed(cell: &Cell, printed: &Printed) -> bool {
     match (cell, printed) {
         (Cell::Missing, Printed::Missing) => true,
+        (
+            Cell::Missing,
+            Printed::Num {
+                value, paren: None, ..
+            },
+        ) => value.is_zero(),
+        (
+            Cell::Num {
+                value, paren: None, ..
+            },
+            Printed::Missing,
+        ) => value.is_zero(),
         (Cell::Masked(_), Printed::Masked(_)) => true,
         (_, Printed::Masked(_)) => true,
         (
@@ -249,9 +263,26 @@ mod tests {
         let c = Cell::num(dec!(17.325), NumFormat::Amount);
         assert!(!matches_printed(&c, &parse_printed("17.330").unwrap()));
         assert!(matches_printed(&c, &parse_printed("17.33").unwrap()));
-        assert!(!matches_printed(
+        // A dash and a zero are the same figure; anything else is not.
+        assert!(matches_printed(
             &Cell::Missing,
             &parse_printed("0.00").unwrap()
+        ));
+        assert!(matches_printed(
+            &Cell::num(dec!(0), NumFormat::Fixed(2)),
+            &parse_printed("-").unwrap()
+        ));
+        assert!(!matches_printed(
+            &Cell::Missing,
+            &parse_printed("0.01").unwrap()
+        ));
+        assert!(!matches_printed(
+            &Cell::num(dec!(0.004), NumFormat::Fixed(2)),
+            &parse_printed("-").unwrap()
+        ));
+        assert!(!matches_printed(
+            &Cell::Missing,
+            &parse_printed("0.00 (1.00)").unwrap()
         ));
     }
 }

@@ -15,7 +15,6 @@ use crate::compute::Computed;
 use crate::load::Content;
 use crate::model::table::{Cell, Erratum, NumFormat, RowKind};
 use crate::numfmt::{format_cell, parse_printed, Printed};
-use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,7 +32,6 @@ struct Published<'a> {
     row: &'a str,
     col: &'a str,
     printed: &'a str,
-    tol: Option<Decimal>,
 }
 
 fn published(content: &Content) -> Vec<Published<'_>> {
@@ -47,7 +45,6 @@ fn published(content: &Content) -> Vec<Published<'_>> {
                         row: &n.id,
                         col,
                         printed,
-                        tol: None,
                     });
                 }
             }
@@ -62,7 +59,6 @@ fn published(content: &Content) -> Vec<Published<'_>> {
                         row,
                         col,
                         printed,
-                        tol: None,
                     });
                 }
             }
@@ -78,7 +74,6 @@ fn published(content: &Content) -> Vec<Published<'_>> {
                         row,
                         col,
                         printed,
-                        tol: f.tolerance.get(col).map(|a| a.0),
                     });
                 }
             }
@@ -137,7 +132,7 @@ pub fn apply(content: &Content, computed: &mut Computed, edition: Edition) {
         let Some(printed) = parse_printed(p.printed) else {
             continue;
         };
-        let consistent = crate::validate::is_consistent(t, p.row, p.col, &cell, &printed, p.tol);
+        let consistent = crate::validate::is_consistent(t, p.row, p.col, &cell, &printed);
         match edition {
             Edition::Published => {
                 // A masked figure stays as the public edition shows it.
@@ -222,7 +217,7 @@ pub fn quoted_consistent(computed: &Computed, key: &str, printed: &str) -> Optio
         _ => None,
     };
     Some(match table {
-        Some((t, r, c)) => crate::validate::is_consistent(t, r, c, &cell, &p, None),
+        Some((t, r, c)) => crate::validate::is_consistent(t, r, c, &cell, &p),
         None => crate::numfmt::matches_printed(&cell, &p),
     })
 }

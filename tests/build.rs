@@ -170,7 +170,8 @@ fn viii2_tables_reproduce_the_seed_except_where_check_reports_it() {
         ("budget-plan", "rnd-lead", "증감 국비", "17.330", "17.325"),
         ("budget-plan", "rnd-lead", "증감 지방비", "7.430", "7.425"),
         ("budget-plan", "total", "증감 지방비", "0.96", "0.965"),
-        ("budget-jobs", "tp-equip", "'24년도 예산", "0.00", "-"),
+        // tp-equip's '24 budget printed 0.00 in budget-jobs and "-" in
+        // budget-sales is no slip: a dash and a zero are the same figure.
     ]
     .iter()
     .map(|(a, b, c, d, e)| {

@@ -56,6 +56,9 @@ pub struct NodeYear {
     pub targets: BTreeMap<String, Option<Decimal>>,
     /// Per indicator: (Σ target, Σ budget) over the leaves that have a target.
     pub targeted: BTreeMap<String, (Decimal, Decimal)>,
+    /// Per indicator: how far the target may lie from the value written, as
+    /// targets are rounded figures (Σ of the leaves' half-units).
+    pub target_spread: BTreeMap<String, Decimal>,
 }
 
 impl NodeYear {
@@ -139,6 +142,8 @@ fn leaf_year(
             ny.targets.insert(k.clone(), t);
             if let Some(t) = t {
                 ny.targeted.insert(k.clone(), (t, total));
+                ny.target_spread
+                    .insert(k.clone(), Decimal::new(5, (t.scale() + 1).min(28)));
             }
         }
     } else {
@@ -207,6 +212,15 @@ fn agg_node(
                     None
                 };
                 slot.targets.insert(ind.clone(), t);
+                if t.is_some() {
+                    let spread = kids
+                        .iter()
+                        .filter_map(|k| k[yi].target_spread.get(ind))
+                        .try_fold(Decimal::ZERO, |a, x| a.checked_add(*x));
+                    if let Some(x) = spread {
+                        slot.target_spread.insert(ind.clone(), x);
+                    }
+                }
                 let mut acc: Checked<Option<(Decimal, Decimal)>> = Ok(None);
                 for k in &kids {
                     if let Some((t, b)) = k[yi].targeted.get(ind) {

@@ -7,6 +7,7 @@
 
 pub mod budget;
 pub mod perf;
+mod perf_ranges;
 pub mod tables;
 pub mod typology;
 
@@ -95,6 +96,38 @@ pub struct Computed {
     pub value_errata: BTreeMap<String, crate::model::table::Erratum>,
     /// The edition the figures are of (set by the publish stage).
     pub edition: crate::publish::Edition,
+    /// Figures defined by another table's figure: what the audit follows to
+    /// the root of a misprint repeated across tables.
+    pub links: Vec<Link>,
+}
+
+/// A figure (`table.row.col`) defined by others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub figure: String,
+    pub kind: LinkKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkKind {
+    /// `factor` × the source (1: the same quantity printed twice).
+    Scale { source: String, factor: Decimal },
+    /// part / whole × 100.
+    Pct { part: String, whole: String },
+    /// A table formula, over the cells of the figure's own table.
+    Formula(crate::calc::expr::Expr),
+}
+
+impl Link {
+    pub fn same(t: &Table, row: &str, col: &str, source: &Table, srow: &str, scol: &str) -> Link {
+        Link {
+            figure: format!("{}.{row}.{col}", t.id),
+            kind: LinkKind::Scale {
+                source: format!("{}.{srow}.{scol}", source.id),
+                factor: Decimal::ONE,
+            },
+        }
+    }
 }
 
 impl Computed {

@@ -278,7 +278,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             }
         }
         let review_sink = CellSink::default();
-        let review = Table {
+        let mut review = Table {
             id: format!("perf-review-{ind}"),
             title: format!(
                 "{} 성과 검토({last}년 실적 및 3개년 평균 성과)",
@@ -321,7 +321,6 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
         };
         out.cell_errors(&review, review_sink);
         out.register_table_values(&review);
-        out.tables.push(review);
 
         // 목표 ROI 산정, with the rule as an audit column.
         let mut columns = Vec::new();
@@ -448,7 +447,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             }
             roi_sink.row(&p.id, cells)
         });
-        let roi = Table {
+        let mut roi = Table {
             id: format!("perf-roi-{ind}"),
             title: format!("{} 목표 ROI 산정(1억원당)", label_of(ind)),
             unit: Some(if ind == "jobs" {
@@ -465,7 +464,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
         };
         out.cell_errors(&roi, roi_sink);
         out.register_table_values(&roi);
-        out.tables.push(roi);
+        super::perf_ranges::fill(f, ind, &mut review, &mut roi, out);
 
         // 설정 결과: history averages and the plan years side by side.
         if !f.results.is_empty() {
@@ -561,7 +560,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                     }
                 })
                 .collect();
-            let result = Table {
+            let mut result = Table {
                 id: format!("perf-result-{ind}"),
                 title: format!("{} 설정 결과", label_of(ind)),
                 unit: Some(if ind == "jobs" {
@@ -578,7 +577,10 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             };
             out.cell_errors(&result, result_sink);
             out.register_table_values(&result);
-            out.tables.push(result);
+            super::perf_ranges::fill_result(f, ind, &mut result, &review, out);
+            out.tables.extend([review, roi, result]);
+        } else {
+            out.tables.extend([review, roi]);
         }
     }
 }

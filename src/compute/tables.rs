@@ -68,7 +68,7 @@ fn default_dp(spec: &TableSpec, col: &str) -> u32 {
 }
 
 pub fn table(spec: &TableSpec) -> Table {
-    table_with(spec, &|_| None).0
+    table_with(spec, &|_| None).table
 }
 
 fn to_val_at(grid: &[Vec<Cell>], errs: &[Vec<Option<CalcError>>], ri: usize, ci: usize) -> Val {
@@ -192,10 +192,7 @@ fn cycles(left: &[usize], reads: &[Vec<usize>]) -> Vec<Vec<usize>> {
 /// with the failures of its cells (overflow, cycles, row formulas that do
 /// not parse). A failed cell is "-".
 #[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
-pub fn table_with(
-    spec: &TableSpec,
-    lookup: &dyn Fn(&str) -> Option<Decimal>,
-) -> (Table, Vec<ComputeError>) {
+pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) -> Computation {
     let ncol = spec.columns.len();
     let dps: Vec<u32> = spec
         .columns
@@ -512,20 +509,49 @@ pub fn table_with(
             .collect(),
         errata: Default::default(),
     };
-    (table, errors)
+    // The formula of each computed cell, as links the audit can re-evaluate
+    // with printed operands (a CAGR over a misprinted total is its dependent).
+    let formulas = cells_to_compute
+        .iter()
+        .zip(exprs)
+        .filter_map(|(&(ri, ci), e)| {
+            Some(super::Link {
+                figure: format!(
+                    "{}.{}.{}",
+                    spec.id,
+                    spec.rows.get(ri)?.id,
+                    spec.columns.get(ci)?.id
+                ),
+                kind: super::LinkKind::Formula(e?),
+            })
+        })
+        .collect();
+    Computation {
+        table,
+        errors,
+        formulas,
+    }
+}
+
+/// A computed table, the failures of its cells, and its formulas.
+pub struct Computation {
+    pub table: Table,
+    pub errors: Vec<ComputeError>,
+    pub formulas: Vec<super::Link>,
 }
 
 pub fn compute(file: &TableFile, out: &mut Computed) {
     for spec in &file.tables {
-        let (t, errors) = {
+        let c = {
             let values = &out.values;
             table_with(spec, &|k| values.get(k).map(|v| v.value))
         };
-        for e in errors {
+        for e in c.errors {
             out.error(e.place, e.message);
         }
-        out.register_table_values(&t);
-        out.tables.push(t);
+        out.register_table_values(&c.table);
+        out.tables.push(c.table);
+        out.links.extend(c.formulas);
     }
 }
 
@@ -598,7 +624,9 @@ tables:
     }
 
     fn errors_of(src: &str) -> (Table, Vec<String>) {
-        let (t, errors) = table_with(&spec(src), &|_| None);
+        let crate::compute::tables::Computation {
+            table: t, errors, ..
+        } = table_with(&spec(src), &|_| None);
         (t, errors.iter().map(ToString::to_string).collect())
     }
 

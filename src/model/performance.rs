@@ -29,10 +29,6 @@ pub struct PerfFile {
     /// warning (`check --deny-warnings` passes).
     #[serde(default)]
     pub accepted: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
-    /// Allowed difference by column id, for figures derived from several
-    /// rounded printed averages (the public plan omits the unrounded ones).
-    #[serde(default)]
-    pub tolerance: BTreeMap<String, Amount>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -197,7 +197,7 @@ fn budget(b: &Loaded<BudgetFile>, computed: &Computed, d: &mut Diagnostics) {
                     .get(view)
                     .and_then(|c| c.get(col))
                     .map(String::as_str);
-                audit_within(table, view, &n.id, col, printed, None, acc, &path, &loc, d);
+                audit(table, view, &n.id, col, printed, acc, &path, &loc, d);
             }
         }
     }
@@ -549,9 +549,7 @@ fn tables(t: &Loaded<TableFile>, computed: &Computed, d: &mut Diagnostics) {
                     .get(row)
                     .and_then(|c| c.get(col))
                     .map(String::as_str);
-                audit_within(
-                    table, &spec.id, row, col, printed, None, acc, &path, &loc, d,
-                );
+                audit(table, &spec.id, row, col, printed, acc, &path, &loc, d);
             }
         }
     }
@@ -669,14 +667,13 @@ fn performance(
                         Step::Key(col),
                     ])
                 };
-                let tol = f.tolerance.get(col).map(|a| a.0);
                 let acc = f
                     .accepted
                     .get(table_id)
                     .and_then(|r| r.get(row))
                     .and_then(|c| c.get(col))
                     .map(String::as_str);
-                audit_within(table, table_id, row, col, printed, tol, acc, &path, &loc, d);
+                audit(table, table_id, row, col, printed, acc, &path, &loc, d);
             }
         }
     }
@@ -721,23 +718,16 @@ fn records(content: &Content, r: &Loaded<RecordsFile>, d: &mut Diagnostics) {
     }
 }
 
-/// Whether a published figure agrees with its cell: printed as computed,
-/// within the dataset's tolerance, or admitted by the range the inputs'
-/// precision allows. The one rule for `check` and for the pages' marks.
+/// Whether a published figure agrees with its cell: printed as computed, or
+/// admitted by the range the inputs' precision allows. The one rule for
+/// `check` and for the pages' marks.
 pub fn is_consistent(
     table: &crate::model::table::Table,
     row: &str,
     col: &str,
     cell: &crate::model::table::Cell,
     p: &crate::numfmt::Printed,
-    tol: Option<rust_decimal::Decimal>,
 ) -> bool {
-    let within = match (tol, cell.value(), p) {
-        (Some(t), Some(v), crate::numfmt::Printed::Num { value, dp, .. }) => {
-            (crate::calc::round_half_up(v, *dp) - value).abs() <= t
-        }
-        _ => false,
-    };
     // Consistent with the inputs' precision: some value their rounding
     // allows prints as the published figure.
     let admitted = match (table.range(row, col), p) {
@@ -751,18 +741,18 @@ pub fn is_consistent(
         ) => r.admits(*value, *dp),
         _ => false,
     };
-    matches_printed(cell, p) || within || admitted
+    matches_printed(cell, p) || admitted
 }
 
-/// Like `audit`, accepting a difference up to `tol` at the printed precision.
+/// Audits one published figure against its computed cell: W001 when
+/// inconsistent, A001 when an accepted erratum.
 #[allow(clippy::too_many_arguments)]
-fn audit_within(
+fn audit(
     table: &crate::model::table::Table,
     view: &str,
     row: &str,
     col: &str,
     printed: &str,
-    tol: Option<rust_decimal::Decimal>,
     accepted: Option<&str>,
     path: &std::path::Path,
     loc: &dyn Fn() -> Option<(usize, usize)>,
@@ -797,7 +787,7 @@ fn audit_within(
         );
         return;
     };
-    let consistent = is_consistent(table, row, col, cell, &p, tol);
+    let consistent = is_consistent(table, row, col, cell, &p);
     if !consistent {
         if let Some(reason) = accepted {
             d.push(

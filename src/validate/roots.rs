@@ -11,8 +11,9 @@
 //! figure as the table printed it.
 
 use super::diagnostic::{Diagnostics, Severity};
+use crate::calc::expr::RVal;
 use crate::calc::interval::Interval;
-use crate::compute::Computed;
+use crate::compute::{Computed, LinkKind};
 use crate::model::table::{RowKind, Table};
 use crate::numfmt::{parse_printed, Printed};
 use rust_decimal::Decimal;
@@ -104,8 +105,10 @@ pub(super) fn group(computed: &Computed, d: &mut Diagnostics) {
             }
             continue;
         }
-        let operand = |r: usize, c: usize| -> Option<(Interval, Option<usize>)> {
-            match at.get(&(f.table.clone(), r, c)) {
+        // An operand: the printed figure where it is a finding itself (with
+        // that finding), else the computed figure's range.
+        let operand_in = |t: &Table, r: usize, c: usize| -> Option<(Interval, Option<usize>)> {
+            match at.get(&(t.id.clone(), r, c)) {
                 Some(&g) if g != k => findings
                     .get(g)
                     .and_then(|x| x.printed)
@@ -117,6 +120,72 @@ pub(super) fn group(computed: &Computed, d: &mut Diagnostics) {
                 }
             }
         };
+        let operand = |r: usize, c: usize| operand_in(t, r, c);
+        let operand_of = |fig: &str| -> Option<(Interval, Option<usize>)> {
+            let mut parts = fig.splitn(3, '.');
+            let (tid, row, col) = (parts.next()?, parts.next()?, parts.next()?);
+            let t = computed.table(tid)?;
+            let (r, c) = index(t, row, col)?;
+            operand_in(t, r, c)
+        };
+        // (0) A figure defined by another table's (the same quantity
+        // printed twice, a fixed multiple, a rate over it).
+        let fig = format!("{}.{}.{}", f.table, f.row, f.col);
+        let mut linked = false;
+        for link in computed.links.iter().filter(|l| l.figure == fig) {
+            let (re, g) = match &link.kind {
+                LinkKind::Scale { source, factor } => {
+                    let Some((i, g)) = operand_of(source) else {
+                        continue;
+                    };
+                    (i.scale(*factor), g)
+                }
+                LinkKind::Pct { part, whole } => {
+                    let (Some((ia, ga)), Some((ib, gb))) = (operand_of(part), operand_of(whole))
+                    else {
+                        continue;
+                    };
+                    (ia.pct(ib), ga.or(gb))
+                }
+                LinkKind::Formula(e) => {
+                    let found = std::cell::Cell::new(None);
+                    let at_cell = |r: usize, name: &str| match t
+                        .col_index(name)
+                        .and_then(|c| operand_in(t, r, c))
+                    {
+                        Some((i, g)) => {
+                            if found.get().is_none() {
+                                found.set(g);
+                            }
+                            RVal::Num(i)
+                        }
+                        None => RVal::Missing,
+                    };
+                    let col = |name: &str| at_cell(ri, name);
+                    let other = |row: &str, name: &str| {
+                        t.rows
+                            .iter()
+                            .position(|x| x.id == row)
+                            .map_or(RVal::Missing, |r| at_cell(r, name))
+                    };
+                    let re = match e.eval_range(&col, &other) {
+                        RVal::Num(i) => Some(i),
+                        _ => None,
+                    };
+                    (re, found.get())
+                }
+            };
+            if let (Some(g), Some(re)) = (g, re) {
+                if g != k && re.admits(pv, pdp) {
+                    set(&mut parent, k, g);
+                    linked = true;
+                    break;
+                }
+            }
+        }
+        if linked {
+            continue;
+        }
         // (1) A subtotal over its children.
         if let Some(children) = children_summing(t, ri, ci) {
             let ops: Option<Vec<(Interval, Option<usize>)>> =
