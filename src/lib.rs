@@ -48,8 +48,34 @@ pub fn analyse_edition(
     if diags.has_errors() {
         return Err((Failure::Content, diags));
     }
+    computed.audit = audit_notes(&diags);
     publish::apply(&content, &mut computed, edition);
     Ok((content, computed, diags))
+}
+
+/// What the audit found about each inconsistent published figure, for the
+/// errata page: its root or its dependents, and an accepted erratum's reason.
+fn audit_notes(d: &Diagnostics) -> std::collections::BTreeMap<String, compute::AuditNote> {
+    let mut out = std::collections::BTreeMap::new();
+    for x in &d.items {
+        if !matches!(x.code, "W001" | "A001") {
+            continue;
+        }
+        let Some(fig) = &x.figure else { continue };
+        let key = match (&x.file, x.line) {
+            (Some(f), Some(l)) if f.ends_with(".md") => format!("{fig}@{l}"),
+            _ => fig.clone(),
+        };
+        out.insert(
+            key,
+            compute::AuditNote {
+                root: x.root.clone(),
+                dependents: x.dependents,
+                reason: x.reason.clone(),
+            },
+        );
+    }
+    out
 }
 
 /// Every table, value and chart of the plan. Tables first, then charts, so

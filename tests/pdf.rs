@@ -327,8 +327,8 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
         .filter(|(_, n)| !is_arabic(n))
         .count();
     assert_eq!(
-        toc_roman, 3,
-        "the three attachments listed with Roman page numbers"
+        toc_roman, 4,
+        "the three attachments and the errata list (정오표) after them, with Roman page numbers"
     );
     let attachments_anchor = planbook::pdf::outline(&plan)
         .expect("outline")

@@ -99,6 +99,18 @@ pub struct Computed {
     /// Figures defined by another table's figure: what the audit follows to
     /// the root of a misprint repeated across tables.
     pub links: Vec<Link>,
+    /// The audit's word on each inconsistent published figure, by figure id
+    /// (`table.row.col`; a sentence's as `key@line`): for the errata page.
+    pub audit: BTreeMap<String, AuditNote>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditNote {
+    /// The root finding's figure, for a dependent.
+    pub root: Option<String>,
+    pub dependents: usize,
+    /// The author's reason, for an accepted erratum.
+    pub reason: Option<String>,
 }
 
 /// A figure (`table.row.col`) defined by others.

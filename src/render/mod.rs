@@ -199,6 +199,43 @@ pub struct RenderOptions {
 }
 
 impl Renderer<'_> {
+    /// A figure id `table.row.col` as a reader names it: the table's
+    /// number, the row's and the column's labels.
+    fn figure_label(&self, fig: &str) -> String {
+        let mut parts = fig.splitn(3, '.');
+        let (Some(t), Some(row), Some(col)) = (parts.next(), parts.next(), parts.next()) else {
+            return fig.to_string();
+        };
+        let Some(table) = self.computed.table(t) else {
+            return fig.to_string();
+        };
+        let row = table.row(row).map_or(row, |r| r.label.as_str());
+        let col = table.columns.iter().find(|c| c.id == col).map_or_else(
+            || col.to_string(),
+            |c| {
+                if c.group.is_empty() {
+                    c.label.clone()
+                } else {
+                    format!("{} {}", c.group, c.label)
+                }
+            },
+        );
+        format!("{} {row} {col}", self.registry.table_label(t))
+    }
+
+    /// The site page of the plan's section written in `file`.
+    fn section_url_of_file(&self, file: &str) -> Option<String> {
+        self.content
+            .plan
+            .value
+            .chapters
+            .iter()
+            .flat_map(|c| &c.sections)
+            .find(|s| s.file.as_deref() == Some(file))
+            .and_then(|s| self.registry.sections.get(&s.id))
+            .map(|a| a.page.clone())
+    }
+
     fn narrative(&self, file: &str, mode: &LinkMode, shift: usize) -> String {
         let Some(n) = self.content.narratives.get(file) else {
             return String::new();
@@ -573,11 +610,55 @@ struct Page {
 /// line), the figure shown and the other one. None when there is nothing to
 /// list.
 fn errata_page(r: &Renderer) -> Option<Page> {
-    use std::fmt::Write as _;
     let mode = LinkMode::Site {
         root: String::new(),
     };
+    Some(Page {
+        url: "errata.html".into(),
+        title: "정오표".into(),
+        body: errata_body(r, &mode)?,
+        breadcrumbs: Vec::new(),
+    })
+}
+
+/// The errata list for the site (links to the pages) or the print document
+/// (anchors, and the page of the section holding each figure once a first
+/// print has told it).
+fn errata_body(r: &Renderer, mode: &LinkMode) -> Option<String> {
+    use std::fmt::Write as _;
+    let in_print = matches!(mode, LinkMode::Print);
+    // The printed page of the section a table or sentence sits in.
+    let page_of_url = |url: &str| -> String {
+        if !in_print {
+            return String::new();
+        }
+        let page = r
+            .registry
+            .sections
+            .values()
+            .find(|a| a.page == url)
+            .and_then(|a| r.pages.plan_page(&a.anchor))
+            .unwrap_or_default();
+        format!("<td>{}</td>", escape(&page))
+    };
     let published = r.computed.edition == crate::publish::Edition::Published;
+    // Where a figure's disagreement comes from: its root, or how many
+    // follow from it, and the author's reason for an accepted one.
+    let remark = |key: &str| -> String {
+        let Some(a) = r.computed.audit.get(key) else {
+            return String::new();
+        };
+        let mut parts = Vec::new();
+        if let Some(root) = &a.root {
+            parts.push(format!("{}에 따름", r.figure_label(root)));
+        } else if a.dependents > 0 {
+            parts.push(format!("원인 수치(이에 따른 수치 {}건)", a.dependents));
+        }
+        if let Some(reason) = &a.reason {
+            parts.push(format!("확인됨: {reason}"));
+        }
+        parts.join("; ")
+    };
     let mut rows = String::new();
     let mut n = 0usize;
     for t in &r.computed.tables {
@@ -596,11 +677,17 @@ fn errata_page(r: &Renderer) -> Option<Page> {
                 format!("{} {}", col.group, col.label)
             };
             n += 1;
+            let page = r
+                .registry
+                .tables
+                .get(&t.id)
+                .map_or_else(|| page_of_url(""), |a| page_of_url(&a.page));
             let _ = writeln!(
                 rows,
-                "<tr id=\"e-{}\"><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr id=\"{}e-{}\"><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td>{page}</tr>",
+                if in_print { "p-" } else { "" },
                 escape::token(&format!("{}-{}-{}", t.id, row.id, col.id)),
-                r.registry.ref_html(&t.id, &mode),
+                r.registry.ref_html(&t.id, mode),
                 escape(&if row.path.is_empty() {
                     row.label.clone()
                 } else {
@@ -609,6 +696,7 @@ fn errata_page(r: &Renderer) -> Option<Page> {
                 escape(&column),
                 escape(&shown),
                 escape(&e.other),
+                escape(&remark(&format!("{}.{}.{}", t.id, row.id, col.id))),
             );
         }
     }
@@ -640,11 +728,13 @@ fn errata_page(r: &Renderer) -> Option<Page> {
             n += 1;
             let _ = writeln!(
                 rows,
-                "<tr><td class=\"text\">문장</td><td class=\"text\">{}</td><td class=\"text\">{}행</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"text\">문장</td><td class=\"text\">{}</td><td class=\"text\">{}행</td><td>{}</td><td>{}</td><td class=\"text\">{}</td>{}</tr>",
                 escape(file),
                 line,
                 escape(&shown),
                 escape(&other),
+                escape(&remark(&format!("{key}@{line}"))),
+                page_of_url(&r.section_url_of_file(file).unwrap_or_default()),
             );
         }
     }
@@ -664,15 +754,14 @@ fn errata_page(r: &Renderer) -> Option<Page> {
             "이 판은 입력값으로 계산한 수치를 싣습니다. 아래 수치는 발간본에 인쇄된 수치와 다르며, 본문과 표에 ※ 표시를 붙였습니다.",
         )
     };
-    let body = format!(
-        "<h1>정오표</h1>\n<p>{lead} ({n}건)</p>\n<figure class=\"table\" id=\"errata\"><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"정오표\"><table class=\"data\">\n<thead><tr><th scope=\"col\">표</th><th scope=\"col\" class=\"label\">행</th><th scope=\"col\">열</th><th scope=\"col\">{shown_head}</th><th scope=\"col\">{other_head}</th></tr></thead>\n<tbody>\n{rows}</tbody></table></div></figure>"
-    );
-    Some(Page {
-        url: "errata.html".into(),
-        title: "정오표".into(),
-        body,
-        breadcrumbs: Vec::new(),
-    })
+    let (id, page_head) = if in_print {
+        ("errata-list", "<th scope=\"col\">쪽</th>")
+    } else {
+        ("errata", "")
+    };
+    Some(format!(
+        "<h1>정오표</h1>\n<p>{lead} ({n}건)</p>\n<figure class=\"table\" id=\"{id}\"><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"정오표\"><table class=\"data\">\n<thead><tr><th scope=\"col\">표</th><th scope=\"col\" class=\"label\">행</th><th scope=\"col\">열</th><th scope=\"col\">{shown_head}</th><th scope=\"col\">{other_head}</th><th scope=\"col\">비고</th>{page_head}</tr></thead>\n<tbody>\n{rows}</tbody></table></div></figure>"
+    ))
 }
 
 /// Renders the whole output tree.
@@ -1179,6 +1268,8 @@ pub fn print_headings(content: &Content) -> (Headings, Headings) {
     for a in &plan.attachments {
         main.push((attachment_anchor(&a.id), a.title.clone()));
     }
+    // Closes the document when there are errata (unmatched otherwise).
+    main.push(("errata-page".to_string(), "정오표".to_string()));
     let mut summary = Vec::new();
     for f in plan.front.iter().filter(|f| f.id != "cover") {
         summary.push((anchor("front", &f.id), f.title.clone()));
@@ -1278,6 +1369,9 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
     ctx.insert("front", &front);
     ctx.insert("chapters", &chapters);
     ctx.insert("attachments", &attachments);
+    // The errata list closes the print document, after the attachments.
+    ctx.insert("errata", &errata_body(r, &mode));
+    ctx.insert("errata_page", &r.pages.plan_page("errata-page"));
     // Printed for the PDF: the pages are numbered afterwards (from Ⅰ-1, then
     // i, ii, iii … in the attachments), so the print leaves every foot empty.
     ctx.insert("numbers_stamped", &r.pages.plan_stamped());

@@ -38,6 +38,13 @@ pub struct Diagnostic {
     /// For a root finding: how many findings depend on it.
     #[serde(skip_serializing_if = "is_zero")]
     pub dependents: usize,
+    /// For audit findings: the range the computed figure can take given its
+    /// inputs' precision, `[low, high]`, where it is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<[String; 2]>,
+    /// For an accepted erratum (A001): the author's reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -55,6 +62,8 @@ impl Diagnostic {
             column: None,
             help: None,
             printed: None,
+            interval: None,
+            reason: None,
             computed: None,
             figure: None,
             root: None,
@@ -70,6 +79,27 @@ impl Diagnostic {
 
     pub fn figure(mut self, id: &str) -> Self {
         self.figure = Some(id.to_string());
+        self
+    }
+
+    /// The computed figure's range, written to six decimals outward.
+    pub fn interval(mut self, range: Option<crate::calc::interval::Interval>) -> Self {
+        use rust_decimal::RoundingStrategy::{ToNegativeInfinity, ToPositiveInfinity};
+        self.interval = range.map(|r| {
+            [
+                r.lo.round_dp_with_strategy(6, ToNegativeInfinity)
+                    .normalize()
+                    .to_string(),
+                r.hi.round_dp_with_strategy(6, ToPositiveInfinity)
+                    .normalize()
+                    .to_string(),
+            ]
+        });
+        self
+    }
+
+    pub fn reason(mut self, reason: &str) -> Self {
+        self.reason = Some(reason.to_string());
         self
     }
 

@@ -800,7 +800,9 @@ fn audit(
                 )
                 .at_loc(path, loc())
                 .figures(printed, &format_cell(cell))
-                .figure(&format!("{view}.{row}.{col}")),
+                .figure(&format!("{view}.{row}.{col}"))
+                .interval(table.range(row, col))
+                .reason(reason),
             );
             return;
         }
@@ -815,6 +817,7 @@ fn audit(
             .at_loc(path, loc())
             .figures(printed, &format_cell(cell))
             .figure(&format!("{view}.{row}.{col}"))
+            .interval(table.range(row, col))
             .help("the page shows the published figure with an errata mark (정오); fix the data if the computed one is wrong"),
         );
     }
