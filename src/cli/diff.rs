@@ -1,0 +1,80 @@
+//! `planbook diff OLD NEW`: the 신구대비표 of two plan folders.
+
+use super::{say, EXIT_INVALID, EXIT_IO};
+use crate::load::Failure;
+use clap::ValueEnum;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DiffFormat {
+    /// Concise terminal text
+    Human,
+    /// One JSON document
+    Json,
+    /// One self-contained, printable HTML page
+    Html,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier plan folder (holds plan.yaml)
+    pub old: PathBuf,
+    /// The later plan folder (holds plan.yaml)
+    pub new: PathBuf,
+    /// Report format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: DiffFormat,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(a: &DiffArgs) -> ExitCode {
+    let report = match crate::diff::diff(&a.old, &a.new) {
+        Ok(r) => r,
+        Err(failed) => {
+            for (dir, d) in &failed.sides {
+                match a.format {
+                    DiffFormat::Json => {
+                        use std::io::Write;
+                        let _ = std::io::stdout()
+                            .lock()
+                            .write_all(d.render_json().as_bytes());
+                    }
+                    DiffFormat::Human | DiffFormat::Html => {
+                        say(&d.render_report(crate::validate::diagnostic::Show {
+                            warnings: false,
+                            notes: false,
+                        }))
+                    }
+                }
+                say(&format!("diff stopped: {dir} is not a valid plan\n"));
+            }
+            return ExitCode::from(match failed.failure {
+                Failure::Io => EXIT_IO,
+                Failure::Content => EXIT_INVALID,
+            });
+        }
+    };
+    let text = match a.format {
+        DiffFormat::Human => crate::diff::human::render(&report),
+        DiffFormat::Json => crate::diff::render_json(&report),
+        DiffFormat::Html => crate::diff::html::render(&report),
+    };
+    match &a.out {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text.as_bytes()) {
+                say(&format!("error: cannot write {}: {e}\n", path.display()));
+                return ExitCode::from(EXIT_IO);
+            }
+            say(&format!("wrote {}\n", path.display()));
+        }
+        None => {
+            // A closed pipe (`planbook diff a b | head`) is not worth a panic.
+            use std::io::Write;
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    ExitCode::SUCCESS
+}
