@@ -3,7 +3,7 @@
 use super::{say, EXIT_INVALID, EXIT_IO};
 use crate::load::Failure;
 use clap::ValueEnum;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -30,11 +30,35 @@ pub struct DiffArgs {
     pub out: Option<PathBuf>,
 }
 
+/// Whether `out` would land inside one of the plan folders: the report
+/// must never overwrite content.
+fn inside_content(out: &Path, dirs: [&Path; 2]) -> bool {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(parent) = parent.canonicalize() else {
+        return false;
+    };
+    dirs.iter()
+        .filter_map(|d| d.canonicalize().ok())
+        .any(|d| parent.starts_with(d))
+}
+
 pub fn run(a: &DiffArgs) -> ExitCode {
+    if let Some(out) = &a.out {
+        if inside_content(out, [&a.old, &a.new]) {
+            say(&format!(
+                "error: --out {} is inside a plan folder; write the report elsewhere\n",
+                out.display()
+            ));
+            return ExitCode::from(EXIT_IO);
+        }
+    }
     let report = match crate::diff::diff(&a.old, &a.new) {
         Ok(r) => r,
         Err(failed) => {
-            for (dir, d) in &failed.sides {
+            for (dir, why, d) in &failed.sides {
                 match a.format {
                     DiffFormat::Json => {
                         use std::io::Write;
@@ -49,7 +73,10 @@ pub fn run(a: &DiffArgs) -> ExitCode {
                         }))
                     }
                 }
-                say(&format!("diff stopped: {dir} is not a valid plan\n"));
+                say(&match why {
+                    Failure::Io => format!("diff stopped: {dir} cannot be read as a plan folder\n"),
+                    Failure::Content => format!("diff stopped: {dir} does not check\n"),
+                });
             }
             return ExitCode::from(match failed.failure {
                 Failure::Io => EXIT_IO,

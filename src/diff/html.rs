@@ -25,7 +25,7 @@ table { border-collapse: collapse; font-size: .85rem; width: 100%; }
 th, td { border: 1px solid var(--line); padding: .25rem .45rem; vertical-align: top; overflow-wrap: anywhere; }
 thead th { background: var(--accent); color: #fff; font-weight: 700; text-align: center; }
 td.v { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.key { font-family: ui-monospace, "D2Coding", monospace; font-size: .78rem; color: var(--muted); }
+td.key { font-family: ui-monospace, "D2Coding", monospace; font-size: .78rem; color: var(--muted); white-space: nowrap; }
 td.st { text-align: center; white-space: nowrap; }
 table.text td { width: 50%; }
 .up { color: #1f4e79; } .down { color: #c00000; }

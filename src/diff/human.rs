@@ -37,13 +37,17 @@ pub fn render(r: &Report) -> String {
         return out;
     }
     let count = |s: Status| r.values.iter().filter(|v| v.status == s).count();
-    let _ = writeln!(
-        out,
-        "\nvalues: {} changed, {} added, {} removed",
-        count(Status::Changed),
-        count(Status::Added),
-        count(Status::Removed)
-    );
+    if r.values.is_empty() {
+        let _ = writeln!(out, "\nvalues: none changed");
+    } else {
+        let _ = writeln!(
+            out,
+            "\nvalues: {} changed, {} added, {} removed",
+            count(Status::Changed),
+            count(Status::Added),
+            count(Status::Removed)
+        );
+    }
     for v in r.values.iter().take(LIMIT) {
         let dash = || "-".to_string();
         let o = v.old_shown.clone().unwrap_or_else(dash);

@@ -66,7 +66,7 @@ impl PartRef {
         }
     }
 
-    /// `Ⅱ-3 주축·미래신산업별 성장 분석 › 1. (주축)천연물바이오소재 산업`.
+    /// `Ⅱ-3 주축·미래신산업별 성장 분석 > 1. (주축)천연물바이오소재 산업`.
     pub fn heading(&self) -> String {
         let mut s = if self.number.is_empty() {
             self.title.clone()
@@ -74,7 +74,7 @@ impl PartRef {
             format!("{} {}", self.number, self.title)
         };
         if let Some(i) = &self.item {
-            s.push_str(" › ");
+            s.push_str(" > ");
             s.push_str(i);
         }
         s
@@ -104,7 +104,7 @@ impl Status {
 pub struct ValueChange {
     /// The registry key, as `{{val KEY}}` writes it.
     pub key: String,
-    /// Table › row › column (or dataset › node › field), as the plan names them.
+    /// Table > row > column (or dataset > node > field), as the plan names them.
     pub label: String,
     pub status: Status,
     /// Exact values (decimal strings); absent on the side that lacks it.
@@ -225,8 +225,8 @@ pub fn compare(old: &Side, new: &Side) -> Report {
 #[derive(Debug)]
 pub struct Failed {
     pub failure: Failure,
-    /// (folder, its diagnostics), for each side that failed.
-    pub sides: Vec<(String, Diagnostics)>,
+    /// (folder, why, its diagnostics), for each side that failed.
+    pub sides: Vec<(String, Failure, Diagnostics)>,
 }
 
 /// Analyses both folders (side by side) and compares them. The same folder
@@ -260,7 +260,7 @@ pub fn diff(old_dir: &Path, new_dir: &Path) -> Result<Report, Failed> {
         if f == Failure::Io {
             failure = Failure::Io;
         }
-        sides.push((dir.display().to_string(), d));
+        sides.push((dir.display().to_string(), f, d));
     };
     let (a, b) = match (a, b) {
         (Ok(a), None) => return Ok(compare_one(old_dir, new_dir, &a.0, &a.1, &a.0, &a.1)),

@@ -34,7 +34,7 @@ fn field_label(field: &str) -> String {
 
 fn row_label(row: &crate::model::table::Row) -> String {
     match row.path.last() {
-        Some(parent) if !parent.trim().is_empty() => format!("{} › {}", parent.trim(), row.label),
+        Some(parent) if !parent.trim().is_empty() => format!("{} > {}", parent.trim(), row.label),
         _ => row.label.clone(),
     }
 }
@@ -53,7 +53,7 @@ impl Labels {
             for r in t.rows.iter().filter(|r| r.kind != RowKind::Heading) {
                 for c in &t.columns {
                     let col = format!("{} {}", c.group.trim(), c.label.trim());
-                    let label = format!("{} › {} › {}", t.title, row_label(r), col.trim());
+                    let label = format!("{} > {} > {}", t.title, row_label(r), col.trim());
                     let key = format!("{}.{}.{}", t.id, r.id, c.id);
                     exact.insert(format!("{key}.paren"), format!("{label} (괄호)"));
                     exact.insert(key, label);
@@ -66,13 +66,13 @@ impl Labels {
             for n in f.nodes() {
                 prefix.insert(
                     format!("{}.{}.", f.id, n.id),
-                    format!("{} › {}", f.title, n.label),
+                    format!("{} > {}", f.title, n.label),
                 );
                 for y in n.amounts.values() {
                     for p in &y.parts {
                         prefix.insert(
                             format!("{}.{}.", f.id, p.id),
-                            format!("{} › {}", f.title, p.label),
+                            format!("{} > {}", f.title, p.label),
                         );
                     }
                 }
@@ -80,7 +80,7 @@ impl Labels {
             for d in &f.derived {
                 prefix.insert(
                     format!("{}.{}.", f.id, d.id),
-                    format!("{} › {}", f.title, d.label),
+                    format!("{} > {}", f.title, d.label),
                 );
             }
         }
@@ -99,7 +99,7 @@ impl Labels {
                 let (head, tail) = key.split_at(i + 1);
                 self.prefix
                     .get(head)
-                    .map(|l| format!("{l} › {}", field_label(tail)))
+                    .map(|l| format!("{l} > {}", field_label(tail)))
             })
     }
 }
