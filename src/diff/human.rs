@@ -17,8 +17,11 @@ fn more(out: &mut String, total: usize) {
     }
 }
 
+/// `+1.00`, `△0.78`: the plan's sign for a decrease.
 fn sign(s: &str) -> String {
-    if s.starts_with('-') || s.starts_with('△') {
+    if let Some(n) = s.strip_prefix('-') {
+        format!("△{n}")
+    } else if s.starts_with('△') {
         s.to_string()
     } else {
         format!("+{s}")
@@ -48,7 +51,9 @@ pub fn render(r: &Report) -> String {
             count(Status::Removed)
         );
     }
-    for v in r.values.iter().take(LIMIT) {
+    // The values sentences quote first: a reader sees those in the text.
+    let (quoted, rest): (Vec<_>, Vec<_>) = r.values.iter().partition(|v| !v.quoted_in.is_empty());
+    for v in quoted.into_iter().chain(rest).take(LIMIT) {
         let dash = || "-".to_string();
         let o = v.old_shown.clone().unwrap_or_else(dash);
         let n = v.new_shown.clone().unwrap_or_else(dash);
