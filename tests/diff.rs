@@ -235,7 +235,33 @@ fn published_figures_and_rows_that_changed_are_listed() {
         "                      - id: rnd-lead-eco-cer\n",
         "                      - id: rnd-lead-eco-new\n                        label: \"신규품목\"\n                        industry: bio\n                        amounts:\n                          2025: { gov: 1.000, local: 0.500, tasks: 1, targets: { sales: 2.00, jobs: 1.00 } }\n                      - id: rnd-lead-eco-cer\n",
     );
+    // A new item of a section, with its narrative.
+    replace_in(
+        &new.join("plan.yaml"),
+        "file: chapters/VIII/VIII-2-1.md }",
+        "file: chapters/VIII/VIII-2-1.md }\n          - { no: \"2\", title: 신규 항목, file: chapters/VIII/VIII-2-2.md }",
+    );
+    std::fs::write(
+        new.join("chapters/VIII/VIII-2-2.md"),
+        "새로운 항목의 본문\n\n둘째 문단\n",
+    )
+    .expect("write");
     let r = diff_json(&content_dir(), &new);
+    let text = r["text"].as_array().expect("text");
+    let added = text
+        .iter()
+        .find(|t| t["part"]["id"] == "VIII-2-2")
+        .unwrap_or_else(|| panic!("the new item: {text:?}"));
+    assert_eq!(added["status"], "added");
+    assert_eq!(added["part"]["number"], "Ⅷ-2");
+    assert_eq!(added["part"]["item"], "2. 신규 항목");
+    assert_eq!(
+        (
+            added["words_deleted"].as_u64(),
+            added["words_inserted"].as_u64()
+        ),
+        (Some(0), Some(5))
+    );
     let published = r["published"].as_array().expect("published");
     let data = published
         .iter()

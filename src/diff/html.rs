@@ -69,16 +69,24 @@ fn side<'a>(out: &mut String, segs: impl Iterator<Item = &'a Segment>) {
     }
 }
 
+/// One cell of a hunk's row: its line and words, or a dash where that side
+/// has no text (a part added or removed as a whole).
+fn cell(out: &mut String, line: usize, segs: Vec<&Segment>) {
+    out.push_str("<td>");
+    if segs.is_empty() {
+        out.push_str("<span class=\"none\">(없음)</span>");
+    } else {
+        let _ = write!(out, "<span class=\"line\">{line}행</span> ");
+        side(out, segs.into_iter());
+    }
+    out.push_str("</td>");
+}
+
 fn hunk_row(out: &mut String, h: &Hunk) {
-    let _ = write!(out, "<tr><td><span class=\"line\">{}행</span> ", h.old_line);
-    side(out, h.old_side());
-    let _ = write!(
-        out,
-        "</td><td><span class=\"line\">{}행</span> ",
-        h.new_line
-    );
-    side(out, h.new_side());
-    out.push_str("</td></tr>\n");
+    out.push_str("<tr>");
+    cell(out, h.old_line, h.old_side().collect());
+    cell(out, h.new_line, h.new_side().collect());
+    out.push_str("</tr>\n");
 }
 
 /// The report as a page.

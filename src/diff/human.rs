@@ -121,7 +121,13 @@ pub fn render(r: &Report) -> String {
                 let _ = writeln!(out, "    title was: {was}");
             }
             for h in t.hunks.iter().take(LIMIT) {
-                let mut line = format!("    {}: ", h.new_line);
+                // The line in NEW, or in OLD for a part that NEW lacks.
+                let at = if t.status == Status::Removed {
+                    h.old_line
+                } else {
+                    h.new_line
+                };
+                let mut line = format!("    {at}: ");
                 for s in &h.segments {
                     let text = shorten(&s.text, s.op == Op::Equal);
                     match s.op {
