@@ -401,3 +401,51 @@ fn invalid_or_missing_plans_stop_with_diagnostics() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!inside.exists());
 }
+
+#[test]
+fn records_text_cells_and_labels_are_compared_too() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let new = copy_content(tmp.path());
+    let items = new.join("data/tables/att-items.yaml");
+    replace_in(
+        &items,
+        "\"1차년도 (25년)\"] }\n      - { id: bio-2",
+        "\"1차년도 (2025년)\"] }\n      - { id: bio-2",
+    );
+    replace_in(&items, "label: 세부품목명 }", "label: 세부 품목명 }");
+    replace_in(
+        &new.join("data/records/iv-overviews.yaml"),
+        "vision: 차세대 고성능 센서 기반 생태계",
+        "vision: 차세대 고성능 센서 중심 생태계",
+    );
+    let r = diff_json(&content_dir(), &new);
+    let cells = r["cells"].as_array().expect("cells");
+    assert_eq!(cells.len(), 1, "{cells:?}");
+    assert_eq!(cells[0]["key"], "a1-items-1.bio-1.note");
+    assert_eq!(
+        (cells[0]["old"].as_str(), cells[0]["new"].as_str()),
+        (Some("1차년도 (25년)"), Some("1차년도 (2025년)"))
+    );
+    let structure = r["structure"].as_array().expect("structure");
+    assert!(structure.iter().any(|x| x["kind"] == "column"
+        && x["status"] == "changed"
+        && x["id"] == "name"
+        && x["label"] == "세부품목명 → 세부 품목명"));
+    let text = r["text"].as_array().expect("text");
+    assert_eq!(text.len(), 1, "{text:?}");
+    assert_eq!(text[0]["part"]["file"], "data/records/iv-overviews.yaml");
+    assert_eq!(
+        text[0]["part"]["number"], "Ⅳ-1",
+        "under the section that embeds it"
+    );
+    let segs = text[0]["hunks"][0]["segments"]
+        .as_array()
+        .expect("segments");
+    assert!(segs
+        .iter()
+        .any(|g| g["op"] == "delete" && g["text"] == "기반"));
+    assert!(segs
+        .iter()
+        .any(|g| g["op"] == "insert" && g["text"] == "중심"));
+    assert_eq!(r["values"].as_array().map(Vec::len), Some(0));
+}

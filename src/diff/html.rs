@@ -116,7 +116,7 @@ pub fn render(r: &Report) -> String {
         o,
         "<p class=\"summary\">수치 {}건 · 표·행·열 {}건 · 원문 수치 {}건 · 본문 {}개 부분 변경</p>",
         r.values.len(),
-        r.structure.len(),
+        r.structure.len() + r.cells.len(),
         r.published.len(),
         r.text.len()
     );
@@ -157,7 +157,7 @@ pub fn render(r: &Report) -> String {
         o.push_str("</tbody>\n</table>\n");
     }
 
-    o.push_str("<h2>2. 표·행·열 신설/삭제</h2>\n");
+    o.push_str("<h2>2. 표·행·열 신설·삭제와 글자 칸</h2>\n");
     if r.structure.is_empty() {
         o.push_str("<p class=\"none\">없음</p>\n");
     } else {
@@ -180,6 +180,20 @@ pub fn render(r: &Report) -> String {
         o.push_str("</tbody>\n</table>\n");
     }
 
+    if !r.cells.is_empty() {
+        o.push_str("<h3>표의 글자 칸 변경</h3>\n<table>\n<thead><tr><th>구분</th><th>키</th><th>현행</th><th>변경</th></tr></thead>\n<tbody>\n");
+        for c in &r.cells {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td class=\"key\">{}</td><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
+                esc(&c.label),
+                esc(&c.key),
+                esc(&c.old),
+                esc(&c.new)
+            );
+        }
+        o.push_str("</tbody>\n</table>\n");
+    }
     o.push_str("<h2>3. 원문(발간본) 수치 변경</h2>\n");
     if r.published.is_empty() {
         o.push_str("<p class=\"none\">없음</p>\n");

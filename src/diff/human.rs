@@ -87,6 +87,20 @@ pub fn render(r: &Report) -> String {
         }
         more(&mut out, r.structure.len());
     }
+    if !r.cells.is_empty() {
+        let _ = writeln!(out, "\ntext cells: {}", r.cells.len());
+        for c in r.cells.iter().take(LIMIT) {
+            let _ = writeln!(
+                out,
+                "  {}  {}: \"{}\" → \"{}\"",
+                c.key,
+                c.label,
+                shorten(&c.old, true),
+                shorten(&c.new, true)
+            );
+        }
+        more(&mut out, r.cells.len());
+    }
     if !r.published.is_empty() {
         let _ = writeln!(out, "\npublished figures: {}", r.published.len());
         for p in r.published.iter().take(LIMIT) {

@@ -15,7 +15,10 @@
 //!   one by one);
 //! - published figures whose printed text changed;
 //! - the narrative, part by part of the outline, compared 어절 by 어절
-//!   (whitespace-separated words: a Korean word with its particles).
+//!   (whitespace-separated words: a Korean word with its particles), then
+//!   the records and feedback files (text shown as written) the same way,
+//!   under the part that embeds them;
+//! - the text cells of tables that changed.
 //!
 //! Nothing here reads a file: the texts are those the loader read, through
 //! its checks, from inside the two folders.
@@ -131,7 +134,8 @@ pub enum Structure {
     Column,
 }
 
-/// A table, row or column that only one side has.
+/// A table, row or column that only one side has, or a row or column
+/// whose label changed (`label` is then `old → new`).
 #[derive(Debug, Clone, Serialize)]
 pub struct StructureChange {
     pub kind: Structure,
@@ -140,6 +144,15 @@ pub struct StructureChange {
     /// The row's or column's id (the table's id for a table).
     pub id: String,
     pub label: String,
+}
+
+/// A text cell of a table that changed (a company name, a remark, `***`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CellChange {
+    pub key: String,
+    pub label: String,
+    pub old: String,
+    pub new: String,
 }
 
 /// A figure as the published plan printed it, in a data file's
@@ -185,6 +198,7 @@ pub struct Report {
     pub changed: bool,
     pub values: Vec<ValueChange>,
     pub structure: Vec<StructureChange>,
+    pub cells: Vec<CellChange>,
     pub published: Vec<PublishedChange>,
     pub text: Vec<TextChange>,
 }
@@ -202,11 +216,16 @@ pub fn compare(old: &Side, new: &Side) -> Report {
     let new_parts = text::parts(new.content);
     let values = values::values(old, new, &old_parts, &new_parts);
     let structure = values::structure(old.computed, new.computed);
+    let cells = values::cells(old.computed, new.computed);
     let mut published = values::published(old, new);
     published.extend(text::printed(old, new, &old_parts, &new_parts));
-    let text = text::narrative(old.content, new.content, &old_parts, &new_parts);
-    let changed =
-        !(values.is_empty() && structure.is_empty() && published.is_empty() && text.is_empty());
+    let mut text = text::narrative(old.content, new.content, &old_parts, &new_parts);
+    text.extend(text::data(old.content, new.content, &old_parts, &new_parts));
+    let changed = !(values.is_empty()
+        && structure.is_empty()
+        && cells.is_empty()
+        && published.is_empty()
+        && text.is_empty());
     Report {
         old: old.dir.display().to_string(),
         new: new.dir.display().to_string(),
@@ -215,6 +234,7 @@ pub fn compare(old: &Side, new: &Side) -> Report {
         changed,
         values,
         structure,
+        cells,
         published,
         text,
     }

@@ -2,7 +2,7 @@
 
 use super::values::Labels;
 use super::{PartRef, PublishedChange, Side, Status, TextChange};
-use crate::load::narrative::Piece;
+use crate::load::narrative::{EmbedKind, Piece};
 use crate::load::Content;
 use crate::model::outline::roman_display;
 use serde::Serialize;
@@ -271,6 +271,95 @@ pub fn narrative(
             part: part.r.clone(),
             status,
             old_title,
+            words_deleted,
+            words_inserted,
+            hunks,
+        });
+    }
+    out
+}
+
+/// The first part whose narrative embeds a records or feedback dataset.
+fn embedding<'a>(c: &Content, parts: &'a [Part], id: &str) -> Option<&'a Part> {
+    parts.iter().find(|p| {
+        p.r.file
+            .as_ref()
+            .and_then(|f| c.narratives.get(f))
+            .is_some_and(|n| {
+                n.embeds().any(|(kind, e, ..)| {
+                    matches!(kind, EmbedKind::Records | EmbedKind::Feedback)
+                        && (e == id || e.split('/').next() == Some(id))
+                })
+            })
+    })
+}
+
+/// The records and feedback files of a plan (their text is shown as
+/// written, not computed): relative path → (part, source).
+fn data_texts<'a>(c: &'a Content, parts: &[Part]) -> BTreeMap<String, (PartRef, &'a str)> {
+    let rel = |p: &std::path::Path| p.strip_prefix(&c.dir).unwrap_or(p).display().to_string();
+    let mut files: Vec<(String, &str, String, &str)> = Vec::new();
+    for r in &c.records {
+        let v = &r.value;
+        let title = v.title.clone().unwrap_or_else(|| v.id.clone());
+        files.push((rel(&r.path), v.id.as_str(), title, r.src.as_str()));
+    }
+    for f in &c.feedback {
+        let v = &f.value;
+        files.push((rel(&f.path), v.id.as_str(), v.title.clone(), f.src.as_str()));
+    }
+    let mut out = BTreeMap::new();
+    for (path, id, title, src) in files {
+        let item = Some(format!("{title} (자료 {path})"));
+        let r = match embedding(c, parts, id) {
+            Some(p) => PartRef {
+                id: path.clone(),
+                number: p.r.number.clone(),
+                title: p.r.title.clone(),
+                item,
+                file: Some(path.clone()),
+            },
+            None => PartRef {
+                id: path.clone(),
+                number: String::new(),
+                title: title.clone(),
+                item: None,
+                file: Some(path.clone()),
+            },
+        };
+        out.insert(path, (r, src));
+    }
+    out
+}
+
+/// The records and feedback files whose text changed, 어절 by 어절.
+pub fn data(
+    old: &Content,
+    new: &Content,
+    old_parts: &[Part],
+    new_parts: &[Part],
+) -> Vec<TextChange> {
+    let (o, n) = (data_texts(old, old_parts), data_texts(new, new_parts));
+    let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    let mut out = Vec::new();
+    for k in keys {
+        let (a, b) = (o.get(k), n.get(k));
+        let (status, part) = match (a, b) {
+            (Some(x), Some(y)) if x.1 == y.1 => continue,
+            (Some(_), Some(y)) => (Status::Changed, &y.0),
+            (None, Some(y)) => (Status::Added, &y.0),
+            (Some(x), None) => (Status::Removed, &x.0),
+            (None, None) => continue,
+        };
+        let (hunks, words_deleted, words_inserted) =
+            word_diff(a.map_or("", |x| x.1), b.map_or("", |x| x.1));
+        if status == Status::Changed && hunks.is_empty() {
+            continue;
+        }
+        out.push(TextChange {
+            part: part.clone(),
+            status,
+            old_title: None,
             words_deleted,
             words_inserted,
             hunks,

@@ -1,10 +1,12 @@
 //! Values, tables and published figures of two analysed plans.
 
 use super::text::Part;
-use super::{PartRef, PublishedChange, Side, Status, Structure, StructureChange, ValueChange};
+use super::{
+    CellChange, PartRef, PublishedChange, Side, Status, Structure, StructureChange, ValueChange,
+};
 use crate::compute::{Computed, Value};
 use crate::load::Content;
-use crate::model::table::{RowKind, Table};
+use crate::model::table::{Cell, RowKind, Table};
 use crate::numfmt::{decimals, format_fixed, format_num};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -327,6 +329,15 @@ pub(super) fn structure(old: &Computed, new: &Computed) -> Vec<StructureChange> 
                         }
                     }
                     for (rid, label) in &y {
+                        if let Some(was) = x.get(rid).filter(|was| *was != label) {
+                            out.push(StructureChange {
+                                kind,
+                                status: Status::Changed,
+                                table: id.clone(),
+                                id: rid.clone(),
+                                label: format!("{was} → {label}"),
+                            });
+                        }
                         if !x.contains_key(rid) {
                             out.push(StructureChange {
                                 kind,
@@ -438,6 +449,46 @@ pub(super) fn published(old: &Side, new: &Side) -> Vec<PublishedChange> {
             old: a.map(|x| x.1.clone()),
             new: b.map(|x| x.1.clone()),
         });
+    }
+    out
+}
+
+/// The text cells of tables (`Cell::Text`, a masked `***`, "-") that
+/// changed, where both sides have the table, the row and the column.
+/// Numbers are the values' business.
+pub(super) fn cells(old: &Computed, new: &Computed) -> Vec<CellChange> {
+    let mut out = Vec::new();
+    let text = |c: &Cell| !matches!(c, Cell::Num { .. });
+    for t in &new.tables {
+        let Some(was) = old.table(&t.id) else {
+            continue;
+        };
+        for r in t.rows.iter().filter(|r| r.kind != RowKind::Heading) {
+            for (c, cell) in t.columns.iter().zip(&r.cells) {
+                let Some(before) = was.cell(&r.id, &c.id) else {
+                    continue;
+                };
+                if !(text(cell) && text(before))
+                    || matches!((cell, before), (Cell::Missing, Cell::Missing))
+                {
+                    continue;
+                }
+                let (a, b) = (
+                    crate::numfmt::format_cell(before),
+                    crate::numfmt::format_cell(cell),
+                );
+                if a == b {
+                    continue;
+                }
+                let col = format!("{} {}", c.group.trim(), c.label.trim());
+                out.push(CellChange {
+                    key: format!("{}.{}.{}", t.id, r.id, c.id),
+                    label: format!("{} > {} > {}", t.title, row_label(r), col.trim()),
+                    old: a,
+                    new: b,
+                });
+            }
+        }
     }
     out
 }
