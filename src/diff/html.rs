@@ -25,7 +25,7 @@ table { border-collapse: collapse; font-size: .85rem; width: 100%; }
 th, td { border: 1px solid var(--line); padding: .25rem .45rem; vertical-align: top; overflow-wrap: anywhere; }
 thead th { background: var(--accent); color: #fff; font-weight: 700; text-align: center; }
 td.v { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.key { font-family: ui-monospace, "D2Coding", monospace; font-size: .78rem; color: var(--muted); white-space: nowrap; }
+td.key { font-family: ui-monospace, "D2Coding", monospace; font-size: .75rem; color: var(--muted); overflow-wrap: normal; }
 td.st { text-align: center; white-space: nowrap; }
 table.text td { width: 50%; }
 .up { color: #1f4e79; } .down { color: #c00000; }
@@ -43,6 +43,11 @@ ins { background: #dff3e0; color: #0b5a1b; text-decoration: underline; }
   del, ins { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
+
+/// A value key, breakable after each `.` (a long key wraps at its parts).
+fn key(k: &str) -> String {
+    esc(k).replace('.', ".<wbr>")
+}
 
 fn signed(s: &str) -> String {
     if let Some(n) = s.strip_prefix('-') {
@@ -135,7 +140,8 @@ pub fn render(r: &Report) -> String {
                 Some(_) => " up",
                 None => "",
             };
-            let quoted: Vec<String> = v.quoted_in.iter().map(|p| esc(&p.heading())).collect();
+            let mut quoted: Vec<String> = v.quoted_in.iter().map(|p| esc(&p.short())).collect();
+            quoted.dedup();
             let _ = writeln!(
                 o,
                 "<tr><td>{}{}</td><td class=\"key\">{}</td><td class=\"v\">{}</td><td class=\"v\">{}</td>\
@@ -146,12 +152,12 @@ pub fn render(r: &Report) -> String {
                 } else {
                     format!(" ({})", v.status.korean())
                 },
-                esc(&v.key),
+                key(&v.key),
                 esc(v.old_shown.as_deref().unwrap_or("-")),
                 esc(v.new_shown.as_deref().unwrap_or("-")),
                 esc(&v.change_shown.as_deref().map(signed).unwrap_or_else(|| "-".into())),
                 esc(&v.percent.as_deref().map(signed).unwrap_or_else(|| "-".into())),
-                quoted.join("<br>")
+                quoted.join(", ")
             );
         }
         o.push_str("</tbody>\n</table>\n");
@@ -187,7 +193,7 @@ pub fn render(r: &Report) -> String {
                 o,
                 "<tr><td>{}</td><td class=\"key\">{}</td><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
                 esc(&c.label),
-                esc(&c.key),
+                key(&c.key),
                 esc(&c.old),
                 esc(&c.new)
             );
@@ -208,7 +214,7 @@ pub fn render(r: &Report) -> String {
                 o,
                 "<tr><td>{}</td><td class=\"key\">{}</td><td>{}</td><td class=\"v\">{}</td><td class=\"v\">{}</td></tr>",
                 esc(&p.label),
-                esc(&p.key),
+                key(&p.key),
                 esc(&at),
                 esc(p.old.as_deref().unwrap_or("-")),
                 esc(p.new.as_deref().unwrap_or("-"))
