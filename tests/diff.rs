@@ -347,8 +347,8 @@ fn the_html_report_is_one_self_contained_escaped_page() {
     let text = html.find("4. 본문 변경").expect("text heading");
     assert!(values < text);
     let row = html
-        .find("budget-plan.total.gov25")
-        .expect("a changed total");
+        .find("<td class=\"v\">101.195</td><td class=\"v\">102.195</td>")
+        .expect("a changed total, old and new");
     assert!(values < row && row < text);
     assert!(html.contains("<del>부진</del>"), "deletion marked");
     assert!(html.contains("<ins>지연&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;</ins>"));
