@@ -45,6 +45,19 @@ fn inside_content(out: &Path, dirs: [&Path; 2]) -> bool {
         .any(|d| parent.starts_with(d))
 }
 
+/// Writes beside `path` and renames over it: a reader never sees half a
+/// report, and a failed write leaves the old one.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = path.with_file_name(name);
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+}
+
 pub fn run(a: &DiffArgs) -> ExitCode {
     if let Some(out) = &a.out {
         if inside_content(out, [&a.old, &a.new]) {
@@ -91,7 +104,7 @@ pub fn run(a: &DiffArgs) -> ExitCode {
     };
     match &a.out {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, text.as_bytes()) {
+            if let Err(e) = write_whole(path, text.as_bytes()) {
                 say(&format!("error: cannot write {}: {e}\n", path.display()));
                 return ExitCode::from(EXIT_IO);
             }
