@@ -7,6 +7,7 @@ pub mod calc;
 pub mod chart;
 pub mod cli;
 pub mod compute;
+pub mod diff;
 pub mod fonts;
 pub mod import;
 pub mod load;

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod import;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -30,6 +31,8 @@ enum Command {
     Serve(ServeArgs),
     /// Fill a dataset's input values from a spreadsheet (rewrites only those values)
     Import(ImportArgs),
+    /// Compare two plan folders (신구대비표): values, tables, published figures, text
+    Diff(diff::DiffArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -172,5 +175,6 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Import(a) => import::run(&a),
+        Command::Diff(a) => diff::run(&a),
     }
 }
