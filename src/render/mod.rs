@@ -6,6 +6,7 @@
 //! print document, CSV and SVG, as an in-memory file list. Computes no numbers.
 
 pub mod budget;
+pub mod csvtables;
 pub mod escape;
 pub mod markdown;
 pub mod page;
@@ -189,6 +190,8 @@ struct Renderer<'a> {
     table_cache: std::cell::RefCell<BTreeMap<String, String>>,
     /// Whether `tables/<id>.xlsx` are written (and linked from the tables).
     xlsx: bool,
+    /// The CSV of every table that is not a table of `data/`.
+    csv: csvtables::CsvTables,
 }
 
 /// What a render writes beyond the default output.
@@ -203,22 +206,40 @@ impl Renderer<'_> {
         let Some(n) = self.content.narratives.get(file) else {
             return String::new();
         };
+        let root = match mode {
+            LinkMode::Site { root } => root.as_str(),
+            LinkMode::Print => "",
+        };
         let ctx = MdContext {
             computed: self.computed,
             registry: &self.registry,
             mode,
             heading_shift: shift,
+            csv: &self.csv,
+            file,
+            root,
         };
         let embed = |kind: EmbedKind, id: &str| -> String {
-            let root = match mode {
-                LinkMode::Site { root } => root.clone(),
-                LinkMode::Print => String::new(),
-            };
             match kind {
-                EmbedKind::Table => self.table_html(id, &root),
-                EmbedKind::Chart => self.figure_html(id, &root),
-                EmbedKind::Records => self.records_html(id),
-                EmbedKind::Feedback => self.feedback_html(id, mode),
+                EmbedKind::Table => self.table_html(id, root),
+                EmbedKind::Chart => {
+                    let html = self.figure_html(id, root);
+                    let owner = format!("chart:{id}");
+                    let prefix = format!("fig-{}", csvtables::id_part(id));
+                    self.csv.link(&html, &owner, &prefix, root)
+                }
+                EmbedKind::Records => {
+                    let html = self.records_html(id);
+                    let owner = format!("records:{id}");
+                    let prefix = format!("rec-{}", csvtables::id_part(id));
+                    self.csv.link(&html, &owner, &prefix, root)
+                }
+                EmbedKind::Feedback => {
+                    let html = self.feedback_html(id, mode);
+                    let owner = format!("feedback:{id}");
+                    let prefix = format!("fb-{}", csvtables::id_part(id));
+                    self.csv.link(&html, &owner, &prefix, root)
+                }
             }
         };
         markdown::render(n, &ctx, &embed)
@@ -667,6 +688,8 @@ fn errata_page(r: &Renderer) -> Option<Page> {
     let body = format!(
         "<h1>정오표</h1>\n<p>{lead} ({n}건)</p>\n<figure class=\"table\" id=\"errata\"><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"정오표\"><table class=\"data\">\n<thead><tr><th scope=\"col\">표</th><th scope=\"col\" class=\"label\">행</th><th scope=\"col\">열</th><th scope=\"col\">{shown_head}</th><th scope=\"col\">{other_head}</th></tr></thead>\n<tbody>\n{rows}</tbody></table></div></figure>"
     );
+    // The errata page sits at the root, beside tables/.
+    let body = r.csv.link(&body, "errata", "errata", "");
     Some(Page {
         url: "errata.html".into(),
         title: "정오표".into(),
@@ -721,6 +744,7 @@ pub fn render_with_options(
         search: Default::default(),
         table_cache: Default::default(),
         xlsx: opts.xlsx,
+        csv: csvtables::CsvTables::new(computed.tables.iter().map(|t| t.id.as_str())),
     };
     let plan = &content.plan.value;
     let nav = r.nav();
@@ -838,6 +862,10 @@ pub fn render_with_options(
     if let Some(e) = r.errors.borrow().first() {
         return Err(e.clone());
     }
+    if let Some(e) = r.csv.errors().first() {
+        return Err(e.clone());
+    }
+    files.extend(r.csv.files());
 
     for t in &computed.tables {
         files.push(OutFile {
