@@ -282,7 +282,8 @@ fn scroll_box_start(before: &str) -> Option<usize> {
 }
 
 /// A table's cells as the page prints them, laid on a grid (a spanned cell
-/// leaves empty fields where it spans), as CSV: UTF-8 with BOM, CRLF.
+/// leaves empty fields where it spans, every row as wide as the widest), as
+/// CSV: UTF-8 with BOM, CRLF.
 fn csv_of(table: &str) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
     for row in grid(table) {
@@ -419,11 +420,12 @@ fn grid(table: &str) -> Vec<Vec<String>> {
             line.push(String::new());
             col += 1;
         }
-        // No empty fields after the last cell.
-        while line.last().is_some_and(String::is_empty) {
-            line.pop();
-        }
         out.push(line);
+    }
+    // Every row as wide as the widest, for a spreadsheet's columns.
+    let width = out.iter().map(Vec::len).max().unwrap_or(0);
+    for line in &mut out {
+        line.resize(width, String::new());
     }
     out
 }

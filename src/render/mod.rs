@@ -203,12 +203,18 @@ pub struct RenderOptions {
 
 impl Renderer<'_> {
     fn narrative(&self, file: &str, mode: &LinkMode, shift: usize) -> String {
-        let Some(n) = self.content.narratives.get(file) else {
-            return String::new();
-        };
         let root = match mode {
             LinkMode::Site { root } => root.as_str(),
             LinkMode::Print => "",
+        };
+        self.narrative_at(file, mode, shift, root)
+    }
+
+    /// [`Renderer::narrative`] with the root of its files' links (CSV, SVG)
+    /// given: `summary/print.html` reaches `tables/` through `../`.
+    fn narrative_at(&self, file: &str, mode: &LinkMode, shift: usize, root: &str) -> String {
+        let Some(n) = self.content.narratives.get(file) else {
+            return String::new();
         };
         let ctx = MdContext {
             computed: self.computed,
@@ -1105,7 +1111,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
                 "<p class=\"main-ref\">본문 {} {}{page}</p>\n{}",
                 escape(number),
                 escape(title),
-                r.narrative(&file, &LinkMode::Print, 1)
+                r.narrative_at(&file, &LinkMode::Print, 1, "../")
             );
             print_sections.push(serde_json::json!({
                 "number": number, "title": title, "anchor": anchor(id), "items": [], "body": print_body,
@@ -1150,7 +1156,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
         .map(|(f, e)| {
             let body = f.file.as_ref().map_or_else(
                 || PENDING.to_string(),
-                |file| r.narrative(file, &LinkMode::Print, 1),
+                |file| r.narrative_at(file, &LinkMode::Print, 1, "../"),
             );
             serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.summary_page(&e.anchor)})
         })
