@@ -563,7 +563,7 @@ mod tests {
             names,
             ["tables/mine.csv", "tables/mine-2.csv", "tables/x-t1-2.csv"]
         );
-        assert_eq!(body(&files[0].bytes), "a,,b\r\n\"1\n2\",3\r\n");
+        assert_eq!(body(&files[0].bytes), "a,,b\r\n\"1\n2\",3,\r\n");
     }
 
     #[test]
