@@ -476,3 +476,31 @@ fn an_id_that_is_no_id_fails_the_build() {
     let msg = d.render_human();
     assert!(msg.contains("not a valid id"), "{msg}");
 }
+
+#[test]
+fn with_xlsx_a_typed_table_has_its_spreadsheet_too() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = copy_content(dir.path());
+    let file = content.join("chapters/III/III-2-2.md");
+    let text = fs::read_to_string(&file).expect("read");
+    fs::write(
+        &file,
+        format!("<!-- csv: typed -->\n| 구분 | 금액 |\n|---|---|\n| 가 | △1,234.5 |\n\n{text}"),
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    planbook::build_with(
+        &content,
+        &out,
+        planbook::render::RenderOptions { xlsx: true },
+        planbook::publish::Edition::Published,
+    )
+    .unwrap_or_else(|(_, d)| panic!("build failed:\n{}", d.render_human()));
+    let page = fs::read_to_string(out.join("iii/iii-2.html")).expect("page");
+    assert!(page.contains("href=\"../tables/typed.xlsx\" download>XLSX</a>"));
+    let mut book: Xlsx<_> = open_workbook(out.join("tables/typed.xlsx")).expect("xlsx");
+    let range = book.worksheet_range("typed").expect("sheet");
+    assert_eq!(range.get_value((0, 0)), Some(&Data::String("구분".into())));
+    assert_eq!(range.get_value((1, 1)), Some(&Data::Float(-1234.5)));
+}

@@ -12,7 +12,7 @@
 //! suffix (`-2`, `-3` …) in order of rendering, which is fixed.
 
 use super::escape::{csv_cell, href};
-use super::registry::table_csv;
+use super::registry::{table_csv, table_xlsx};
 use super::OutFile;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,9 +25,11 @@ struct Inner {
     by_owner: BTreeMap<String, String>,
     /// id (lowercased) → the owner key that holds it.
     taken: BTreeMap<String, String>,
-    /// id → the CSV's bytes.
-    files: BTreeMap<String, Vec<u8>>,
+    /// id → the table's cells on a grid.
+    grids: BTreeMap<String, Vec<Vec<String>>>,
     errors: Vec<String>,
+    /// Whether `tables/<id>.xlsx` are written beside (and linked).
+    xlsx: bool,
 }
 
 /// The CSV of the tables met while rendering, shared by every page.
@@ -77,9 +79,10 @@ pub fn id_part(s: &str) -> String {
 }
 
 impl CsvTables {
-    pub fn new<'a>(data_ids: impl Iterator<Item = &'a str>) -> CsvTables {
+    pub fn new<'a>(data_ids: impl Iterator<Item = &'a str>, xlsx: bool) -> CsvTables {
         let inner = Inner {
             reserved: data_ids.map(str::to_lowercase).collect(),
+            xlsx,
             ..Default::default()
         };
         CsvTables {
@@ -106,9 +109,17 @@ impl CsvTables {
                 break;
             };
             let explicit = explicit_id(before, table);
-            let id = self.assign(owner, ordinal, prefix, explicit, || csv_of(table));
+            let id = self.assign(owner, ordinal, prefix, explicit, || grid(table));
+            let xlsx = if self.inner.borrow().xlsx {
+                format!(
+                    "<a class=\"csv\" href=\"{}\" download>XLSX</a>",
+                    href(&format!("{root}{}", table_xlsx(&id)))
+                )
+            } else {
+                String::new()
+            };
             let link = format!(
-                "<div class=\"table-meta table-csv\"><a class=\"csv\" href=\"{}\" download>CSV</a></div>\n",
+                "<div class=\"table-meta table-csv\"><a class=\"csv\" href=\"{}\" download>CSV</a>{xlsx}</div>\n",
                 href(&format!("{root}{}", table_csv(&id)))
             );
             // Before the table's scroll box when it has one, else before it.
@@ -132,7 +143,7 @@ impl CsvTables {
         ordinal: usize,
         prefix: &str,
         explicit: Option<&str>,
-        csv: impl FnOnce() -> Vec<u8>,
+        cells: impl FnOnce() -> Vec<Vec<String>>,
     ) -> String {
         let key = format!("{owner}#{ordinal}");
         let mut s = self.inner.borrow_mut();
@@ -162,21 +173,29 @@ impl CsvTables {
         }
         s.taken.insert(id.to_lowercase(), key.clone());
         s.by_owner.insert(key, id.clone());
-        s.files.insert(id.clone(), csv());
+        s.grids.insert(id.clone(), cells());
         id
     }
 
-    /// `tables/<id>.csv` of every table met.
-    pub fn files(&self) -> Vec<OutFile> {
-        self.inner
-            .borrow()
-            .files
-            .iter()
-            .map(|(id, bytes)| OutFile {
+    /// `tables/<id>.csv` of every table met, and its `.xlsx` when asked.
+    pub fn files(&self) -> Result<Vec<OutFile>, String> {
+        let s = self.inner.borrow();
+        let mut out = Vec::new();
+        for (id, cells) in &s.grids {
+            out.push(OutFile {
                 path: table_csv(id),
-                bytes: bytes.clone(),
-            })
-            .collect()
+                bytes: csv_of(cells),
+            });
+            if s.xlsx {
+                let bytes = super::xlsx::grid_xlsx(id, cells)
+                    .map_err(|e| format!("table `{id}` as a spreadsheet: {e}"))?;
+                out.push(OutFile {
+                    path: table_xlsx(id),
+                    bytes,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Author's ids that are not ids.
@@ -284,9 +303,9 @@ fn scroll_box_start(before: &str) -> Option<usize> {
 /// A table's cells as the page prints them, laid on a grid (a spanned cell
 /// leaves empty fields where it spans, every row as wide as the widest), as
 /// CSV: UTF-8 with BOM, CRLF.
-fn csv_of(table: &str) -> Vec<u8> {
+fn csv_of(cells: &[Vec<String>]) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
-    for row in grid(table) {
+    for row in cells {
         out.push_str(
             &row.iter()
                 .map(|c| csv_cell(c))
@@ -431,8 +450,8 @@ fn grid(table: &str) -> Vec<Vec<String>> {
 }
 
 /// A cell's text as the reader sees it: tags gone, the errata marks (※ with
-/// the other figure) left out, entities decoded, a line per `<br>`,
-/// paragraph or list item, white space within a line collapsed.
+/// the other figure) left out, entities decoded, a `<br>`, paragraph or list
+/// item parted by a space, white space collapsed.
 pub fn text_of(html: &str) -> String {
     let mut s = String::with_capacity(html.len());
     let mut rest = html;
@@ -467,11 +486,9 @@ pub fn text_of(html: &str) -> String {
     }
     s.push_str(rest);
     let s = decode(&s);
-    s.lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    // One line: a line break inside a field would start a line of the file
+    // with the cell's later text, which line-based tools take for a record.
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The entities pulldown-cmark and the templates write, and numeric ones.
@@ -531,13 +548,13 @@ mod tests {
 
     #[test]
     fn a_markdown_table_gets_a_link_and_its_cells() {
-        let t = CsvTables::new(["budget-plan"].into_iter());
+        let t = CsvTables::new(["budget-plan"].into_iter(), false);
         let html = "<p>x</p>\n<table>\n<thead>\n<tr>\n<th>구분</th>\n<th>금액</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>R&amp;D <b>사업</b></td>\n<td>=1+2</td>\n</tr>\n</tbody>\n</table>\n";
         let out = t.link(html, "chapters/I/I-1.md", "i-1", "../");
         assert!(out.contains(
             "<div class=\"table-meta table-csv\"><a class=\"csv\" href=\"../tables/i-1-t1.csv\" download>CSV</a></div>\n<table>"
         ));
-        let files = t.files();
+        let files = t.files().unwrap();
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].path, "tables/i-1-t1.csv");
         assert_eq!(body(&files[0].bytes), "구분,금액\r\nR&D 사업,'=1+2\r\n");
@@ -545,7 +562,7 @@ mod tests {
 
     #[test]
     fn spans_leave_empty_fields_and_ids_do_not_collide() {
-        let t = CsvTables::new(["x-t1"].into_iter());
+        let t = CsvTables::new(["x-t1"].into_iter(), false);
         let html = "<table id=\"mine\"><tr><th colspan=\"2\">a</th><th rowspan=\"2\">b</th></tr><tr><td>1<br>2</td><td>3</td></tr></table>";
         t.link(html, "f1", "x", "");
         t.link(
@@ -557,18 +574,18 @@ mod tests {
         t.link("<table><tr><td>w</td></tr></table>", "f3", "x", "");
         // The same owner again: the same id, nothing new.
         t.link(html, "f1", "x", "../");
-        let files = t.files();
+        let files = t.files().unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             names,
             ["tables/mine.csv", "tables/mine-2.csv", "tables/x-t1-2.csv"]
         );
-        assert_eq!(body(&files[0].bytes), "a,,b\r\n\"1\n2\",3,\r\n");
+        assert_eq!(body(&files[0].bytes), "a,,b\r\n1 2,3,\r\n");
     }
 
     #[test]
     fn a_bad_author_id_is_reported() {
-        let t = CsvTables::new(std::iter::empty());
+        let t = CsvTables::new(std::iter::empty(), false);
         t.link(
             "<!-- csv: ../x -->\n<table><tr><td>z</td></tr></table>",
             "f",
@@ -576,7 +593,7 @@ mod tests {
             "",
         );
         assert_eq!(t.errors().len(), 1);
-        assert_eq!(t.files()[0].path, "tables/p-t1.csv");
+        assert_eq!(t.files().unwrap()[0].path, "tables/p-t1.csv");
     }
 
     #[test]
@@ -585,7 +602,7 @@ mod tests {
             text_of("12.3<sup class=\"erratum\" title=\"x\"><span class=\"visually-hidden\">정오: </span>※</sup> &lt;표&gt;"),
             "12.3 <표>"
         );
-        let t = CsvTables::new(std::iter::empty());
+        let t = CsvTables::new(std::iter::empty(), false);
         let out = t.link(
             "<div class=\"table-scroll\" tabindex=\"0\">\n<table><tr><td><table><tr><td>in</td></tr></table></td><td>b</td></tr></table></div>",
             "f",
@@ -593,7 +610,7 @@ mod tests {
             "",
         );
         assert!(out.starts_with("<div class=\"table-meta table-csv\">"));
-        assert_eq!(t.files().len(), 1);
-        assert_eq!(body(&t.files()[0].bytes), "in,b\r\n");
+        assert_eq!(t.files().unwrap().len(), 1);
+        assert_eq!(body(&t.files().unwrap()[0].bytes), "in,b\r\n");
     }
 }

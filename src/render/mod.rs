@@ -750,7 +750,7 @@ pub fn render_with_options(
         search: Default::default(),
         table_cache: Default::default(),
         xlsx: opts.xlsx,
-        csv: csvtables::CsvTables::new(computed.tables.iter().map(|t| t.id.as_str())),
+        csv: csvtables::CsvTables::new(computed.tables.iter().map(|t| t.id.as_str()), opts.xlsx),
     };
     let plan = &content.plan.value;
     let nav = r.nav();
@@ -871,7 +871,7 @@ pub fn render_with_options(
     if let Some(e) = r.csv.errors().first() {
         return Err(e.clone());
     }
-    files.extend(r.csv.files());
+    files.extend(r.csv.files()?);
 
     for t in &computed.tables {
         files.push(OutFile {
