@@ -10,6 +10,10 @@
 //! `chapters/III/III-2-2.md`, `sum-v-2-t1` that of `summary/V-2.md`. An id
 //! that a table of `data/`, or another owner's table, already has gets a
 //! suffix (`-2`, `-3` …) in order of rendering, which is fixed.
+//!
+//! A table rendered more than once (its page, the print document, the
+//! summary) keeps the id and CSV of its first rendering, the site page's:
+//! the page numbers a printed feedback table adds are not in its CSV.
 
 use super::escape::{csv_cell, href};
 use super::registry::{table_csv, table_xlsx};
