@@ -19,7 +19,8 @@ use super::escape::{csv_cell, href};
 use super::registry::{table_csv, table_xlsx};
 use super::OutFile;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Debug, Default)]
 struct Inner {
@@ -191,8 +192,7 @@ impl CsvTables {
                 bytes: csv_of(cells),
             });
             if s.xlsx {
-                let bytes = super::xlsx::grid_xlsx(id, cells)
-                    .map_err(|e| format!("table `{id}` as a spreadsheet: {e}"))?;
+                let bytes = cached_xlsx(id, cells)?;
                 out.push(OutFile {
                     path: table_xlsx(id),
                     bytes,
@@ -206,6 +206,30 @@ impl CsvTables {
     pub fn errors(&self) -> Vec<String> {
         self.inner.borrow().errors.clone()
     }
+}
+
+/// A typed table's spreadsheet, made once per process for the same id and
+/// cells: `serve` rebuilds on every edit with `--xlsx` on, and writing a
+/// workbook costs far more than the rest of a table (some 300 of them would
+/// double a rebuild). The bytes depend on the id and cells only.
+fn cached_xlsx(id: &str, cells: &[Vec<String>]) -> Result<Vec<u8>, String> {
+    type Key = (String, Vec<Vec<String>>);
+    static CACHE: OnceLock<Mutex<HashMap<Key, Vec<u8>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (id.to_string(), cells.to_vec());
+    if let Some(b) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(b);
+    }
+    let bytes = super::xlsx::grid_xlsx(id, cells)
+        .map_err(|e| format!("table `{id}` as a spreadsheet: {e}"))?;
+    if let Ok(mut c) = cache.lock() {
+        // Bounded: a long session of edits does not grow it without end.
+        if c.len() >= 4096 {
+            c.clear();
+        }
+        c.insert(key, bytes.clone());
+    }
+    Ok(bytes)
 }
 
 /// The byte range of the first top-level `<table>…</table>` of `s`.
