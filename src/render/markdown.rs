@@ -14,6 +14,12 @@ pub struct MdContext<'a> {
     pub mode: &'a LinkMode,
     /// Added to every Markdown heading level (print nests one level deeper).
     pub heading_shift: usize,
+    /// Where the narrative's own tables get their CSV, and the file they
+    /// come from (which names their ids).
+    pub csv: &'a super::csvtables::CsvTables,
+    pub file: &'a str,
+    /// The link root of the page (empty in print).
+    pub root: &'a str,
 }
 
 /// Escapes text but keeps the few inline tags content may carry on purpose
@@ -174,6 +180,14 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
     let mut out = String::new();
     html::push_html(&mut out, parser);
     let out = glyph_items(out);
+    // The narrative's own tables (Markdown and raw HTML), before the embeds
+    // come in: each gets its CSV and a link.
+    let out = ctx.csv.link(
+        &out,
+        ctx.file,
+        &super::csvtables::narrative_prefix(ctx.file),
+        ctx.root,
+    );
     if blocks.is_empty() {
         return out;
     }

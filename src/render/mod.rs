@@ -6,6 +6,7 @@
 //! print document, CSV and SVG, as an in-memory file list. Computes no numbers.
 
 pub mod budget;
+pub mod csvtables;
 pub mod escape;
 pub mod markdown;
 pub mod page;
@@ -189,6 +190,8 @@ struct Renderer<'a> {
     table_cache: std::cell::RefCell<BTreeMap<String, String>>,
     /// Whether `tables/<id>.xlsx` are written (and linked from the tables).
     xlsx: bool,
+    /// The CSV of every table that is not a table of `data/`.
+    csv: csvtables::CsvTables,
 }
 
 /// What a render writes beyond the default output.
@@ -237,6 +240,16 @@ impl Renderer<'_> {
     }
 
     fn narrative(&self, file: &str, mode: &LinkMode, shift: usize) -> String {
+        let root = match mode {
+            LinkMode::Site { root } => root.as_str(),
+            LinkMode::Print => "",
+        };
+        self.narrative_at(file, mode, shift, root)
+    }
+
+    /// [`Renderer::narrative`] with the root of its files' links (CSV, SVG)
+    /// given: `summary/print.html` reaches `tables/` through `../`.
+    fn narrative_at(&self, file: &str, mode: &LinkMode, shift: usize, root: &str) -> String {
         let Some(n) = self.content.narratives.get(file) else {
             return String::new();
         };
@@ -245,17 +258,31 @@ impl Renderer<'_> {
             registry: &self.registry,
             mode,
             heading_shift: shift,
+            csv: &self.csv,
+            file,
+            root,
         };
         let embed = |kind: EmbedKind, id: &str| -> String {
-            let root = match mode {
-                LinkMode::Site { root } => root.clone(),
-                LinkMode::Print => String::new(),
-            };
             match kind {
-                EmbedKind::Table => self.table_html(id, &root),
-                EmbedKind::Chart => self.figure_html(id, &root),
-                EmbedKind::Records => self.records_html(id),
-                EmbedKind::Feedback => self.feedback_html(id, mode),
+                EmbedKind::Table => self.table_html(id, root),
+                EmbedKind::Chart => {
+                    let html = self.figure_html(id, root);
+                    let owner = format!("chart:{id}");
+                    let prefix = format!("fig-{}", csvtables::id_part(id));
+                    self.csv.link(&html, &owner, &prefix, root)
+                }
+                EmbedKind::Records => {
+                    let html = self.records_html(id);
+                    let owner = format!("records:{id}");
+                    let prefix = format!("rec-{}", csvtables::id_part(id));
+                    self.csv.link(&html, &owner, &prefix, root)
+                }
+                EmbedKind::Feedback => {
+                    let html = self.feedback_html(id, mode);
+                    let owner = format!("feedback:{id}");
+                    let prefix = format!("fb-{}", csvtables::id_part(id));
+                    self.csv.link(&html, &owner, &prefix, root)
+                }
             }
         };
         markdown::render(n, &ctx, &embed)
@@ -759,9 +786,13 @@ fn errata_body(r: &Renderer, mode: &LinkMode) -> Option<String> {
     } else {
         ("errata", "")
     };
-    Some(format!(
+    let body = format!(
         "<h1>정오표</h1>\n<p>{lead} ({n}건)</p>\n<figure class=\"table\" id=\"{id}\"><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"정오표\"><table class=\"data\">\n<thead><tr><th scope=\"col\">표</th><th scope=\"col\" class=\"label\">행</th><th scope=\"col\">열</th><th scope=\"col\">{shown_head}</th><th scope=\"col\">{other_head}</th><th scope=\"col\">비고</th>{page_head}</tr></thead>\n<tbody>\n{rows}</tbody></table></div></figure>"
-    ))
+    );
+    // Both lists sit at the root, beside tables/; the print one has its own
+    // CSV (it has a page column).
+    let name = if in_print { "errata-print" } else { "errata" };
+    Some(r.csv.link(&body, name, name, ""))
 }
 
 /// Renders the whole output tree.
@@ -810,6 +841,7 @@ pub fn render_with_options(
         search: Default::default(),
         table_cache: Default::default(),
         xlsx: opts.xlsx,
+        csv: csvtables::CsvTables::new(computed.tables.iter().map(|t| t.id.as_str()), opts.xlsx),
     };
     let plan = &content.plan.value;
     let nav = r.nav();
@@ -927,6 +959,10 @@ pub fn render_with_options(
     if let Some(e) = r.errors.borrow().first() {
         return Err(e.clone());
     }
+    if let Some(e) = r.csv.errors().first() {
+        return Err(e.clone());
+    }
+    files.extend(r.csv.files()?);
 
     for t in &computed.tables {
         files.push(OutFile {
@@ -1166,7 +1202,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
                 "<p class=\"main-ref\">본문 {} {}{page}</p>\n{}",
                 escape(number),
                 escape(title),
-                r.narrative(&file, &LinkMode::Print, 1)
+                r.narrative_at(&file, &LinkMode::Print, 1, "../")
             );
             print_sections.push(serde_json::json!({
                 "number": number, "title": title, "anchor": anchor(id), "items": [], "body": print_body,
@@ -1211,7 +1247,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
         .map(|(f, e)| {
             let body = f.file.as_ref().map_or_else(
                 || PENDING.to_string(),
-                |file| r.narrative(file, &LinkMode::Print, 1),
+                |file| r.narrative_at(file, &LinkMode::Print, 1, "../"),
             );
             serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.summary_page(&e.anchor)})
         })

@@ -173,8 +173,67 @@ fn write_sheet(ws: &mut Worksheet, t: &Table, label: &str) -> Result<(), XlsxErr
     Ok(())
 }
 
+/// The workbook of a table that is not a table of `data/` (typed in the
+/// narrative, a record or feedback table, a chart's figures): its cells as
+/// the CSV holds them, a figure printed plainly (`1,234`, `△5.2`, `12.5`)
+/// stored as a number shown the same way, anything else as text.
+pub fn grid_xlsx(id: &str, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(id))?;
+    let mut formats: HashMap<u32, Format> = HashMap::new();
+    for (r, row) in rows.iter().enumerate() {
+        let r = u32::try_from(r).unwrap_or(u32::MAX);
+        for (c, cell) in row.iter().enumerate() {
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            match plain_figure(cell) {
+                Some((v, dp)) => {
+                    let f = formats
+                        .entry(dp)
+                        .or_insert_with(|| Format::new().set_num_format(number_format(dp, "")));
+                    ws.write_number_with_format(r, c, v, f)?;
+                }
+                None if cell.is_empty() => {}
+                None => {
+                    ws.write_string(r, c, cell)?;
+                }
+            }
+        }
+    }
+    wb.save_to_buffer()
+}
+
+/// A cell that is a figure and nothing else — digits with thousands commas,
+/// a fraction, `△` or `-` for negative — as its value and decimals.
+fn plain_figure(s: &str) -> Option<(f64, u32)> {
+    if s == "-" || s.ends_with('%') || !super::escape::is_plain_number(s) {
+        return None;
+    }
+    let (neg, body) = match s.strip_prefix(['-', '△']) {
+        Some(b) => (true, b),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let digits = body.replace(',', "");
+    let dp = digits
+        .split_once('.')
+        .map_or(0, |(_, f)| u32::try_from(f.len()).unwrap_or(0));
+    let v: f64 = digits.parse().ok()?;
+    Some((if neg { -v } else { v }, dp.min(10)))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plain_figures_become_numbers() {
+        assert_eq!(super::plain_figure("1,234"), Some((1234.0, 0)));
+        assert_eq!(super::plain_figure("△5.25"), Some((-5.25, 2)));
+        assert_eq!(super::plain_figure("-"), None);
+        assert_eq!(super::plain_figure("12%"), None);
+        assert_eq!(super::plain_figure("2025년"), None);
+    }
+
     #[test]
     fn negatives_show_a_triangle() {
         assert_eq!(super::number_format(2, ""), "#,##0.00;\"△\"#,##0.00");
