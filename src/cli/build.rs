@@ -24,6 +24,7 @@ pub fn run(a: &BuildArgs) -> ExitCode {
             let show = crate::validate::diagnostic::Show {
                 warnings: !a.quiet,
                 notes: false,
+                verbose: false,
             };
             super::say(&d.render_report(show));
             if existed && a.out.symlink_metadata().is_err() {
@@ -51,6 +52,7 @@ pub fn run(a: &BuildArgs) -> ExitCode {
                             .render_report(crate::validate::diagnostic::Show {
                                 warnings: true,
                                 notes: false,
+                                verbose: false,
                             }),
                     );
                 }

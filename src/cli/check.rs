@@ -15,6 +15,7 @@ pub fn run(a: &CheckArgs) -> ExitCode {
             let show = crate::validate::diagnostic::Show {
                 warnings: !a.quiet,
                 notes: a.notes,
+                verbose: a.verbose,
             };
             std::io::stderr()
                 .lock()

@@ -83,6 +83,7 @@ pub fn run(a: &DiffArgs) -> ExitCode {
                         say(&d.render_report(crate::validate::diagnostic::Show {
                             warnings: false,
                             notes: false,
+                            verbose: false,
                         }))
                     }
                 }

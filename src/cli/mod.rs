@@ -131,6 +131,10 @@ pub struct CheckArgs {
     /// by default they are counted in the summary
     #[arg(long)]
     pub notes: bool,
+    /// Also list the audit's dependent figures (those following from a
+    /// reported root) and the accepted errata
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Print errors and the summary only
     #[arg(long, short)]
     pub quiet: bool,

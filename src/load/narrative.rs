@@ -33,6 +33,9 @@ pub enum Piece {
         /// The figure the published plan printed here (`printed="5.54"`):
         /// the page shows it, marked when the value does not allow it.
         printed: Option<String>,
+        /// An acknowledged misquote of the published plan, with the
+        /// author's reason (`accepted="…"`): still marked, no warning.
+        accepted: Option<String>,
         line: usize,
         col: usize,
     },
@@ -236,7 +239,15 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
             return (pieces, diags);
         };
         let inner = after[..end].trim();
-        let mut parts = inner.split_whitespace();
+        // `accepted="…"` holds free text: taken out before the options split.
+        let (accepted, options) = match inner.split_once("accepted=\"") {
+            Some((head, tail)) => match tail.split_once('"') {
+                Some((reason, rest)) => (Some(reason.trim().to_string()), format!("{head} {rest}")),
+                None => (None, inner.to_string()),
+            },
+            None => (None, inner.to_string()),
+        };
+        let mut parts = options.split_whitespace();
         match (parts.next(), parts.next()) {
             (Some("val"), Some(key)) => {
                 let mut dp = None;
@@ -266,11 +277,20 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                         }
                     }
                 }
+                if accepted.is_some() && printed.is_none() {
+                    ok = false;
+                    diags.push(
+                        Diagnostic::error("E012", format!("`accepted` without `printed` in `{{{{{inner}}}}}`"))
+                            .at(path, ln, col)
+                            .help("an accepted erratum is a printed figure: `{{val KEY printed=\"5.54\" accepted=\"why\"}}`"),
+                    );
+                }
                 if ok {
                     pieces.push(Piece::Val {
                         key: key.to_string(),
                         dp,
                         printed,
+                        accepted: accepted.clone(),
                         line: ln,
                         col,
                     });

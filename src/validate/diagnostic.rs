@@ -227,17 +227,20 @@ impl Diagnostics {
     /// The one line a report starts with: errors, warnings by code, accepted
     /// errata and notes by code.
     pub fn summary_line(&self) -> String {
-        let by_code = |sev: Severity| {
+        let by_code = |keep: &dyn Fn(&Diagnostic) -> bool| {
             let mut m: BTreeMap<&str, usize> = BTreeMap::new();
-            for d in self.items.iter().filter(|d| d.severity == sev) {
+            for d in self.items.iter().filter(|d| keep(d)) {
                 *m.entry(d.code).or_default() += 1;
             }
-            m.iter()
+            let n: usize = m.values().sum();
+            let codes = m
+                .iter()
                 .map(|(c, n)| format!("{c} {n}"))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", ");
+            (n, codes)
         };
-        let part = |n: usize, one: &str, many: &str, codes: String| {
+        let part = |(n, codes): (usize, String), one: &str, many: &str| {
             let word = if n == 1 { one } else { many };
             if codes.is_empty() {
                 format!("{n} {word}")
@@ -245,27 +248,35 @@ impl Diagnostics {
                 format!("{n} {word} ({codes})")
             }
         };
-        format!(
-            "summary: {}, {}, {}",
+        let accepted = self.items.iter().filter(|d| d.code == "A001").count();
+        let dependents = self
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Note && d.root.is_some())
+            .count();
+        let mut line = format!(
+            "summary: {}, {}",
             part(
-                self.count(Severity::Error),
+                by_code(&|d| d.severity == Severity::Error),
                 "error",
-                "errors",
-                by_code(Severity::Error)
+                "errors"
             ),
             part(
-                self.count(Severity::Warning),
+                by_code(&|d| d.severity == Severity::Warning),
                 "warning",
-                "warnings",
-                by_code(Severity::Warning)
+                "warnings"
             ),
-            part(
-                self.count(Severity::Note),
-                "note",
-                "notes",
-                by_code(Severity::Note)
-            ),
-        )
+        );
+        if accepted > 0 {
+            line.push_str(&format!(", {accepted} accepted errata"));
+        }
+        if dependents > 0 {
+            line.push_str(&format!(", {dependents} dependent figures"));
+        }
+        let other =
+            by_code(&|d| d.severity == Severity::Note && d.code != "A001" && d.root.is_none());
+        line.push_str(&format!(", {}", part(other, "note", "notes")));
+        line
     }
 
     /// The report for an author: the summary line first, then errors, then
@@ -284,10 +295,11 @@ impl Diagnostics {
         sorted.sort_by_key(|d| d.severity);
         let hidden_notes = !show.notes && self.count(Severity::Note) > 0;
         for d in sorted {
+            let audit_note = d.root.is_some() || d.code == "A001";
             let shown = match d.severity {
                 Severity::Error => true,
                 Severity::Warning => show.warnings,
-                Severity::Note => show.notes && show.warnings,
+                Severity::Note => show.warnings && (show.notes || (show.verbose && audit_note)),
             };
             if shown {
                 self.render_one(d, &renderer, &mut line_starts, &mut out);
@@ -296,15 +308,18 @@ impl Diagnostics {
         let e = self.count(Severity::Error);
         let w = self.count(Severity::Warning);
         let n = self.count(Severity::Note);
-        if n > 0 {
-            let _ = writeln!(out, "{e} error(s), {w} warning(s), {n} note(s)");
-        } else {
-            let _ = writeln!(out, "{e} error(s), {w} warning(s)");
+        // After a long report the counts again, where the reader is.
+        if out.len() > self.summary_line().len() + 2 {
+            if n > 0 {
+                let _ = writeln!(out, "{e} error(s), {w} warning(s), {n} note(s)");
+            } else {
+                let _ = writeln!(out, "{e} error(s), {w} warning(s)");
+            }
         }
-        if hidden_notes && show.warnings {
+        if hidden_notes && show.warnings && !show.verbose {
             let _ = writeln!(
                 out,
-                "({n} note(s), such as figures whose data the plan does not contain, are listed with --notes)"
+                "(notes are listed with --notes; the audit's dependent figures and accepted errata alone with --verbose)"
             );
         }
         out
@@ -381,6 +396,8 @@ impl Diagnostics {
 pub struct Show {
     pub warnings: bool,
     pub notes: bool,
+    /// The audit's dependents and accepted errata, without the other notes.
+    pub verbose: bool,
 }
 
 impl Show {
@@ -388,6 +405,7 @@ impl Show {
         Show {
             warnings: true,
             notes: true,
+            verbose: true,
         }
     }
 }

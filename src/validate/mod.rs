@@ -7,6 +7,7 @@
 
 mod charts;
 pub mod diagnostic;
+mod input_roots;
 mod roots;
 
 use crate::calc::budget::parse_combination;
@@ -68,6 +69,9 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     lap("narrative");
     compute_errors(content, computed, &mut d);
     roots::group(computed, &mut d);
+    let perf: Vec<&crate::model::performance::PerfFile> =
+        content.performance.iter().map(|p| &p.value).collect();
+    input_roots::group(&perf, computed, &mut d);
     d
 }
 
@@ -1016,6 +1020,7 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
             if let Piece::Val {
                 key,
                 printed: Some(printed),
+                accepted,
                 line,
                 col,
                 ..
@@ -1027,6 +1032,19 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
                         .get(key)
                         .map(|v| crate::numfmt::format_num(v.value, v.format))
                         .unwrap_or_default();
+                    if let Some(reason) = accepted {
+                        d.push(
+                            Diagnostic::note(
+                                "A001",
+                                format!("accepted erratum: the sentence prints {printed} for `{key}`, computed {v} ({reason})"),
+                            )
+                            .at(&n.path, *line, *col)
+                            .figures(printed, &v)
+                            .figure(key)
+                            .reason(reason),
+                        );
+                        continue;
+                    }
                     d.push(
                         Diagnostic::warning(
                             "W001",

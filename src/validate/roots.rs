@@ -282,7 +282,7 @@ pub(super) fn group(computed: &Computed, d: &mut Diagnostics) {
         if let Some(diag) = findings.get(r).and_then(|f| d.items.get_mut(f.diag)) {
             diag.dependents = n;
             diag.message = format!(
-                "{} ({n} other published figure(s) follow from it: `check --notes` lists them)",
+                "{} ({n} other published figure(s) follow from it: `check --verbose` lists them)",
                 diag.message
             );
         }

@@ -1,0 +1,107 @@
+//! The audit on the shipped plan and on a plan with one input changed: its
+//! warnings are distinct roots, and a wrong input is reported once, with
+//! every published figure that follows from it as a dependent, and marked
+//! on exactly those figures.
+
+mod common;
+
+use common::{content_dir, copy_content, replace_in};
+use planbook::validate::diagnostic::{Diagnostic, Severity};
+
+fn findings(d: &[Diagnostic]) -> Vec<&Diagnostic> {
+    d.iter().filter(|x| x.code == "W001").collect()
+}
+
+fn marks(files: &[planbook::render::OutFile], path: &str) -> usize {
+    let f = files.iter().find(|f| f.path == path).expect("page");
+    String::from_utf8_lossy(&f.bytes)
+        .matches("class=\"erratum\"")
+        .count()
+}
+
+/// A diagnostic's file inside its plan folder, wherever the folder is.
+fn tail(f: &Option<String>) -> Option<&str> {
+    let f = f.as_deref()?;
+    ["data/", "chapters/", "summary/"]
+        .iter()
+        .filter_map(|d| f.find(d).map(|i| &f[i..]))
+        .next()
+}
+
+#[test]
+fn the_shipped_plan_has_its_errata_acknowledged_and_at_most_30_roots() {
+    let (_, _, d) = planbook::analyse(&content_dir()).expect("valid");
+    let warnings = d.count(Severity::Warning);
+    assert_eq!(warnings, 0, "every erratum of the seed is acknowledged");
+    let accepted: Vec<_> = d.items.iter().filter(|x| x.code == "A001").collect();
+    assert!(
+        (1..=30).contains(&accepted.len()),
+        "{} accepted errata",
+        accepted.len()
+    );
+    assert!(accepted
+        .iter()
+        .all(|x| x.reason.as_deref().is_some_and(|r| r.contains("원본 L"))));
+    // Each acknowledged one is a root: no A001 depends on another finding.
+    assert!(accepted.iter().all(|x| x.root.is_none()));
+}
+
+#[test]
+fn one_wrong_input_is_one_root_with_its_dependents_and_their_marks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let before = planbook::build(&content_dir(), &dir.path().join("a")).expect("build");
+    let content = copy_content(dir.path());
+    // 천연물바이오소재's 2023 jobs result, 25.44 in the seed, typed as 20.44.
+    replace_in(
+        &content.join("data/performance.yaml"),
+        "result: { last: 25.44, earlier: 40.50 }",
+        "result: { last: 20.44, earlier: 40.50 }",
+    );
+    let after = planbook::build(&content, &dir.path().join("b")).expect("build");
+    let new: Vec<&Diagnostic> = findings(&after.diagnostics.items)
+        .into_iter()
+        .filter(|x| {
+            !findings(&before.diagnostics.items)
+                .iter()
+                .any(|y| y.figure == x.figure && tail(&y.file) == tail(&x.file) && y.line == x.line)
+        })
+        .collect();
+    let roots: Vec<_> = new
+        .iter()
+        .filter(|x| x.severity == Severity::Warning)
+        .collect();
+    assert_eq!(roots.len(), 1, "one root: {roots:#?}");
+    let root = roots[0];
+    assert!(
+        root.help
+            .as_deref()
+            .is_some_and(|h| h.contains("rnd-spec-main-bio") && h.contains("20.44")),
+        "the root names the input: {:?}",
+        root.help
+    );
+    let deps = new.len() - 1;
+    assert!(deps >= 4, "{deps} dependents");
+    assert_eq!(root.dependents, deps, "the root counts its dependents");
+    assert!(new
+        .iter()
+        .filter(|x| x.severity == Severity::Note)
+        .all(|x| x.root.is_some()));
+    // No erratum of the seed became consistent by the change…
+    let all = |d: &[Diagnostic]| -> Vec<(Option<String>, Option<usize>)> {
+        d.iter()
+            .filter(|x| matches!(x.code, "W001" | "A001"))
+            .map(|x| (x.figure.clone(), x.line))
+            .collect()
+    };
+    let (a, b) = (
+        all(&before.diagnostics.items),
+        all(&after.diagnostics.items),
+    );
+    assert!(a.iter().all(|x| b.contains(x)), "the seed's errata stay");
+    // …so the marks added are exactly those figures (tables and sentences).
+    assert_eq!(
+        marks(&after.files, "print.html") - marks(&before.files, "print.html"),
+        new.len(),
+        "one errata mark per figure that follows from the input"
+    );
+}
