@@ -78,7 +78,7 @@ fn a_sum_row_whose_inputs_overflow_is_an_error() {
             "the sum overflows the decimal range",
             // Located at the sum row of its table file.
             "--> ",
-            "iii2-bio.yaml:",
+            "data/tables/ii3-bio.yaml:29:",
         ],
     );
 }

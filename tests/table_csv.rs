@@ -343,7 +343,13 @@ fn every_table_of_both_editions_links_a_csv_with_its_cells() {
         }
         site.extend(check_page(&out, &page).1);
     }
-    let printed: BTreeSet<String> = plan_names.union(&summary_names).cloned().collect();
+    // The print document's errata list has a page column the site's has
+    // not: its CSV is its own.
+    let printed: BTreeSet<String> = plan_names
+        .union(&summary_names)
+        .filter(|n| !n.starts_with("errata-print-"))
+        .cloned()
+        .collect();
     assert!(
         printed.is_subset(&site),
         "CSV linked only from print: {:?}",
