@@ -34,6 +34,19 @@ struct Published<'a> {
     printed: &'a str,
 }
 
+/// Every published figure by its key `table.row.col`, as printed.
+pub fn published_figures(content: &Content) -> BTreeMap<String, String> {
+    published(content)
+        .into_iter()
+        .map(|p| {
+            (
+                format!("{}.{}.{}", p.table, p.row, p.col),
+                p.printed.to_string(),
+            )
+        })
+        .collect()
+}
+
 fn published(content: &Content) -> Vec<Published<'_>> {
     let mut out = Vec::new();
     for b in &content.budgets {

@@ -105,3 +105,26 @@ fn one_wrong_input_is_one_root_with_its_dependents_and_their_marks() {
         "one errata mark per figure that follows from the input"
     );
 }
+
+#[test]
+fn a_direction_word_against_the_sign_of_its_figure_is_a_warning() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let content = copy_content(dir.path());
+    // 세라믹 사업체수 CAGR, printed 7.45 %: "↑" in the seed, here "↓".
+    replace_in(
+        &content.join("chapters/II/II-3-2.md"),
+        "사업체수({{val ii3-cer-growth.gw-sum.est_cagr}}%↑)",
+        "사업체수({{val ii3-cer-growth.gw-sum.est_cagr}}%↓)",
+    );
+    let (_, _, d) = planbook::analyse(&content).expect("valid");
+    let w: Vec<_> = d.items.iter().filter(|x| x.code == "W007").collect();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(w[0].message.contains("a decrease") && w[0].message.contains("7.45"));
+    assert!(w[0]
+        .file
+        .as_deref()
+        .is_some_and(|f| f.ends_with("chapters/II/II-3-2.md")));
+    // The shipped plan states every direction as its figures go.
+    let (_, _, d) = planbook::analyse(&content_dir()).expect("valid");
+    assert!(d.items.iter().all(|x| x.code != "W007"));
+}

@@ -115,6 +115,14 @@ impl Narrative {
         })
     }
 
+    /// The pieces of each text line, line by line.
+    pub fn text_lines(&self) -> impl Iterator<Item = &[Piece]> {
+        self.lines.iter().filter_map(|l| match l {
+            Line::Text(p) => Some(p.as_slice()),
+            _ => None,
+        })
+    }
+
     pub fn pieces(&self) -> impl Iterator<Item = &Piece> {
         self.lines.iter().flat_map(|l| match l {
             Line::Text(p) => p.as_slice(),

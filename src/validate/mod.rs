@@ -8,6 +8,7 @@
 mod charts;
 pub mod diagnostic;
 mod input_roots;
+mod prose;
 mod roots;
 
 use crate::calc::budget::parse_combination;
@@ -72,6 +73,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     let perf: Vec<&crate::model::performance::PerfFile> =
         content.performance.iter().map(|p| &p.value).collect();
     input_roots::group(&perf, computed, &mut d);
+    prose::directions(content, computed, &mut d);
     d
 }
 
