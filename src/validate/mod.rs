@@ -74,6 +74,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
         content.performance.iter().map(|p| &p.value).collect();
     input_roots::group(&perf, computed, &mut d);
     prose::directions(content, computed, &mut d);
+    prose::restated(content, computed, &mut d);
     d
 }
 
