@@ -153,39 +153,11 @@ fn rows(table: &str) -> Vec<Row> {
     out
 }
 
-/// RFC 4180 records (quoted fields may hold line breaks), BOM required.
+/// The CSV's records, each line ended with CRLF.
 fn parse_csv(path: &Path) -> Vec<Vec<String>> {
     let text = fs::read_to_string(path).expect("csv");
-    let text = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or_else(|| panic!("{} starts with a BOM", path.display()));
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => row.push(std::mem::take(&mut cur)),
-            '\r' if !quoted => {}
-            '\n' if !quoted => {
-                row.push(std::mem::take(&mut cur));
-                rows.push(std::mem::take(&mut row));
-            }
-            c => cur.push(c),
-        }
-    }
-    assert!(
-        cur.is_empty() && row.is_empty(),
-        "{} ends with CRLF",
-        path.display()
-    );
-    rows
+    assert!(text.ends_with("\r\n"), "{} ends with CRLF", path.display());
+    common::csv_rows(path)
 }
 
 /// A CSV field as the page shows it: the `'` that neutralises a formula off.

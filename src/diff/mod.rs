@@ -93,6 +93,18 @@ pub enum Status {
 }
 
 impl Status {
+    /// How an entry keyed in both editions changed, judged on what `same`
+    /// compares; None when it did not.
+    pub fn of<T>(a: Option<&T>, b: Option<&T>, same: impl Fn(&T, &T) -> bool) -> Option<Status> {
+        match (a, b) {
+            (Some(x), Some(y)) if same(x, y) => None,
+            (Some(_), Some(_)) => Some(Status::Changed),
+            (None, Some(_)) => Some(Status::Added),
+            (Some(_), None) => Some(Status::Removed),
+            (None, None) => None,
+        }
+    }
+
     pub fn korean(self) -> &'static str {
         match self {
             Status::Changed => "변경",

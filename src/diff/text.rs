@@ -344,12 +344,11 @@ pub fn data(
     let mut out = Vec::new();
     for k in keys {
         let (a, b) = (o.get(k), n.get(k));
-        let (status, part) = match (a, b) {
-            (Some(x), Some(y)) if x.1 == y.1 => continue,
-            (Some(_), Some(y)) => (Status::Changed, &y.0),
-            (None, Some(y)) => (Status::Added, &y.0),
-            (Some(x), None) => (Status::Removed, &x.0),
-            (None, None) => continue,
+        let Some(status) = Status::of(a, b, |x, y| x.1 == y.1) else {
+            continue;
+        };
+        let Some(part) = b.or(a).map(|x| &x.0) else {
+            continue;
         };
         let (hunks, words_deleted, words_inserted) =
             word_diff(a.map_or("", |x| x.1), b.map_or("", |x| x.1));
@@ -412,12 +411,8 @@ pub fn printed(
     let mut out = Vec::new();
     for k in keys {
         let (a, b) = (o.get(k), n.get(k));
-        let status = match (a, b) {
-            (Some(x), Some(y)) if x.1 == y.1 => continue,
-            (Some(_), Some(_)) => Status::Changed,
-            (None, Some(_)) => Status::Added,
-            (Some(_), None) => Status::Removed,
-            (None, None) => continue,
+        let Some(status) = Status::of(a, b, |x, y| x.1 == y.1) else {
+            continue;
         };
         let (nl, ol) = labels.get_or_insert_with(|| {
             (

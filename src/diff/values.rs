@@ -429,12 +429,8 @@ pub(super) fn published(old: &Side, new: &Side) -> Vec<PublishedChange> {
     let mut out = Vec::new();
     for key in keys {
         let (a, b) = (o.get(key), n.get(key));
-        let status = match (a, b) {
-            (Some(x), Some(y)) if x.1 == y.1 => continue,
-            (Some(_), Some(_)) => Status::Changed,
-            (None, Some(_)) => Status::Added,
-            (Some(_), None) => Status::Removed,
-            (None, None) => continue,
+        let Some(status) = Status::of(a, b, |x, y| x.1 == y.1) else {
+            continue;
         };
         let file = b.or(a).map(|x| x.0.clone()).unwrap_or_default();
         out.push(PublishedChange {

@@ -53,32 +53,38 @@ pub fn replace_in(path: &Path, from: &str, to: &str) {
 }
 
 /// CSV rows (BOM stripped), split on commas outside quotes.
+/// RFC 4180 records (quoted fields may hold line breaks); the BOM required.
 pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     let text = fs::read_to_string(path).expect("csv");
     let text = text
         .strip_prefix('\u{feff}')
-        .expect("CSV starts with a BOM");
-    text.lines()
-        .map(|l| {
-            let mut out = Vec::new();
-            let mut cur = String::new();
-            let mut quoted = false;
-            let mut chars = l.chars().peekable();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' if quoted && chars.peek() == Some(&'"') => {
-                        cur.push('"');
-                        chars.next();
-                    }
-                    '"' => quoted = !quoted,
-                    ',' if !quoted => out.push(std::mem::take(&mut cur)),
-                    c => cur.push(c),
-                }
+        .unwrap_or_else(|| panic!("{} starts with a BOM", path.display()));
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
             }
-            out.push(cur);
-            out
-        })
-        .collect()
+            '"' => quoted = !quoted,
+            ',' if !quoted => row.push(std::mem::take(&mut cur)),
+            '\r' if !quoted => {}
+            '\n' if !quoted => {
+                row.push(std::mem::take(&mut cur));
+                rows.push(std::mem::take(&mut row));
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() || !row.is_empty() {
+        row.push(cur);
+        rows.push(row);
+    }
+    rows
 }
 
 pub fn csv_cell(rows: &[Vec<String>], row_id: &str, header: &str) -> String {
