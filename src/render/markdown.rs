@@ -46,11 +46,17 @@ fn shift(level: HeadingLevel, by: usize) -> HeadingLevel {
     }
 }
 
-/// Renders a narrative; `embed` returns the HTML of a table or chart by id.
-pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) -> String) -> String {
-    let mut md = String::new();
-    let mut blocks: Vec<String> = Vec::new();
-    for line in &n.lines {
+/// Writes a narrative's lines as Markdown: values and links inline, each
+/// embed as a placeholder (its HTML in `blocks`), a shared block's lines in
+/// place.
+fn push_lines(
+    lines: &[Line],
+    ctx: &MdContext,
+    embed: &dyn Fn(EmbedKind, &str) -> String,
+    md: &mut String,
+    blocks: &mut Vec<String>,
+) {
+    for line in lines {
         match line {
             Line::Text(pieces) => {
                 for p in pieces {
@@ -117,8 +123,17 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
                 md.push('\n');
             }
             Line::Close => md.push_str("\n</div>\n\n"),
+            // A shared block's lines, as if written here.
+            Line::Block { lines, .. } => push_lines(lines, ctx, embed, md, blocks),
         }
     }
+}
+
+/// Renders a narrative; `embed` returns the HTML of a table or chart by id.
+pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) -> String) -> String {
+    let mut md = String::new();
+    let mut blocks: Vec<String> = Vec::new();
+    push_lines(&n.lines, ctx, embed, &mut md, &mut blocks);
     // Markdown passes raw HTML through; an HTML block arrives line by line,
     // so its lines are joined first, lest a tag cut in two pass the check.
     let mut events: Vec<Event> = Vec::new();
