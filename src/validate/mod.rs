@@ -7,6 +7,7 @@
 
 mod charts;
 pub mod diagnostic;
+mod duplicates;
 mod roots;
 
 use crate::calc::budget::parse_combination;
@@ -65,6 +66,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     glyphs(content, &mut d);
     lap("glyphs");
     narrative(content, computed, &mut d);
+    duplicates::check(content, &mut d);
     lap("narrative");
     compute_errors(content, computed, &mut d);
     roots::group(computed, &mut d);
