@@ -1,9 +1,14 @@
-//! W006: a literal table (Markdown or raw HTML) that one edition types and
-//! the other types again, cell for cell. Such a table is written once, as a
-//! shared block (`::: block ID` … `:::`), and embedded with `{{block ID}}`.
+//! Things written twice. W006: a literal table (Markdown or raw HTML) that
+//! one edition types and the other types again, cell for cell. Such a table
+//! is written once, as a shared block (`::: block ID` … `:::`), and embedded
+//! with `{{block ID}}`. And the figures a table's source note quotes
+//! (`{{val KEY}}`, instead of typing them again) must exist (E011).
 
-use super::diagnostic::{Diagnostic, Diagnostics};
+use super::diagnostic::{rel, Diagnostic, Diagnostics};
 use super::is_summary;
+use crate::compute::Computed;
+use crate::load::narrative::Piece;
+use crate::load::yaml::Step;
 use crate::load::Content;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -47,8 +52,10 @@ pub(super) fn literal_tables(src: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Reports each summary table that a body narrative types identically.
-pub(super) fn check(content: &Content, d: &mut Diagnostics) {
+/// Reports each summary table that a body narrative types identically, and
+/// each unknown figure a table's source note quotes.
+pub(super) fn check(content: &Content, computed: &Computed, d: &mut Diagnostics) {
+    source_quotes(content, computed, d);
     let mut body: BTreeMap<String, (&Path, usize)> = BTreeMap::new();
     for n in content.narratives.values().filter(|n| !is_summary(&n.path)) {
         for (line, text) in literal_tables(&n.src) {
@@ -73,6 +80,41 @@ pub(super) fn check(content: &Content, d: &mut Diagnostics) {
                     "write it once: wrap the body's copy in `::: block ID` … `:::` and put `{{block ID}}` here in its place",
                 ),
             );
+        }
+    }
+}
+
+/// `{{val KEY}}` in a table's `source:`: the key must name a figure.
+fn source_quotes(content: &Content, computed: &Computed, d: &mut Diagnostics) {
+    for f in &content.tables {
+        for spec in &f.value.tables {
+            let Some(src) = spec.source.as_deref().filter(|s| s.contains("{{")) else {
+                continue;
+            };
+            let (n, syntax) = crate::load::narrative::parse(Path::new(""), src);
+            let at = f.find(&[Step::Id(&spec.id), Step::Key("source")]);
+            for e in syntax {
+                d.push(
+                    Diagnostic::error("E012", format!("source of `{}`: {}", spec.id, e.message))
+                        .at_loc(&rel(&f.path), at)
+                        .help("a source note may quote figures as {{val KEY}} (options dp=N, printed=\"…\")"),
+                );
+            }
+            for p in n.pieces() {
+                let Piece::Val { key, .. } = p else { continue };
+                if !computed.values.contains_key(key) {
+                    d.push(
+                        Diagnostic::error(
+                            "E011",
+                            format!("the source of `{}` quotes unknown value `{key}`", spec.id),
+                        )
+                        .at_loc(&rel(&f.path), at)
+                        .help(
+                            "value keys are <table>.<row>.<column>, e.g. iii2-cer-general.total.n",
+                        ),
+                    );
+                }
+            }
         }
     }
 }

@@ -66,7 +66,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     glyphs(content, &mut d);
     lap("glyphs");
     narrative(content, computed, &mut d);
-    duplicates::check(content, &mut d);
+    duplicates::check(content, computed, &mut d);
     lap("narrative");
     compute_errors(content, computed, &mut d);
     roots::group(computed, &mut d);
