@@ -160,6 +160,23 @@ impl Narrative {
         })
     }
 
+    /// The inline pieces the page prints: the file's own and those of the
+    /// shared blocks it embeds.
+    pub fn pieces_deep(&self) -> Vec<&Piece> {
+        fn walk<'a>(lines: &'a [Line], out: &mut Vec<&'a Piece>) {
+            for l in lines {
+                match l {
+                    Line::Text(p) => out.extend(p),
+                    Line::Block { lines, .. } => walk(lines, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.lines, &mut out);
+        out
+    }
+
     pub fn pieces(&self) -> impl Iterator<Item = &Piece> {
         self.lines.iter().flat_map(|l| match l {
             Line::Text(p) => p.as_slice(),
