@@ -378,7 +378,7 @@ fn printed_map<'a>(
         let Some(n) = p.r.file.as_ref().and_then(|f| c.narratives.get(f)) else {
             continue;
         };
-        for piece in n.pieces() {
+        for piece in n.pieces_deep() {
             if let Piece::Val {
                 key,
                 printed: Some(printed),

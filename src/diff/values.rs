@@ -113,7 +113,7 @@ pub(super) fn quotes(content: &Content, parts: &[Part]) -> BTreeMap<String, Vec<
         let Some(n) = p.r.file.as_ref().and_then(|f| content.narratives.get(f)) else {
             continue;
         };
-        for piece in n.pieces() {
+        for piece in n.pieces_deep() {
             if let crate::load::narrative::Piece::Val { key, .. } = piece {
                 let v = out.entry(key.clone()).or_default();
                 if !v.iter().any(|x| x.id == p.r.id) {

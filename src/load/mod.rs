@@ -381,6 +381,9 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
             narratives.insert(file, n);
         }
     }
+    for x in narrative::resolve_blocks(narratives.values_mut()) {
+        diags.push(x);
+    }
 
     ksic::resolve(&mut tables, &records, &mut diags);
     if diags.has_errors() {

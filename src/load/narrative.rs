@@ -3,12 +3,16 @@
 //! - block embeds, alone on a line: `{{table ID}}`, `{{chart ID}}`,
 //!   `{{records ID}}` (a whole record collection), `{{record ID ITEM}}` (one record)
 //! - containers: `::: keypoint` / `::: note` / `::: box` … `:::`
+//! - shared blocks: `::: block ID` … `:::` names its lines (printed where
+//!   they stand, with no frame); `{{block ID}}` alone on a line prints them
+//!   again, in any narrative of either edition
 //! - inline: `{{val KEY}}`, `{{val KEY dp=3}}`, `{{ref ID}}`
 //!
 //! The parser only records what is asked for and where; ids are resolved by
 //! validation once the values are computed.
 
 use crate::validate::diagnostic::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// `missing` marks a figure whose data the seed lost (원자료 미수록).
@@ -60,6 +64,23 @@ pub enum Line {
         line: usize,
     },
     Close,
+    /// `{{block ID}}`: the lines of the block defined as `::: block ID`,
+    /// filled in by [`resolve_blocks`] once every narrative is read.
+    Block {
+        id: String,
+        line: usize,
+        col: usize,
+        lines: Vec<Line>,
+    },
+}
+
+/// A `::: block ID` … `:::` definition: `lines[start..end]` of its file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockDef {
+    pub id: String,
+    pub line: usize,
+    pub start: usize,
+    pub end: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +89,8 @@ pub struct Narrative {
     pub lines: Vec<Line>,
     /// The file's text, for checks that read it as written.
     pub src: String,
+    /// The shared blocks this file defines.
+    pub blocks: Vec<BlockDef>,
 }
 
 impl Narrative {
@@ -123,6 +146,48 @@ impl Narrative {
         })
     }
 
+    /// The tables and charts the file embeds, with those of the shared
+    /// blocks it embeds (in page order).
+    pub fn embeds_deep(&self) -> Vec<(EmbedKind, &str)> {
+        fn walk<'a>(lines: &'a [Line], out: &mut Vec<(EmbedKind, &'a str)>) {
+            for l in lines {
+                match l {
+                    Line::Embed { kind, id, .. } => out.push((*kind, id.as_str())),
+                    Line::Block { lines, .. } => walk(lines, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.lines, &mut out);
+        out
+    }
+
+    /// The `{{block ID}}` embeds the file writes: (id, line, column).
+    pub fn block_embeds(&self) -> impl Iterator<Item = (&str, usize, usize)> {
+        self.lines.iter().filter_map(|l| match l {
+            Line::Block { id, line, col, .. } => Some((id.as_str(), *line, *col)),
+            _ => None,
+        })
+    }
+
+    /// The inline pieces the page prints: the file's own and those of the
+    /// shared blocks it embeds.
+    pub fn pieces_deep(&self) -> Vec<&Piece> {
+        fn walk<'a>(lines: &'a [Line], out: &mut Vec<&'a Piece>) {
+            for l in lines {
+                match l {
+                    Line::Text(p) => out.extend(p),
+                    Line::Block { lines, .. } => walk(lines, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.lines, &mut out);
+        out
+    }
+
     pub fn pieces(&self) -> impl Iterator<Item = &Piece> {
         self.lines.iter().flat_map(|l| match l {
             Line::Text(p) => p.as_slice(),
@@ -135,14 +200,17 @@ impl Narrative {
 pub fn parse(path: &Path, src: &str) -> (Narrative, Vec<Diagnostic>) {
     let mut lines = Vec::new();
     let mut diags = Vec::new();
-    let mut open: Vec<usize> = Vec::new();
+    // Open containers: their line, and for a block its index in `blocks`
+    // (`Some(None)` for one whose id was refused).
+    let mut open: Vec<(usize, Option<Option<usize>>)> = Vec::new();
+    let mut blocks: Vec<BlockDef> = Vec::new();
     for (i, raw) in src.lines().enumerate() {
         let ln = i + 1;
         let t = raw.trim();
         if let Some(rest) = t.strip_prefix(":::") {
             let name = rest.trim();
             if name.is_empty() {
-                if open.pop().is_none() {
+                let Some((_, block)) = open.pop() else {
                     diags.push(
                         Diagnostic::error("E012", "`:::` closes a container that was never opened")
                             .at(path, ln, 1)
@@ -150,11 +218,39 @@ pub fn parse(path: &Path, src: &str) -> (Narrative, Vec<Diagnostic>) {
                                 "remove this line, or open a container above with `::: keypoint`",
                             ),
                     );
-                } else {
-                    lines.push(Line::Close);
+                    continue;
+                };
+                // A block's markers print nothing: its lines stand as written.
+                match block {
+                    Some(b) => {
+                        if let Some(b) = b.and_then(|b| blocks.get_mut(b)) {
+                            b.end = lines.len();
+                        }
+                    }
+                    None => lines.push(Line::Close),
+                }
+            } else if let Some(id) = name.strip_prefix("block ").map(str::trim) {
+                match super::check_id(id) {
+                    Ok(()) => {
+                        open.push((ln, Some(Some(blocks.len()))));
+                        blocks.push(BlockDef {
+                            id: id.to_string(),
+                            line: ln,
+                            start: lines.len(),
+                            end: lines.len(),
+                        });
+                    }
+                    Err(e) => {
+                        diags.push(
+                            Diagnostic::error("E003", format!("block id {e}"))
+                                .at(path, ln, 11)
+                                .help(super::ID_HELP),
+                        );
+                        open.push((ln, Some(None)));
+                    }
                 }
             } else if CONTAINERS.contains(&name) {
-                open.push(ln);
+                open.push((ln, None));
                 lines.push(Line::Open {
                     kind: name.into(),
                     line: ln,
@@ -171,7 +267,13 @@ pub fn parse(path: &Path, src: &str) -> (Narrative, Vec<Diagnostic>) {
         if let Some(embed) = block_embed(t) {
             let col = raw.len() - raw.trim_start().len() + 1;
             match embed {
-                Ok((kind, id)) => lines.push(Line::Embed {
+                Ok((None, id)) => lines.push(Line::Block {
+                    id,
+                    line: ln,
+                    col,
+                    lines: Vec::new(),
+                }),
+                Ok((Some(kind), id)) => lines.push(Line::Embed {
                     kind,
                     id,
                     line: ln,
@@ -185,7 +287,7 @@ pub fn parse(path: &Path, src: &str) -> (Narrative, Vec<Diagnostic>) {
         diags.append(&mut d);
         lines.push(Line::Text(pieces));
     }
-    for ln in open {
+    for (ln, _) in open {
         diags.push(
             Diagnostic::error("E012", "container is never closed")
                 .at(path, ln, 1)
@@ -197,22 +299,26 @@ pub fn parse(path: &Path, src: &str) -> (Narrative, Vec<Diagnostic>) {
             path: path.to_path_buf(),
             lines,
             src: src.to_string(),
+            blocks,
         },
         diags,
     )
 }
 
-fn block_embed(t: &str) -> Option<Result<(EmbedKind, String), String>> {
+/// A line that is one block directive: the embed kind (`None` for a shared
+/// `{{block ID}}`) and its id.
+fn block_embed(t: &str) -> Option<Result<(Option<EmbedKind>, String), String>> {
     let inner = t.strip_prefix("{{")?.strip_suffix("}}")?.trim();
     let mut parts = inner.split_whitespace();
     let kind = match parts.next()? {
-        "table" => EmbedKind::Table,
-        "chart" => EmbedKind::Chart,
-        "records" => EmbedKind::Records,
-        "feedback" => EmbedKind::Feedback,
+        "table" => Some(EmbedKind::Table),
+        "chart" => Some(EmbedKind::Chart),
+        "records" => Some(EmbedKind::Records),
+        "feedback" => Some(EmbedKind::Feedback),
+        "block" => None,
         "record" => {
             return Some(match (parts.next(), parts.next(), parts.next()) {
-                (Some(c), Some(item), None) => Ok((EmbedKind::Records, format!("{c}/{item}"))),
+                (Some(c), Some(item), None) => Ok((Some(EmbedKind::Records), format!("{c}/{item}"))),
                 _ => Err(format!("`{{{{{inner}}}}}` must name a collection and a record, e.g. `{{{{record item-sheets bio-1}}}}`")),
             })
         }
@@ -309,18 +415,18 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                 line: ln,
                 col,
             }),
-            (Some(kind @ ("table" | "chart" | "records" | "record" | "feedback")), _) => diags.push(
+            (Some(kind @ ("table" | "chart" | "records" | "record" | "feedback" | "block")), _) => diags.push(
                 Diagnostic::error(
                     "E012",
                     format!("`{{{{{kind} …}}}}` must stand alone on its line"),
                 )
                 .at(path, ln, col)
-                .help("put the table or chart on a line of its own"),
+                .help("put the table, chart or block on a line of its own"),
             ),
             _ => diags.push(
                 Diagnostic::error("E012", format!("unknown directive `{{{{{inner}}}}}`"))
                     .at(path, ln, col)
-                    .help("directives: {{val KEY}}, {{ref ID}}, {{table ID}}, {{chart ID}}, {{records ID}}, {{record ID ITEM}}"),
+                    .help("directives: {{val KEY}}, {{ref ID}}, {{table ID}}, {{chart ID}}, {{records ID}}, {{record ID ITEM}}, {{block ID}}"),
             ),
         }
         let consumed = start + 2 + end + 2;
@@ -331,6 +437,136 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
         pieces.push(Piece::Text(rest.to_string()));
     }
     (pieces, diags)
+}
+
+/// How deep shared blocks may embed one another.
+pub const MAX_BLOCK_DEPTH: usize = 16;
+
+/// Fills every `{{block ID}}` of the narratives with the lines of its
+/// `::: block ID` definition (itself resolved). An id defined twice, an
+/// unknown id, a block that embeds itself (directly or through others) and
+/// blocks nested deeper than [`MAX_BLOCK_DEPTH`] are located errors.
+pub fn resolve_blocks<'a>(
+    narratives: impl IntoIterator<Item = &'a mut Narrative>,
+) -> Vec<Diagnostic> {
+    let mut all: Vec<&mut Narrative> = narratives.into_iter().collect();
+    let mut diags = Vec::new();
+    let mut defs: BTreeMap<String, (PathBuf, Vec<Line>)> = BTreeMap::new();
+    for n in &all {
+        for b in &n.blocks {
+            if let Some((first, _)) = defs.get(&b.id) {
+                diags.push(
+                    Diagnostic::error("E010", format!("block `{}` is defined twice", b.id))
+                        .at(&n.path, b.line, 11)
+                        .help(format!(
+                            "it is already defined in {}; embed that one with `{{{{block {}}}}}`, or rename this one",
+                            first.display(),
+                            b.id
+                        )),
+                );
+                continue;
+            }
+            let lines = n.lines.get(b.start..b.end).unwrap_or_default().to_vec();
+            defs.insert(b.id.clone(), (n.path.clone(), lines));
+        }
+    }
+    let mut r = Resolver {
+        defs,
+        done: BTreeMap::new(),
+        stack: Vec::new(),
+        reported: BTreeSet::new(),
+        diags,
+    };
+    let ids: Vec<String> = r.defs.keys().cloned().collect();
+    for id in ids {
+        r.resolve(&id);
+    }
+    for n in &mut all {
+        let path = n.path.clone();
+        r.fill(&mut n.lines, &path);
+    }
+    r.diags
+}
+
+struct Resolver {
+    defs: BTreeMap<String, (PathBuf, Vec<Line>)>,
+    done: BTreeMap<String, Vec<Line>>,
+    stack: Vec<String>,
+    reported: BTreeSet<(PathBuf, usize, usize)>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Resolver {
+    fn resolve(&mut self, id: &str) -> Option<Vec<Line>> {
+        if let Some(done) = self.done.get(id) {
+            return Some(done.clone());
+        }
+        let (path, mut lines) = self.defs.get(id).cloned()?;
+        self.stack.push(id.to_string());
+        self.fill(&mut lines, &path);
+        self.stack.pop();
+        self.done.insert(id.to_string(), lines.clone());
+        Some(lines)
+    }
+
+    fn fill(&mut self, lines: &mut [Line], path: &Path) {
+        for l in lines.iter_mut() {
+            let Line::Block {
+                id,
+                line,
+                col,
+                lines: inner,
+            } = l
+            else {
+                continue;
+            };
+            let at = (path.to_path_buf(), *line, *col);
+            let error = if self.stack.iter().any(|s| s == id) {
+                Some(
+                    Diagnostic::error("E011", format!("block `{id}` embeds itself"))
+                        .help(format!(
+                            "a block may not embed itself, directly or through other blocks ({} → {id})",
+                            self.stack.join(" → ")
+                        )),
+                )
+            } else if self.stack.len() >= MAX_BLOCK_DEPTH {
+                Some(
+                    Diagnostic::error("E011", format!("block `{id}` is nested too deep")).help(
+                        format!("blocks embed one another at most {MAX_BLOCK_DEPTH} deep"),
+                    ),
+                )
+            } else if !self.defs.contains_key(id.as_str()) {
+                let known: Vec<&str> = self.defs.keys().map(String::as_str).collect();
+                Some(
+                    Diagnostic::error("E011", format!("unknown block `{id}`")).help(
+                        if known.is_empty() {
+                            "define it in a narrative with `::: block ID` … `:::`".to_string()
+                        } else {
+                            format!(
+                                "define it with `::: block {id}` … `:::`; blocks: {}",
+                                known.join(", ")
+                            )
+                        },
+                    ),
+                )
+            } else {
+                None
+            };
+            match error {
+                Some(d) => {
+                    if self.reported.insert(at) {
+                        self.diags.push(d.at(path, *line, *col));
+                    }
+                }
+                None => {
+                    let id = id.clone();
+                    if let Some(resolved) = self.resolve(&id) {
+                        *inner = resolved;
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -383,5 +619,57 @@ mod tests {
             n.lines[0],
             Line::Text(vec![Piece::Text("plain 텍스트".into())])
         );
+    }
+
+    #[test]
+    fn blocks_are_defined_once_and_embedded_elsewhere() {
+        let (mut body, d) = parse(
+            Path::new("body.md"),
+            "앞\n::: block crit\n| a | b |\n|---|---|\n::: note\n※ 주\n:::\n:::\n뒤\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        // The markers print nothing: the lines stand as written.
+        assert_eq!(body.lines.len(), 7);
+        assert_eq!(body.blocks.len(), 1);
+        let (mut sum, d) = parse(Path::new("sum.md"), "요약\n{{block crit}}\n");
+        assert!(d.is_empty(), "{d:?}");
+        let d = resolve_blocks([&mut body, &mut sum]);
+        assert!(d.is_empty(), "{d:?}");
+        let Some(Line::Block { lines, .. }) = sum.lines.get(1) else {
+            panic!("a block line")
+        };
+        assert_eq!(lines.len(), 5);
+        assert_eq!(sum.block_embeds().count(), 1);
+    }
+
+    #[test]
+    fn unknown_duplicate_and_self_embedding_blocks_are_located_errors() {
+        let (mut a, _) = parse(
+            Path::new("a.md"),
+            "::: block x\n{{block y}}\n:::\n::: block y\n{{block x}}\n:::\n{{block nope}}\n",
+        );
+        let (mut b, _) = parse(
+            Path::new("b.md"),
+            "::: block x\n:::\n::: block s\n{{block s}}\n:::\n",
+        );
+        let d = resolve_blocks([&mut a, &mut b]);
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.file.clone().unwrap_or_default(), d.line))
+            .collect();
+        assert!(got.contains(&("E010", "b.md".into(), Some(1))), "{got:?}");
+        assert!(got.contains(&("E011", "a.md".into(), Some(7))), "{got:?}");
+        assert!(got.contains(&("E011", "b.md".into(), Some(4))), "{got:?}");
+        assert!(
+            got.iter()
+                .any(|g| g.1 == "a.md" && (g.2 == Some(2) || g.2 == Some(5))),
+            "{got:?}"
+        );
+        assert_eq!(d.len(), 4, "{got:?}");
+        let (_, d) = parse(
+            Path::new("c.md"),
+            "::: block 한글\n:::\n텍스트 {{block x}}\n",
+        );
+        assert_eq!(d.len(), 2, "{d:?}");
     }
 }

@@ -46,11 +46,92 @@ fn shift(level: HeadingLevel, by: usize) -> HeadingLevel {
     }
 }
 
-/// Renders a narrative; `embed` returns the HTML of a table or chart by id.
-pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) -> String) -> String {
-    let mut md = String::new();
-    let mut blocks: Vec<String> = Vec::new();
-    for line in &n.lines {
+/// The text a `{{val}}` shows and its errata mark ("" when none): the
+/// published edition keeps a sentence's printed figure, marked when the value
+/// does not allow it; the computed edition shows the value, marked with the
+/// printed figure when they disagree.
+pub fn val_text(
+    computed: &Computed,
+    key: &str,
+    dp: Option<u32>,
+    printed: Option<&str>,
+) -> (String, String) {
+    let computed_text = computed.values.get(key).map(|v| match dp {
+        Some(dp) => format_fixed(v.value, dp),
+        None => format_num(v.value, v.format),
+    });
+    let consistent = printed.and_then(|p| crate::publish::quoted_consistent(computed, key, p));
+    let published = computed.edition == crate::publish::Edition::Published;
+    match (printed, consistent) {
+        // The sentence's own printed figure, as printed.
+        (Some(p), Some(false)) if published => (
+            p.to_string(),
+            super::table::erratum_mark("계산값", computed_text.as_deref().unwrap_or("?")),
+        ),
+        (Some(p), _) if published => (p.to_string(), String::new()),
+        (Some(p), Some(false)) => (
+            computed_text.unwrap_or_else(|| "?".into()),
+            super::table::erratum_mark("원본", p),
+        ),
+        _ => (
+            computed_text.unwrap_or_else(|| "?".into()),
+            computed
+                .value_errata
+                .get(key)
+                .map_or_else(String::new, |e| {
+                    super::table::erratum_mark(e.what, &e.other)
+                }),
+        ),
+    }
+}
+
+/// A `{{val}}` as the page shows it.
+pub fn val_html(computed: &Computed, key: &str, dp: Option<u32>, printed: Option<&str>) -> String {
+    let (text, mark) = val_text(computed, key, dp, printed);
+    format!(
+        "<span class=\"v\" data-key=\"{}\">{}{mark}</span>",
+        html_attr(key),
+        super::escape::html_text(&text)
+    )
+}
+
+/// A one-line text with `{{val}}` directives (a table's source note): as
+/// HTML (values marked like a sentence's) and as plain text.
+pub fn quoted_line(computed: &Computed, s: &str) -> (String, String) {
+    let (n, _) = crate::load::narrative::parse(std::path::Path::new(""), s);
+    let (mut html, mut plain) = (String::new(), String::new());
+    for p in n.pieces() {
+        match p {
+            Piece::Text(t) => {
+                html.push_str(&super::escape::html_text(t));
+                plain.push_str(t);
+            }
+            Piece::Val {
+                key, dp, printed, ..
+            } => {
+                html.push_str(&val_html(computed, key, *dp, printed.as_deref()));
+                plain.push_str(&val_text(computed, key, *dp, printed.as_deref()).0);
+            }
+            Piece::Ref { id, .. } => {
+                html.push_str(&super::escape::html_text(id));
+                plain.push_str(id);
+            }
+        }
+    }
+    (html, plain)
+}
+
+/// Writes a narrative's lines as Markdown: values and links inline, each
+/// embed as a placeholder (its HTML in `blocks`), a shared block's lines in
+/// place.
+fn push_lines(
+    lines: &[Line],
+    ctx: &MdContext,
+    embed: &dyn Fn(EmbedKind, &str) -> String,
+    md: &mut String,
+    blocks: &mut Vec<String>,
+) {
+    for line in lines {
         match line {
             Line::Text(pieces) => {
                 for p in pieces {
@@ -58,46 +139,7 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
                         Piece::Text(t) => md.push_str(t),
                         Piece::Val {
                             key, dp, printed, ..
-                        } => {
-                            let computed_text = ctx.computed.values.get(key).map(|v| match dp {
-                                Some(dp) => format_fixed(v.value, *dp),
-                                None => format_num(v.value, v.format),
-                            });
-                            let consistent = printed.as_deref().and_then(|p| {
-                                crate::publish::quoted_consistent(ctx.computed, key, p)
-                            });
-                            let published =
-                                ctx.computed.edition == crate::publish::Edition::Published;
-                            let (text, mark) = match (printed, consistent) {
-                                // The sentence's own printed figure, as printed.
-                                (Some(p), Some(false)) if published => (
-                                    p.clone(),
-                                    super::table::erratum_mark(
-                                        "계산값",
-                                        computed_text.as_deref().unwrap_or("?"),
-                                    ),
-                                ),
-                                (Some(p), _) if published => (p.clone(), String::new()),
-                                (Some(p), Some(false)) => (
-                                    computed_text.clone().unwrap_or_else(|| "?".into()),
-                                    super::table::erratum_mark("원본", p),
-                                ),
-                                _ => (
-                                    computed_text.clone().unwrap_or_else(|| "?".into()),
-                                    ctx.computed
-                                        .value_errata
-                                        .get(key)
-                                        .map_or_else(String::new, |e| {
-                                            super::table::erratum_mark(e.what, &e.other)
-                                        }),
-                                ),
-                            };
-                            md.push_str(&format!(
-                                "<span class=\"v\" data-key=\"{}\">{}{mark}</span>",
-                                html_attr(key),
-                                super::escape::html_text(&text)
-                            ));
-                        }
+                        } => md.push_str(&val_html(ctx.computed, key, *dp, printed.as_deref())),
                         Piece::Ref { id, .. } => md.push_str(&ctx.registry.ref_html(id, ctx.mode)),
                     }
                 }
@@ -117,8 +159,17 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
                 md.push('\n');
             }
             Line::Close => md.push_str("\n</div>\n\n"),
+            // A shared block's lines, as if written here.
+            Line::Block { lines, .. } => push_lines(lines, ctx, embed, md, blocks),
         }
     }
+}
+
+/// Renders a narrative; `embed` returns the HTML of a table or chart by id.
+pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) -> String) -> String {
+    let mut md = String::new();
+    let mut blocks: Vec<String> = Vec::new();
+    push_lines(&n.lines, ctx, embed, &mut md, &mut blocks);
     // Markdown passes raw HTML through; an HTML block arrives line by line,
     // so its lines are joined first, lest a tag cut in two pass the check.
     let mut events: Vec<Event> = Vec::new();

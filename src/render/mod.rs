@@ -318,6 +318,12 @@ impl Renderer<'_> {
         if self.xlsx {
             v.xlsx = Some(format!("{root}{}", table_xlsx(id)));
         }
+        // A source note may quote figures (`{{val KEY}}`) rather than type them.
+        if let Some(src) = v.source.as_ref().filter(|s| s.contains("{{")) {
+            let (html, plain) = markdown::quoted_line(self.computed, src);
+            v.source = Some(plain);
+            v.source_html = Some(html);
+        }
         if !self.content.dir.join("templates/table.html").is_file() {
             return table::html(&v);
         }
@@ -972,6 +978,17 @@ pub fn render_with_options(
     }
     if opts.xlsx {
         for t in &computed.tables {
+            let quoted;
+            let t = match t.source.as_ref().filter(|s| s.contains("{{")) {
+                Some(src) => {
+                    quoted = crate::model::table::Table {
+                        source: Some(markdown::quoted_line(computed, src).1),
+                        ..t.clone()
+                    };
+                    &quoted
+                }
+                None => t,
+            };
             let bytes = xlsx::table_xlsx(t, &r.registry.table_label(&t.id))
                 .map_err(|e| format!("table `{}` as a spreadsheet: {e}", t.id))?;
             files.push(OutFile {

@@ -168,7 +168,7 @@ impl Registry {
         table_titles: &BTreeMap<String, String>,
         chart_titles: &BTreeMap<String, String>,
     ) {
-        for (kind, id, _, _) in n.embeds() {
+        for (kind, id) in n.embeds_deep() {
             let (map, counter, prefix, titles) = match kind {
                 EmbedKind::Table => (&mut self.tables, &mut counters.0, "tbl", table_titles),
                 EmbedKind::Chart => (&mut self.figures, &mut counters.1, "fig", chart_titles),

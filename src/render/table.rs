@@ -12,6 +12,8 @@ pub struct TableView {
     pub title: String,
     pub unit: Option<String>,
     pub source: Option<String>,
+    /// The source note as HTML, when it quotes figures (`{{val KEY}}`).
+    pub source_html: Option<String>,
     pub label_header: String,
     /// Upper header cells: label, column span, and whether the cell spans
     /// both header rows (a column without a group).
@@ -71,6 +73,7 @@ pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> Table
         title: t.title.clone(),
         unit: t.unit.clone(),
         source: t.source.clone(),
+        source_html: None,
         label_header: t.label_header.clone(),
         groups,
         columns: t
@@ -276,8 +279,14 @@ pub fn html(t: &TableView) -> String {
         o.push_str("</tr>\n");
     }
     o.push_str("</tbody>\n</table>\n</div>\n");
-    if let Some(s) = &t.source {
-        let _ = writeln!(o, "<p class=\"source\">{}</p>", esc(s));
+    match (&t.source_html, &t.source) {
+        (Some(h), _) => {
+            let _ = writeln!(o, "<p class=\"source\">{h}</p>");
+        }
+        (None, Some(s)) => {
+            let _ = writeln!(o, "<p class=\"source\">{}</p>", esc(s));
+        }
+        (None, None) => {}
     }
     if let Some((what, _)) = t
         .rows

@@ -7,6 +7,7 @@
 
 mod charts;
 pub mod diagnostic;
+mod duplicates;
 mod input_roots;
 mod prose;
 mod roots;
@@ -67,6 +68,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     glyphs(content, &mut d);
     lap("glyphs");
     narrative(content, computed, &mut d);
+    duplicates::check(content, computed, &mut d);
     lap("narrative");
     compute_errors(content, computed, &mut d);
     roots::group(computed, &mut d);

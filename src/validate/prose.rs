@@ -14,6 +14,12 @@ use rust_decimal::Decimal;
 /// Only the first marker counts, and only before the next figure or the
 /// end of the clause.
 pub fn direction_after(text: &str) -> Option<bool> {
+    // Only a rate has a sign to state: the figure is followed by % (or an
+    // arrow); "1,097종으로 … 감소추세" speaks of a series, not of a sign.
+    let t = text.trim_start();
+    if !t.starts_with(['%', '↑', '↓', '▲', '▼']) {
+        return None;
+    }
     for (n, c) in text.chars().enumerate() {
         if n > 16 || matches!(c, ',' | '.' | ';' | '·') {
             return None;
@@ -100,6 +106,7 @@ mod tests {
         assert_eq!(direction_after("%로 감소하였으나"), Some(false));
         assert_eq!(direction_after("%, 종사자 수는 증가"), None);
         assert_eq!(direction_after("명"), None);
+        assert_eq!(direction_after("종으로 지속적인 감소추세"), None);
     }
 }
 
