@@ -128,3 +128,44 @@ fn a_direction_word_against_the_sign_of_its_figure_is_a_warning() {
     let (_, _, d) = planbook::analyse(&content_dir()).expect("valid");
     assert!(d.items.iter().all(|x| x.code != "W007"));
 }
+
+/// The text of the built page at `path`.
+fn page(files: &[planbook::render::OutFile], path: &str) -> String {
+    let f = files.iter().find(|f| f.path == path).expect("page");
+    String::from_utf8_lossy(&f.bytes).into_owned()
+}
+
+#[test]
+fn the_pages_show_the_published_figures_marked_where_inconsistent() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let built = planbook::build(&content_dir(), &dir.path().join("o")).expect("build");
+    let print = page(&built.files, "print.html");
+    let mark = "<sup class=\"erratum\" title=\"계산값 ";
+    // 천연물 ① 생산액 CAGR: 8.90 as printed, consistent with the rounded inputs.
+    assert!(print.contains("<td>8.90</td>"), "8.90 unmarked");
+    // R&D 2023 성과 111.35 against its rows' 105.25, marked.
+    assert!(print.contains(&format!("111.35{mark}105.25\"")));
+    // 세라믹 TOTAL 249 against 246 companies listed, in the table and the sentence.
+    assert!(print.contains(&format!("<td>249{mark}246\"")));
+    assert!(print.contains(&format!(
+        "data-key=\"iii2-cer-general.total.n\">249{mark}246\""
+    )));
+    // The III-1 sentences keep 1.39 / 1.33 and "5.54 … 5.12", each marked.
+    for (key, printed) in [
+        ("perf-review-jobs.total.rp_last", "1.39"),
+        ("perf-review-jobs.total.rp_avg", "1.33"),
+        ("perf-review-sales.nonrnd.rt_last", "5.54"),
+        ("perf-review-sales.nonrnd.rp_last", "5.12"),
+    ] {
+        assert!(
+            print.contains(&format!("data-key=\"{key}\">{printed}{mark}")),
+            "{key} {printed} kept and marked"
+        );
+    }
+    // The errata page lists the roots with the seed's reasons.
+    let errata = page(&built.files, "errata.html");
+    assert!(
+        errata.contains("원본 L3591"),
+        "the R&D root with its reason"
+    );
+}

@@ -72,7 +72,9 @@ impl TableSpec {
             return p;
         }
         let unit = col.unit.as_deref().or(self.unit.as_deref()).map(str::trim);
-        if unit.is_some_and(|u| COUNT_UNITS.contains(&u)) {
+        // A column of counts by its name (개수, 기업수): counted, not rounded.
+        let counted = col.label.trim().ends_with('수') && col.unit.is_none();
+        if counted || unit.is_some_and(|u| COUNT_UNITS.contains(&u)) {
             Precision::Exact
         } else {
             Precision::Printed

@@ -68,7 +68,17 @@ pub fn val_text(
             p.to_string(),
             super::table::erratum_mark("계산값", computed_text.as_deref().unwrap_or("?")),
         ),
-        (Some(p), _) if published => (p.to_string(), String::new()),
+        // Consistent with the table's printed figure, which may itself be
+        // an erratum: then the sentence carries the table's mark.
+        (Some(p), _) if published => (
+            p.to_string(),
+            computed
+                .value_errata
+                .get(key)
+                .map_or_else(String::new, |e| {
+                    super::table::erratum_mark(e.what, &e.other)
+                }),
+        ),
         (Some(p), Some(false)) => (
             computed_text.unwrap_or_else(|| "?".into()),
             super::table::erratum_mark("원본", p),
