@@ -126,12 +126,12 @@ fn a_reference_to_a_missing_table_is_located() {
 fn an_unknown_value_is_located() {
     let line = line_of(
         "chapters/VIII/VIII-1-1.md",
-        "{{val budget.allocation-base.total25}}",
+        "{{val budget.allocation-base.total_cur}}",
     );
     expect_located_error(
         "chapters/VIII/VIII-1-1.md",
-        "{{val budget.allocation-base.total25}}",
-        "{{val budget.allocation.total25}}",
+        "{{val budget.allocation-base.total_cur}}",
+        "{{val budget.allocation.total_cur}}",
         "E011",
         line,
     );
@@ -262,8 +262,8 @@ fn an_accepted_erratum_is_still_marked_but_no_longer_a_warning() {
     // The total's 증감 지방비: printed 0.96, its rows give 0.965.
     replace_in(
         &content.join("data/budget.yaml"),
-        "    published:\n      budget-plan: { gov24: \"111.18\"",
-        "    accepted:\n      budget-plan: { dlocal: \"발간본은 0.965를 0.96으로 인쇄\" }\n    published:\n      budget-plan: { gov24: \"111.18\"",
+        "    published:\n      budget-plan: { gov_prev: \"111.18\"",
+        "    accepted:\n      budget-plan: { dlocal: \"발간본은 0.965를 0.96으로 인쇄\" }\n    published:\n      budget-plan: { gov_prev: \"111.18\"",
     );
     let after = check(&content);
     assert_eq!(after.status.code(), Some(0), "{}", stderr(&after));

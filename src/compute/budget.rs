@@ -8,8 +8,21 @@ use crate::model::budget::{BudgetFile, BudgetView, Node, TotalRow, ViewKind};
 use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
 use rust_decimal::Decimal;
 
+/// A year's last two digits, for headers ('24년도).
 pub fn yy(year: u16) -> String {
     format!("{:02}", year % 100)
+}
+
+/// The role of a budget year in value keys and column ids: `_prev` for the
+/// first of the dataset's two years (the previous plan year), `_cur` for the
+/// plan year. Keys name roles, not calendar years, so that an edition's
+/// narrative survives the roll-over to the next year.
+pub fn role(years: [u16; 2], year: u16) -> &'static str {
+    if year == years[0] && year != years[1] {
+        "_prev"
+    } else {
+        "_cur"
+    }
 }
 
 /// Computes every view, value and chart of one budget dataset. References are
@@ -53,7 +66,7 @@ fn register_funding(
 ) {
     let prefix = format!("{dataset}.{node}");
     for (year, fy) in years.iter().zip(f) {
-        let y = yy(*year);
+        let y = role(years, *year);
         for (name, v) in [
             ("gov", Ok(fy.gov)),
             ("local", Ok(fy.local)),
@@ -116,7 +129,7 @@ fn register_base_values(file: &BudgetFile, agg: &Aggregates, out: &mut Computed)
             };
             if let Some(t) = tasks {
                 out.values.insert(
-                    format!("{}.{}.tasks{}", file.id, n.id, yy(year)),
+                    format!("{}.{}.tasks{}", file.id, n.id, role(file.years, year)),
                     Value {
                         value: Decimal::from(t),
                         format: NumFormat::Fixed(0),
@@ -125,7 +138,10 @@ fn register_base_values(file: &BudgetFile, agg: &Aggregates, out: &mut Computed)
             }
         }
         for (year, input) in &n.amounts {
-            let y = yy(*year);
+            if !file.years.contains(year) {
+                continue;
+            }
+            let y = role(file.years, *year);
             if let Some(a) = input.sales_achievement {
                 out.values.insert(
                     format!("{}.{}.sales_achievement{y}", file.id, n.id),
@@ -175,7 +191,7 @@ fn columns(file: &BudgetFile, v: &BudgetView) -> Vec<Column> {
     for year in file.years {
         for (id, label) in names {
             cols.push(Column {
-                id: format!("{id}{}", yy(year)),
+                id: format!("{id}{}", role(file.years, year)),
                 group: format!("'{}년도", yy(year)),
                 label: label.into(),
                 unit: None,
