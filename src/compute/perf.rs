@@ -283,7 +283,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
         }
         let review_sink = CellSink::default();
         let mut review = Table {
-            id: format!("perf-review-{ind}"),
+            id: format!("{}-{ind}", f.tables.review),
             title: format!(
                 "{} 성과 검토({last}년 실적 및 3개년 평균 성과)",
                 label_of(ind)
@@ -452,7 +452,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             roi_sink.row(&p.id, cells)
         });
         let mut roi = Table {
-            id: format!("perf-roi-{ind}"),
+            id: format!("{}-{ind}", f.tables.roi),
             title: format!("{} 목표 ROI 산정(1억원당)", label_of(ind)),
             unit: Some(if ind == "jobs" {
                 "명/억원, %".into()
@@ -565,7 +565,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                 })
                 .collect();
             let mut result = Table {
-                id: format!("perf-result-{ind}"),
+                id: format!("{}-{ind}", f.tables.result),
                 title: format!("{} 설정 결과", label_of(ind)),
                 unit: Some(if ind == "jobs" {
                     "명, 억원".into()

@@ -234,10 +234,12 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
     }
     let plan_rel = rel(&plan_path);
 
+    let plan_years = plan.value.edition.plan_years();
+    let history = plan.value.edition.history();
     let mut budgets = Vec::new();
     let mut tables = Vec::new();
     let mut records = Vec::new();
-    let mut performance = Vec::new();
+    let mut performance: Vec<Loaded<crate::model::performance::PerfFile>> = Vec::new();
     let mut feedback = Vec::new();
     let mut companies = Vec::new();
     for (i, dref) in plan.value.data.iter().enumerate() {
@@ -318,9 +320,14 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
                 DataKind::Performance => performance.extend(load_yaml(&root, &path, d)),
                 DataKind::Feedback => feedback.extend(load_yaml(&root, &path, d)),
                 DataKind::Companies => {
-                    if let Some(y) =
+                    if let Some(mut y) =
                         load_yaml::<crate::model::companies::CompaniesFile>(&root, &path, d)
                     {
+                        if y.value.years == [0; 3] {
+                            if let [a, b, c] = history[..] {
+                                y.value.years = [a, b, c];
+                            }
+                        }
                         let csv_loc = y.find(&[Step::Key("csv")]);
                         if let Some(x) = self::companies::load(&root, y.value, &path, csv_loc, d) {
                             companies.push(Loaded::new(y.path, y.src, x));
@@ -328,6 +335,18 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
                     }
                 }
             }
+        }
+    }
+
+    // Years a dataset does not state are the plan's.
+    for b in &mut budgets {
+        if b.value.years == [0; 2] {
+            b.value.years = plan_years;
+        }
+    }
+    for p in &mut performance {
+        if p.value.history.is_empty() {
+            p.value.history.clone_from(&history);
         }
     }
 

@@ -13,7 +13,9 @@ pub struct BudgetFile {
     pub id: String,
     pub title: String,
     pub unit: String,
-    /// The two years compared: the previous and the plan year.
+    /// The two years compared: the previous and the plan year. By default
+    /// (absent) the plan's: `edition.year` and the year before.
+    #[serde(default)]
     pub years: [u16; 2],
     /// Target indicators (사업화매출액, 신규고용 …) that leaves may carry.
     #[serde(default)]

@@ -11,8 +11,10 @@ pub struct CompaniesFile {
     pub id: String,
     /// The CSV, relative to this file.
     pub csv: String,
-    /// The three consecutive years of the extract, oldest first (the
-    /// plan's history window): the CSV has a column per measure and year.
+    /// The three consecutive years of the extract, oldest first: the CSV
+    /// has a column per measure and year. By default (absent) the plan's
+    /// history window.
+    #[serde(default)]
     pub years: [u16; 3],
     pub industries: Vec<IndustrySpec>,
     #[serde(default)]
