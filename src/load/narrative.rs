@@ -3,7 +3,7 @@
 //! - block embeds, alone on a line: `{{table ID}}`, `{{chart ID}}`,
 //!   `{{records ID}}` (a whole record collection), `{{record ID ITEM}}` (one record)
 //! - containers: `::: keypoint` / `::: note` / `::: box` … `:::`
-//! - inline: `{{val KEY}}`, `{{val KEY dp=3}}`, `{{ref ID}}`
+//! - inline: `{{val KEY}}`, `{{val KEY dp=3}}`, `{{val KEY update}}`, `{{ref ID}}`
 //!
 //! The parser only records what is asked for and where; ids are resolved by
 //! validation once the values are computed.
@@ -33,6 +33,10 @@ pub enum Piece {
         /// The figure the published plan printed here (`printed="5.54"`):
         /// the page shows it, marked when the value does not allow it.
         printed: Option<String>,
+        /// `update`: the value's meaning moved with the year (a new edition
+        /// made by `new-edition`); the page marks the sentence 갱신 필요 and
+        /// a value still to supply reads 자료 입력 필요.
+        update: bool,
         line: usize,
         col: usize,
     },
@@ -241,8 +245,13 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
             (Some("val"), Some(key)) => {
                 let mut dp = None;
                 let mut printed = None;
+                let mut update = false;
                 let mut ok = true;
                 for opt in parts {
+                    if opt == "update" {
+                        update = true;
+                        continue;
+                    }
                     let as_dp = opt.strip_prefix("dp=").and_then(|v| v.parse::<u32>().ok());
                     let as_printed = opt
                         .strip_prefix("printed=")
@@ -256,7 +265,7 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                             let help = if opt.starts_with("printed=") {
                                 "write the figure as printed, in quotes: printed=\"5.54\" (△ for negatives, - or ***)"
                             } else {
-                                "the options are dp=N (0–6 decimals) and printed=\"FIGURE\", e.g. `{{val KEY dp=3}}`"
+                                "the options are dp=N (0–6 decimals), printed=\"FIGURE\" and update, e.g. `{{val KEY dp=3}}`"
                             };
                             diags.push(
                                 Diagnostic::error("E012", format!("unknown option `{opt}` in `{{{{{inner}}}}}`"))
@@ -271,6 +280,7 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                         key: key.to_string(),
                         dp,
                         printed,
+                        update,
                         line: ln,
                         col,
                     });

@@ -57,7 +57,11 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
                     match p {
                         Piece::Text(t) => md.push_str(t),
                         Piece::Val {
-                            key, dp, printed, ..
+                            key,
+                            dp,
+                            printed,
+                            update,
+                            ..
                         } => {
                             let computed_text = ctx.computed.values.get(key).map(|v| match dp {
                                 Some(dp) => format_fixed(v.value, *dp),
@@ -92,11 +96,22 @@ pub fn render(n: &Narrative, ctx: &MdContext, embed: &dyn Fn(EmbedKind, &str) ->
                                         }),
                                 ),
                             };
+                            let text = if *update && computed_text.is_none() {
+                                crate::edition::TO_SUPPLY.to_string()
+                            } else {
+                                text
+                            };
                             md.push_str(&format!(
                                 "<span class=\"v\" data-key=\"{}\">{}{mark}</span>",
                                 html_attr(key),
                                 super::escape::html_text(&text)
                             ));
+                            if *update {
+                                md.push_str(&format!(
+                                    "<span class=\"pb-update\">〔{}〕</span>",
+                                    crate::edition::TO_UPDATE
+                                ));
+                            }
                         }
                         Piece::Ref { id, .. } => md.push_str(&ctx.registry.ref_html(id, ctx.mode)),
                     }
