@@ -52,7 +52,14 @@ pub fn new_edition(content: &Path, year: Option<u16>, out: &Path) -> Result<Roll
         new: to,
         hist_new,
     };
-    let rel = |p: &Path| p.strip_prefix(&old.dir).map(Path::to_path_buf).ok();
+    // Loaded paths may be shown relative to the current folder.
+    let shown_dir = crate::validate::diagnostic::rel(&old.dir);
+    let rel = |p: &Path| {
+        p.strip_prefix(&old.dir)
+            .or_else(|_| p.strip_prefix(&shown_dir))
+            .map(Path::to_path_buf)
+            .ok()
+    };
     let budgets: BTreeSet<PathBuf> = old.budgets.iter().filter_map(|b| rel(&b.path)).collect();
     let perfs: BTreeSet<PathBuf> = old
         .performance
@@ -93,8 +100,8 @@ pub fn new_edition(content: &Path, year: Option<u16>, out: &Path) -> Result<Roll
     }
     let narratives: BTreeSet<PathBuf> = old
         .narratives
-        .values()
-        .filter_map(|n| rel(&n.path))
+        .iter()
+        .filter_map(|(file, n)| rel(&n.path).or_else(|| Some(PathBuf::from(file))))
         .collect();
 
     let mut files = Vec::new();
