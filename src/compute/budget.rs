@@ -4,7 +4,7 @@
 use super::{CellSink, Computed, Place, Value};
 use crate::calc::budget::{aggregate, combine, parse_combination, Aggregates, Funding, NodeYear};
 use crate::calc::{delta, Checked};
-use crate::model::budget::{BudgetFile, BudgetView, Node, TotalRow, ViewKind};
+use crate::model::budget::{BudgetFile, BudgetView, Node, TotalRow, ViewKind, YearInput};
 use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
 use rust_decimal::Decimal;
 
@@ -315,7 +315,25 @@ fn view_table(file: &BudgetFile, v: &BudgetView, agg: &Aggregates, sink: &CellSi
             ViewKind::Funding => funding_cells(ny),
             ViewKind::Roi => roi_cells(ny, &ind, v.targeted_roi_rows.contains(&n.id)),
         };
-        sink.row(&n.id, cells)
+        let mut cells = sink.row(&n.id, cells);
+        // The plan year still to supply (`{}` under a leaf): its cells and
+        // the changes say so rather than "-" or a change against nothing.
+        let mut leaves = Vec::new();
+        n.walk(&mut leaves);
+        let [_, cur] = file.years;
+        if leaves
+            .iter()
+            .any(|l| l.amounts.get(&cur).is_some_and(YearInput::is_empty))
+        {
+            // The plan year's three columns, then the three changes (a
+            // change against a year not given yet is not known either).
+            for (i, c) in cells.iter_mut().enumerate().skip(3) {
+                if i >= 6 || matches!(c, Cell::Missing) {
+                    *c = Cell::Text(crate::edition::TO_SUPPLY.into());
+                }
+            }
+        }
+        cells
     };
     for n in &file.tree {
         push_rows(n, 0, &[], &cells, &mut rows);

@@ -548,6 +548,14 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                         fx(x0.and_then(|(_, b0)| x1.and_then(|(_, b1)| delta(b0, b1)))),
                         fx(r_of(x0).and_then(|r0| r_of(x1).and_then(|r1| delta(r0, r1)))),
                     ]);
+                    // The plan year not given yet (a new edition): its figures
+                    // and the changes are to supply, not a change against 0.
+                    if matches!(x1, Ok((None, None))) && !r.new_in.is_some_and(|n| n > cur) {
+                        cells.truncate(cells.len().saturating_sub(6));
+                        cells.extend(
+                            (0..6).map(|_| Ok(Cell::Text(crate::edition::TO_SUPPLY.into()))),
+                        );
+                    }
                     let cells = result_sink.row(&r.id, cells);
                     Row {
                         id: r.id.clone(),

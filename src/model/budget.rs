@@ -153,6 +153,21 @@ pub struct YearInput {
     pub parts: Vec<Part>,
 }
 
+impl YearInput {
+    /// `{}`: the year is listed but nothing is given yet (a new edition's
+    /// input to supply), unlike an absent year (the programme did not run).
+    pub fn is_empty(&self) -> bool {
+        self.gov.is_none()
+            && self.local.is_none()
+            && self.city.is_none()
+            && self.project_cost.is_none()
+            && self.targets.is_empty()
+            && self.tasks.is_none()
+            && self.sales_achievement.is_none()
+            && self.parts.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Part {
