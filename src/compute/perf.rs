@@ -550,7 +550,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                     ]);
                     // The plan year not given yet (a new edition): its figures
                     // and the changes are to supply, not a change against 0.
-                    if matches!(x1, Ok((None, None))) && !r.new_in.is_some_and(|n| n > cur) {
+                    if matches!(x1, Ok((None, None))) && r.new_in.is_none_or(|n| n <= cur) {
                         cells.truncate(cells.len().saturating_sub(6));
                         cells.extend(
                             (0..6).map(|_| Ok(Cell::Text(crate::edition::TO_SUPPLY.into()))),
