@@ -84,6 +84,7 @@ pub fn new_edition(content: &Path, year: Option<u16>, out: &Path) -> Result<Roll
             }
         }
     }
+    let computed_ids = moving.clone();
     // Static tables computed from a moving value move too (their formulas
     // read `v("budget.….total_cur")`), until nothing more is added.
     loop {
@@ -135,7 +136,9 @@ pub fn new_edition(content: &Path, year: Option<u16>, out: &Path) -> Result<Roll
                 Some(t) if relp == Path::new("plan.yaml") => Some(roll_plan(&t, &years)),
                 Some(t) if budgets.contains(relp) => Some(roll_budget(&clear(&t), &years)),
                 Some(t) if perfs.contains(relp) => Some(roll_perf(&clear(&t), &years)),
-                Some(t) if relp.starts_with("data") && !is("md") => Some(clear(&t)),
+                Some(t) if relp.starts_with("data") && !is("md") => {
+                    Some(shift_charts(&clear(&t), &computed_ids, &years))
+                }
                 Some(t) if narratives.contains(relp) => Some(roll_narrative(&t, &moving)),
                 _ => None,
             };
@@ -586,6 +589,59 @@ fn roll_plan(text: &str, y: &Years) -> String {
             continue;
         }
         out.push(line.replace(&format!("{from}년도"), &format!("{to}년도")));
+    }
+    join(out, text)
+}
+
+/// A chart of a static table file that draws a table whose figures move
+/// (`table: perf-roi-jobs`, a computed table; not a static table whose
+/// columns name their years) has its years moved too: its axis and title
+/// ('21 … '25, 2023년) name the years of the window it reads.
+fn shift_charts(text: &str, moving: &BTreeSet<String>, y: &Years) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    let first = y.hist_new.first().map_or(y.prev, |f| f.saturating_sub(1));
+    let mut in_charts = false;
+    let mut i = 0;
+    while let Some(line) = lines.get(i) {
+        if indent(line) == 0 && !line.trim().is_empty() && !line.starts_with('#') {
+            in_charts = line.trim_end() == "charts:";
+        }
+        let t = line.trim_start();
+        if !(in_charts && t.starts_with("- id:")) {
+            out.push(line.to_string());
+            i += 1;
+            continue;
+        }
+        let ind = indent(line);
+        let mut end = i + 1;
+        while lines.get(end).is_some_and(|l| {
+            l.trim().is_empty() || indent(l) > ind || l.trim_start().starts_with('#')
+        }) {
+            end += 1;
+        }
+        let block = lines.get(i..end).unwrap_or_default();
+        let reads_moving = block.iter().any(|l| {
+            l.trim_start()
+                .strip_prefix("table:")
+                .is_some_and(|tb| moving.contains(tb.trim()))
+        });
+        for l in block {
+            if !reads_moving || l.trim_start().starts_with('#') {
+                out.push(l.to_string());
+                continue;
+            }
+            let mut l = l.to_string();
+            // Latest first, so that no year moves twice.
+            for yr in (first..=y.cur).rev() {
+                let next = yr.saturating_add(1);
+                l = l
+                    .replace(&format!("'{}", yy(yr)), &format!("'{}", yy(next)))
+                    .replace(&format!("{yr}년"), &format!("{next}년"));
+            }
+            out.push(l);
+        }
+        i = end;
     }
     join(out, text)
 }
