@@ -158,7 +158,9 @@ pub fn new_edition(content: &Path, year: Option<u16>, out: &Path) -> Result<Roll
     // Count what was written.
     for relp in &files {
         let new = fs::read_to_string(staging.join(relp)).unwrap_or_default();
-        r.to_supply += new.matches(SUPPLY_COMMENT).count();
+        if !relp.extension().is_some_and(|x| x == "md") {
+            r.to_supply += new.matches(SUPPLY_COMMENT).count();
+        }
         if narratives.contains(relp) {
             r.to_update += new.matches(" update}}").count();
         }
