@@ -338,15 +338,44 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
         }
     }
 
-    // Years a dataset does not state are the plan's.
+    // Years a dataset does not state are the plan's; stated ones that
+    // disagree with the plan year are reported (the edition was not rolled).
     for b in &mut budgets {
         if b.value.years == [0; 2] {
             b.value.years = plan_years;
+        } else if b.value.years != plan_years {
+            let loc = b.find(&[Step::Key("years")]);
+            diags.push(
+                Diagnostic::warning(
+                    "W005",
+                    format!(
+                        "budget `{}` compares {:?}, but the plan year is {}",
+                        b.value.id, b.value.years, plan.value.edition.year
+                    ),
+                )
+                .at_loc(&rel(&b.path), loc)
+                .help("remove `years:` to take the plan's, or roll the plan with `planbook new-edition`"),
+            );
         }
     }
     for p in &mut performance {
         if p.value.history.is_empty() {
             p.value.history.clone_from(&history);
+        } else if p.value.history != history {
+            let loc = p.find(&[Step::Key("history")]);
+            diags.push(
+                Diagnostic::warning(
+                    "W005",
+                    format!(
+                        "performance `{}` covers {:?}, but the plan's history window is {:?}",
+                        p.value.id, p.value.history, history
+                    ),
+                )
+                .at_loc(&rel(&p.path), loc)
+                .help(
+                    "remove `history:` to take the plan's, or state `edition.history` in plan.yaml",
+                ),
+            );
         }
     }
 
