@@ -158,7 +158,7 @@ pub fn new_edition(content: &Path, year: Option<u16>, out: &Path) -> Result<Roll
     // Count what was written.
     for relp in &files {
         let new = fs::read_to_string(staging.join(relp)).unwrap_or_default();
-        if !relp.extension().is_some_and(|x| x == "md") {
+        if relp.extension().is_none_or(|x| x != "md") {
             r.to_supply += new.matches(SUPPLY_COMMENT).count();
         }
         if narratives.contains(relp) {
