@@ -8,6 +8,7 @@ pub mod chart;
 pub mod cli;
 pub mod compute;
 pub mod diff;
+pub mod edition;
 pub mod fonts;
 pub mod import;
 pub mod load;
@@ -41,6 +42,10 @@ pub fn analyse_edition(
     let (content, mut diags) = load::load(dir)?;
     let mut computed = compute_all(&content);
     diags.extend(validate::validate(&content, &computed));
+    diags.extend(edition::notes(&content, &|k| {
+        computed.values.contains_key(k)
+    }));
+    edition::relax(&mut diags);
     // The templates are content too: `check` reports what `build` would
     // refuse (a recursive macro, an unbounded loop, a syntax error).
     if let Err(e) = render::templates::load(dir) {

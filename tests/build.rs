@@ -359,7 +359,7 @@ fn changing_one_input_changes_every_dependent_figure() {
         .diagnostics
         .items
         .iter()
-        .any(|d| d.code == "W001" && d.message.contains("`total` total25 is 146.12")));
+        .any(|d| d.code == "W001" && d.message.contains("`total` total_cur is 146.12")));
 }
 
 #[test]

@@ -131,12 +131,12 @@ fn a_reference_to_a_missing_table_is_located() {
 fn an_unknown_value_is_located() {
     let line = line_of(
         "chapters/VIII/VIII-1-1.md",
-        "{{val budget.allocation-base.total25}}",
+        "{{val budget.allocation-base.total_cur}}",
     );
     expect_located_error(
         "chapters/VIII/VIII-1-1.md",
-        "{{val budget.allocation-base.total25}}",
-        "{{val budget.allocation.total25}}",
+        "{{val budget.allocation-base.total_cur}}",
+        "{{val budget.allocation.total_cur}}",
         "E011",
         line,
     );

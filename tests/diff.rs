@@ -81,7 +81,7 @@ fn a_budget_leaf_shows_with_its_totals_ratios_and_quoted_values() {
     assert_eq!(r["changed"], true);
 
     // The leaf itself.
-    let leaf = value(&r, "budget-plan.rnd-lead-eco-bio.gov25");
+    let leaf = value(&r, "budget-plan.rnd-lead-eco-bio.gov_cur");
     assert_eq!(leaf["status"], "changed");
     assert_eq!(leaf["old"], "3.675");
     assert_eq!(leaf["new"], "4.675");
@@ -93,11 +93,11 @@ fn a_budget_leaf_shows_with_its_totals_ratios_and_quoted_values() {
 
     // The totals above it.
     for (key, old, new) in [
-        ("budget-plan.rnd-lead-eco-bio.total25", "5.25", "6.25"),
-        ("budget-plan.rnd-lead-eco.gov25", "11.025", "12.025"),
-        ("budget-plan.rnd.total25", "34.35", "35.35"),
-        ("budget-plan.total.gov25", "101.195", "102.195"),
-        ("budget-plan.total.total25", "146.12", "147.12"),
+        ("budget-plan.rnd-lead-eco-bio.total_cur", "5.25", "6.25"),
+        ("budget-plan.rnd-lead-eco.gov_cur", "11.025", "12.025"),
+        ("budget-plan.rnd.total_cur", "34.35", "35.35"),
+        ("budget-plan.total.gov_cur", "101.195", "102.195"),
+        ("budget-plan.total.total_cur", "146.12", "147.12"),
     ] {
         let v = value(&r, key);
         assert_eq!(
@@ -107,13 +107,13 @@ fn a_budget_leaf_shows_with_its_totals_ratios_and_quoted_values() {
         );
     }
     // The ratios that divide by it: 사업화매출액 11.82 over 5.25, then 6.25.
-    let roi = value(&r, "budget-sales.rnd-lead-eco-bio.roi25");
+    let roi = value(&r, "budget-sales.rnd-lead-eco-bio.roi_cur");
     assert_eq!(roi["old_shown"], "2.25");
     assert_eq!(roi["new_shown"], "1.89");
     assert_eq!(roi["change_shown"], "△0.36");
 
     // Values quoted in sentences, with the parts that quote them.
-    let quoted = value(&r, "budget.total.total25");
+    let quoted = value(&r, "budget.total.total_cur");
     assert_eq!(
         (quoted["old"].as_str(), quoted["new"].as_str()),
         (Some("146.12"), Some("147.12"))
@@ -125,7 +125,7 @@ fn a_budget_leaf_shows_with_its_totals_ratios_and_quoted_values() {
         .filter_map(|p| p["id"].as_str())
         .collect();
     assert!(parts.contains(&"VIII-2-1"), "{parts:?}");
-    let allocation = value(&r, "budget.allocation-base.total25");
+    let allocation = value(&r, "budget.allocation-base.total_cur");
     assert!(allocation["quoted_in"]
         .as_array()
         .expect("quoted_in")
@@ -133,8 +133,8 @@ fn a_budget_leaf_shows_with_its_totals_ratios_and_quoted_values() {
         .any(|p| p["number"] == "Ⅷ-1"));
 
     // Nothing else: a figure of another leaf is the same, no text changed.
-    assert!(!has_value(&r, "budget-plan.rnd-lead-eco-cer.gov25"));
-    assert!(!has_value(&r, "budget-plan.total.local25"));
+    assert!(!has_value(&r, "budget-plan.rnd-lead-eco-cer.gov_cur"));
+    assert!(!has_value(&r, "budget-plan.total.local_cur"));
     assert_eq!(r["text"].as_array().map(Vec::len), Some(0));
     assert_eq!(r["structure"].as_array().map(Vec::len), Some(0));
     assert_eq!(r["published"].as_array().map(Vec::len), Some(0));
@@ -144,7 +144,7 @@ fn a_budget_leaf_shows_with_its_totals_ratios_and_quoted_values() {
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
     assert!(
-        text.contains("budget-plan.total.gov25")
+        text.contains("budget-plan.total.gov_cur")
             && text.contains("101.195 → 102.195 (+1.000, +0.99%)"),
         "{text}"
     );
@@ -219,10 +219,10 @@ fn published_figures_and_rows_that_changed_are_listed() {
     let budget = new.join("data/budget.yaml");
     replace_in(
         &budget,
-        r#"budget-plan: { total24: "-", total25: "5.25", dgov: "3.675", dlocal: "1.575", dtotal: "5.25" }
-                          budget-sales: { budget24: "-", roi24: "-", budget25: "5.25", roi25: "2.25","#,
-        r#"budget-plan: { total24: "-", total25: "5.26", dgov: "3.675", dlocal: "1.575", dtotal: "5.25" }
-                          budget-sales: { budget24: "-", roi24: "-", budget25: "5.25", roi25: "2.25","#,
+        r#"budget-plan: { total_prev: "-", total_cur: "5.25", dgov: "3.675", dlocal: "1.575", dtotal: "5.25" }
+                          budget-sales: { budget_prev: "-", roi_prev: "-", budget_cur: "5.25", roi_cur: "2.25","#,
+        r#"budget-plan: { total_prev: "-", total_cur: "5.26", dgov: "3.675", dlocal: "1.575", dtotal: "5.25" }
+                          budget-sales: { budget_prev: "-", roi_prev: "-", budget_cur: "5.25", roi_cur: "2.25","#,
     );
     replace_in(
         &new.join("chapters/III/III-1-2.md"),
@@ -265,7 +265,7 @@ fn published_figures_and_rows_that_changed_are_listed() {
     let published = r["published"].as_array().expect("published");
     let data = published
         .iter()
-        .find(|p| p["key"] == "budget-plan.rnd-lead-eco-bio.total25")
+        .find(|p| p["key"] == "budget-plan.rnd-lead-eco-bio.total_cur")
         .expect("the budget's published figure");
     assert_eq!(
         (data["old"].as_str(), data["new"].as_str()),
@@ -299,7 +299,7 @@ fn published_figures_and_rows_that_changed_are_listed() {
         .any(|v| v["key"]
             .as_str()
             .is_some_and(|k| k.contains("rnd-lead-eco-new"))));
-    assert_eq!(value(&r, "budget-plan.total.gov25")["new"], "102.195");
+    assert_eq!(value(&r, "budget-plan.total.gov_cur")["new"], "102.195");
 }
 
 #[test]

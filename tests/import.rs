@@ -103,7 +103,7 @@ fn a_changed_cell_changes_exactly_its_scalar() {
     assert!(out.problems.is_empty(), "{:?}", out.problems);
     assert_eq!(out.changes.len(), 1, "{:?}", out.changes);
     let c = &out.changes[0];
-    assert_eq!(c.what, "budget-plan.rnd-lead-eco-bio.gov25");
+    assert_eq!(c.what, "budget-plan.rnd-lead-eco-bio.gov_cur");
     assert_eq!((c.old.as_str(), c.new.as_str()), ("3.675", "3.700"));
     let after = std::fs::read_to_string(&yaml).unwrap();
     let diff: Vec<(usize, &str, &str)> = before
@@ -123,7 +123,7 @@ fn a_changed_cell_changes_exactly_its_scalar() {
     let cell = computed
         .table("budget-plan")
         .unwrap()
-        .cell("rnd-lead-eco-bio", "gov25")
+        .cell("rnd-lead-eco-bio", "gov_cur")
         .and_then(|c| c.value())
         .unwrap();
     assert_eq!(cell.normalize().to_string(), "3.7");
@@ -183,7 +183,7 @@ fn check_shows_the_change_and_writes_nothing() {
     assert!(out.status.success(), "{stderr}");
     assert!(
         stdout.contains("budget.yaml:")
-            && stdout.contains("budget-plan.rnd-lead-eco-bio.gov25: 3.675 → 4.000"),
+            && stdout.contains("budget-plan.rnd-lead-eco-bio.gov_cur: 3.675 → 4.000"),
         "{stdout}"
     );
     assert!(stderr.contains("would change"), "{stderr}");

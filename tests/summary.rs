@@ -41,7 +41,7 @@ fn with_summary_and_feedback(dir: &Path) -> std::path::PathBuf {
     fs::create_dir_all(content.join("summary")).expect("mkdir");
     fs::write(
         content.join("summary/VIII-2.md"),
-        "- ◆ 총 {{val budget.total.total25}}억원 투자 계획\n\n{{table budget-plan}}\n",
+        "- ◆ 총 {{val budget.total.total_cur}}억원 투자 계획\n\n{{table budget-plan}}\n",
     )
     .expect("write");
     fs::create_dir_all(content.join("data/feedback")).expect("mkdir");
@@ -75,7 +75,7 @@ fn the_summary_links_to_the_body_and_shows_the_same_numbers() {
     assert!(out.join("summary/print.html").is_file());
     let main = shown_values(&out);
     let summary = shown_values(&out.join("summary"));
-    assert!(summary.contains_key("budget.total.total25"));
+    assert!(summary.contains_key("budget.total.total_cur"));
     for (k, v) in &summary {
         let all = &main[k];
         assert!(

@@ -149,11 +149,12 @@ fn column_id(kind: &str, i: usize) -> &'static str {
         "ach_avg", "b_avg", "rt_avg", "rp_avg",
     ];
     const ROI: [&str; 12] = [
-        "rt21", "rt22", "rt23", "rp21", "rp22", "rp23", "rt_avg", "rp_avg", "x110", "rt24", "rt25",
-        "vs_avg",
+        "rt_h1", "rt_h2", "rt_h3", "rp_h1", "rp_h2", "rp_h3", "rt_avg", "rp_avg", "x110",
+        "rt_prev", "rt_cur", "vs_avg",
     ];
     const RESULT: [&str; 12] = [
-        "tavg", "bavg", "ravg", "t24", "b24", "r24", "t25", "b25", "r25", "dt", "db", "dr",
+        "tavg", "bavg", "ravg", "t_prev", "b_prev", "r_prev", "t_cur", "b_cur", "r_cur", "dt",
+        "db", "dr",
     ];
     match kind {
         "review" => REVIEW[i],

@@ -10,7 +10,8 @@ use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-/// One company of the extract; amounts in 억원, by year 2021, 2022, 2023.
+/// One company of the extract; amounts in 억원, by year of the extract's
+/// three-year window, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Company {
     pub id: String,
@@ -152,7 +153,7 @@ impl Kind {
 pub struct Profile {
     /// 3-year average revenue (억원) over the years given.
     pub rev3: Option<f64>,
-    pub emp23: Option<f64>,
+    pub emp_last: Option<f64>,
     /// R&D intensity (%): Σ R&D / Σ revenue over years with both.
     pub rd_int: Option<f64>,
     /// Mean yearly patents (applications + registrations, unweighted).
@@ -169,7 +170,7 @@ fn mean(v: &[f64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-/// Two-interval CAGR 2021→2023: (last / first)^(1/2) − 1, in %.
+/// Two-interval CAGR over the window (first → last year): (last / first)^(1/2) − 1, in %.
 pub fn cagr2(first: Option<f64>, last: Option<f64>) -> Option<f64> {
     match (first, last) {
         (Some(a), Some(b)) if a > 0.0 && b >= 0.0 => Some(((b / a).sqrt() - 1.0) * 100.0),
@@ -193,7 +194,7 @@ pub fn base_profile(c: &Company) -> Profile {
         .collect();
     Profile {
         rev3: mean(&revs),
-        emp23: c.employees[2],
+        emp_last: c.employees[2],
         rd_int: (rev_sum > 0.0).then(|| rd_sum / rev_sum * 100.0),
         pat3: mean(&pats),
         g_rev: cagr2(c.revenue[0], c.revenue[2]),

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod diff;
+mod edition;
 mod import;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,6 +34,8 @@ enum Command {
     Import(ImportArgs),
     /// Compare two plan folders (신구대비표): values, tables, published figures, text
     Diff(diff::DiffArgs),
+    /// Write the next year's edition as a new content folder (inputs to supply left empty)
+    NewEdition(edition::NewEditionArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -180,5 +183,6 @@ pub fn main() -> ExitCode {
         }
         Command::Import(a) => import::run(&a),
         Command::Diff(a) => diff::run(&a),
+        Command::NewEdition(a) => edition::run(&a),
     }
 }

@@ -4,12 +4,25 @@
 use super::{CellSink, Computed, Place, Value};
 use crate::calc::budget::{aggregate, combine, parse_combination, Aggregates, Funding, NodeYear};
 use crate::calc::{delta, Checked};
-use crate::model::budget::{BudgetFile, BudgetView, Node, TotalRow, ViewKind};
+use crate::model::budget::{BudgetFile, BudgetView, Node, TotalRow, ViewKind, YearInput};
 use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
 use rust_decimal::Decimal;
 
+/// A year's last two digits, for headers ('24년도).
 pub fn yy(year: u16) -> String {
     format!("{:02}", year % 100)
+}
+
+/// The role of a budget year in value keys and column ids: `_prev` for the
+/// first of the dataset's two years (the previous plan year), `_cur` for the
+/// plan year. Keys name roles, not calendar years, so that an edition's
+/// narrative survives the roll-over to the next year.
+pub fn role(years: [u16; 2], year: u16) -> &'static str {
+    if year == years[0] && year != years[1] {
+        "_prev"
+    } else {
+        "_cur"
+    }
 }
 
 /// Computes every view, value and chart of one budget dataset. References are
@@ -53,7 +66,7 @@ fn register_funding(
 ) {
     let prefix = format!("{dataset}.{node}");
     for (year, fy) in years.iter().zip(f) {
-        let y = yy(*year);
+        let y = role(years, *year);
         for (name, v) in [
             ("gov", Ok(fy.gov)),
             ("local", Ok(fy.local)),
@@ -116,7 +129,7 @@ fn register_base_values(file: &BudgetFile, agg: &Aggregates, out: &mut Computed)
             };
             if let Some(t) = tasks {
                 out.values.insert(
-                    format!("{}.{}.tasks{}", file.id, n.id, yy(year)),
+                    format!("{}.{}.tasks{}", file.id, n.id, role(file.years, year)),
                     Value {
                         value: Decimal::from(t),
                         format: NumFormat::Fixed(0),
@@ -125,7 +138,10 @@ fn register_base_values(file: &BudgetFile, agg: &Aggregates, out: &mut Computed)
             }
         }
         for (year, input) in &n.amounts {
-            let y = yy(*year);
+            if !file.years.contains(year) {
+                continue;
+            }
+            let y = role(file.years, *year);
             if let Some(a) = input.sales_achievement {
                 out.values.insert(
                     format!("{}.{}.sales_achievement{y}", file.id, n.id),
@@ -175,7 +191,7 @@ fn columns(file: &BudgetFile, v: &BudgetView) -> Vec<Column> {
     for year in file.years {
         for (id, label) in names {
             cols.push(Column {
-                id: format!("{id}{}", yy(year)),
+                id: format!("{id}{}", role(file.years, year)),
                 group: format!("'{}년도", yy(year)),
                 label: label.into(),
                 unit: None,
@@ -299,7 +315,25 @@ fn view_table(file: &BudgetFile, v: &BudgetView, agg: &Aggregates, sink: &CellSi
             ViewKind::Funding => funding_cells(ny),
             ViewKind::Roi => roi_cells(ny, &ind, v.targeted_roi_rows.contains(&n.id)),
         };
-        sink.row(&n.id, cells)
+        let mut cells = sink.row(&n.id, cells);
+        // The plan year still to supply (`{}` under a leaf): its cells and
+        // the changes say so rather than "-" or a change against nothing.
+        let mut leaves = Vec::new();
+        n.walk(&mut leaves);
+        let [_, cur] = file.years;
+        if leaves
+            .iter()
+            .any(|l| l.amounts.get(&cur).is_some_and(YearInput::is_empty))
+        {
+            // The plan year's three columns, then the three changes (a
+            // change against a year not given yet is not known either).
+            for (i, c) in cells.iter_mut().enumerate().skip(3) {
+                if i >= 6 || matches!(c, Cell::Missing) {
+                    *c = Cell::Text(crate::edition::TO_SUPPLY.into());
+                }
+            }
+        }
+        cells
     };
     for n in &file.tree {
         push_rows(n, 0, &[], &cells, &mut rows);

@@ -181,8 +181,12 @@ fn col(id: &str, group: &str, label: &str) -> Column {
     Column::new(id, group, label)
 }
 
-fn yy(y: u16) -> String {
-    format!("{:02}", y % 100)
+use super::budget::{role, yy};
+
+/// The role of a history year in column ids: `_h1` is the oldest year of the
+/// window, `_h3` (for three years) the latest, the review table's `last`.
+pub fn history_role(index: usize) -> String {
+    format!("_h{}", index.saturating_add(1))
 }
 
 fn rows_of(
@@ -279,7 +283,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
         }
         let review_sink = CellSink::default();
         let mut review = Table {
-            id: format!("perf-review-{ind}"),
+            id: format!("{}-{ind}", f.tables.review),
             title: format!(
                 "{} 성과 검토({last}년 실적 및 3개년 평균 성과)",
                 label_of(ind)
@@ -324,16 +328,16 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
 
         // 목표 ROI 산정, with the rule as an audit column.
         let mut columns = Vec::new();
-        for y in &f.history {
+        for (i, y) in f.history.iter().enumerate() {
             columns.push(col(
-                &format!("rt{}", yy(*y)),
+                &format!("rt{}", history_role(i)),
                 "3개년 목표 추이",
                 &format!("'{}", yy(*y)),
             ));
         }
-        for y in &f.history {
+        for (i, y) in f.history.iter().enumerate() {
             columns.push(col(
-                &format!("rp{}", yy(*y)),
+                &format!("rp{}", history_role(i)),
                 "3개년 성과 추이",
                 &format!("'{}", yy(*y)),
             ));
@@ -342,12 +346,12 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
         columns.push(col("rp_avg", "3개년 평균", "성과"));
         columns.push(col("x110", "", "3개년 평균 성과 (110%)"));
         columns.push(col(
-            &format!("rt{}", yy(prev)),
+            &format!("rt{}", role(years, prev)),
             "",
             &format!("'{}년 목표 수치", yy(prev)),
         ));
         columns.push(col(
-            &format!("rt{}", yy(cur)),
+            &format!("rt{}", role(years, cur)),
             "",
             &format!("'{}년 목표 설정", yy(cur)),
         ));
@@ -448,7 +452,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             roi_sink.row(&p.id, cells)
         });
         let mut roi = Table {
-            id: format!("perf-roi-{ind}"),
+            id: format!("{}-{ind}", f.tables.roi),
             title: format!("{} 목표 ROI 산정(1억원당)", label_of(ind)),
             unit: Some(if ind == "jobs" {
                 "명/억원, %".into()
@@ -472,8 +476,8 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             let mut columns = Vec::new();
             for (suffix, g) in [
                 ("avg".to_string(), g_avg),
-                (yy(prev), format!("{prev}년")),
-                (yy(cur), format!("{cur}년")),
+                (role(years, prev).to_string(), format!("{prev}년")),
+                (role(years, cur).to_string(), format!("{cur}년")),
             ] {
                 for (id, label) in [("t", "목표"), ("b", "예산"), ("r", "1억원당 목표")] {
                     columns.push(col(&format!("{id}{suffix}"), &g, label));
@@ -544,6 +548,14 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                         fx(x0.and_then(|(_, b0)| x1.and_then(|(_, b1)| delta(b0, b1)))),
                         fx(r_of(x0).and_then(|r0| r_of(x1).and_then(|r1| delta(r0, r1)))),
                     ]);
+                    // The plan year not given yet (a new edition): its figures
+                    // and the changes are to supply, not a change against 0.
+                    if matches!(x1, Ok((None, None))) && r.new_in.is_none_or(|n| n <= cur) {
+                        cells.truncate(cells.len().saturating_sub(6));
+                        cells.extend(
+                            (0..6).map(|_| Ok(Cell::Text(crate::edition::TO_SUPPLY.into()))),
+                        );
+                    }
                     let cells = result_sink.row(&r.id, cells);
                     Row {
                         id: r.id.clone(),
@@ -561,7 +573,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                 })
                 .collect();
             let mut result = Table {
-                id: format!("perf-result-{ind}"),
+                id: format!("{}-{ind}", f.tables.result),
                 title: format!("{} 설정 결과", label_of(ind)),
                 unit: Some(if ind == "jobs" {
                     "명, 억원".into()

@@ -12,6 +12,8 @@
 //! recorded as links, so that a misprint repeated in the second table is
 //! reported once, as a dependent of the first.
 
+use super::budget::role;
+use super::perf::history_role;
 use super::{Computed, Link};
 use crate::calc::interval::{self, Interval};
 use crate::model::performance::{LastAndAverage, PerfFile, Programme};
@@ -146,7 +148,6 @@ pub fn fill(f: &PerfFile, ind: &str, review: &mut Table, roi: &mut Table, out: &
         aggregate(p, f, ind, &mut aggs);
     }
     let get = |id: &str| aggs.get(&(id.to_string(), ind.to_string())).copied();
-    let yy = |y: u16| format!("{:02}", y % 100);
     let last = f.history.last().copied();
 
     set_ranges(review, |row, col| {
@@ -177,8 +178,8 @@ pub fn fill(f: &PerfFile, ind: &str, review: &mut Table, roi: &mut Table, out: &
     let budgets = out.budgets.get(&f.budget);
     let cur = budgets.map(|(_, y)| y[1]);
     let prev = budgets.map(|(_, y)| y[0]);
-    let cur_col = cur.map(|y| format!("rt{}", yy(y)));
-    let prev_col = prev.map(|y| format!("rt{}", yy(y)));
+    let cur_col = budgets.map(|(_, y)| format!("rt{}", role(*y, y[1])));
+    let prev_col = budgets.map(|(_, y)| format!("rt{}", role(*y, y[0])));
     // The plan year's target ROI: the budget tree's targets are rounded
     // figures, its budgets exact.
     let plan_roi = |row: &str, yi: usize, y: u16| -> Option<Interval> {
@@ -202,16 +203,16 @@ pub fn fill(f: &PerfFile, ind: &str, review: &mut Table, roi: &mut Table, out: &
     set_ranges(roi, |row, col| {
         let a = get(row)?;
         let rp_avg = per_budget(a.p_avg(), a.b_avg());
-        for y in &f.history {
+        for (i, y) in f.history.iter().enumerate() {
             let is_last = Some(*y) == last;
-            if col == format!("rt{}", yy(*y)) {
+            if col == format!("rt{}", history_role(i)) {
                 return if is_last {
                     per_budget(a.t_last, a.b_last)
                 } else {
                     trend(row, *y, true)
                 };
             }
-            if col == format!("rp{}", yy(*y)) {
+            if col == format!("rp{}", history_role(i)) {
                 return if is_last {
                     per_budget(a.p_last, a.b_last)
                 } else {
@@ -231,12 +232,13 @@ pub fn fill(f: &PerfFile, ind: &str, review: &mut Table, roi: &mut Table, out: &
     });
 
     // The ROI table repeats the review table's ROIs.
-    if let Some(last) = last {
+    if let Some(last_index) = f.history.len().checked_sub(1) {
+        let last_role = history_role(last_index);
         for r in &roi.rows {
             let same = |from: &str, to: &str| Link::same(roi, &r.id, from, review, &r.id, to);
             out.links.extend([
-                same(&format!("rt{}", yy(last)), "rt_last"),
-                same(&format!("rp{}", yy(last)), "rp_last"),
+                same(&format!("rt{last_role}"), "rt_last"),
+                same(&format!("rp{last_role}"), "rp_last"),
                 same("rt_avg", "rt_avg"),
                 same("rp_avg", "rp_avg"),
             ]);

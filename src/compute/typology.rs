@@ -63,6 +63,7 @@ fn stats_cells(values: &[f64]) -> Vec<Cell> {
 pub fn compute(x: &Extract, out: &mut Computed) {
     let f = &x.file;
     let p = &f.parameters;
+    let [first, _, last] = f.years.map(super::budget::yy);
     for ind in &f.industries {
         let members: Vec<&Company> = x
             .companies
@@ -78,7 +79,7 @@ pub fn compute(x: &Extract, out: &mut Computed) {
         let mut columns = vec![col("n", "모수", "개수"), col("share", "모수", "비중(%)")];
         for (g, unit) in [
             ("rev", "3년 평균 매출액(억원)"),
-            ("emp", "고용규모('23년, 명)"),
+            ("emp", &*format!("고용규모('{last}년, 명)")),
         ] {
             for (id, l) in [
                 ("n", "개수"),
@@ -92,7 +93,7 @@ pub fn compute(x: &Extract, out: &mut Computed) {
         }
         let stat_row = |id: &str, label: &str, kind: RowKind, idx: &[usize]| {
             let revs: Vec<f64> = idx.iter().filter_map(|&i| prof[i].rev3).collect();
-            let emps: Vec<f64> = idx.iter().filter_map(|&i| prof[i].emp23).collect();
+            let emps: Vec<f64> = idx.iter().filter_map(|&i| prof[i].emp_last).collect();
             let share = (n_all > 0).then(|| idx.len() as f64 / n_all as f64 * 100.0);
             let mut cells = vec![count(idx.len()), num(share, 2)];
             cells.extend(stats_cells(&revs));
@@ -130,11 +131,16 @@ pub fn compute(x: &Extract, out: &mut Computed) {
         // Percentiles of the characteristics.
         let metric =
             |g: fn(&Profile) -> Option<f64>| prof.iter().filter_map(g).collect::<Vec<f64>>();
+        let (emp_l, g_rev_l, g_emp_l) = (
+            format!("고용규모('{last}, 명)"),
+            format!("매출액 증가율('{first}→'{last}, %)"),
+            format!("고용 증가율('{first}→'{last}, %)"),
+        );
         let metrics: [(&str, &str, Vec<f64>); 6] = [
             ("rev3", "3개년 평균 매출액(억원)", metric(|x| x.rev3)),
-            ("emp23", "고용규모('23, 명)", metric(|x| x.emp23)),
-            ("g_rev", "매출액 증가율('21→'23, %)", metric(|x| x.g_rev)),
-            ("g_emp", "고용 증가율('21→'23, %)", metric(|x| x.g_emp)),
+            ("emp_last", &emp_l, metric(|x| x.emp_last)),
+            ("g_rev", &g_rev_l, metric(|x| x.g_rev)),
+            ("g_emp", &g_emp_l, metric(|x| x.g_emp)),
             ("rd_int", "3개년 R&D 집약도(%)", metric(|x| x.rd_int)),
             ("pat3", "3개년 특허 평균(건수)", metric(|x| x.pat3)),
         ];
@@ -301,7 +307,7 @@ pub fn compute(x: &Extract, out: &mut Computed) {
             columns.push(col(&format!("rev_{id}"), "3년 평균 매출액(억원)", l));
         }
         columns.extend([
-            col("emp_mean", "", "종업원수('23) 평균"),
+            col("emp_mean", "", &format!("종업원수('{last}) 평균")),
             col("rd_mean", "", "R&D 집약도 평균(%)"),
             col("pat_mean", "", "3년 특허 평균"),
             col("lab", "", "연구소 보유(%)"),
@@ -331,7 +337,7 @@ pub fn compute(x: &Extract, out: &mut Computed) {
                         num(max, 2),
                         num(mean, 2),
                         num(median, 2),
-                        num(m(|x| x.emp23), 2),
+                        num(m(|x| x.emp_last), 2),
                         num(m(|x| x.rd_int), 2),
                         num(m(|x| x.pat3), 2),
                         num(lab, 2),

@@ -11,7 +11,7 @@
 
 pub mod sheet;
 
-use crate::compute::budget::yy;
+use crate::compute::budget::role;
 use crate::load::files::Root;
 use crate::load::yaml::Step;
 use crate::model::budget::{BudgetFile, BudgetView, Node, ViewKind, YearInput};
@@ -277,7 +277,7 @@ fn budget_slot(file: &BudgetFile, view: &BudgetView, row: &str, col: &str) -> Sl
     };
     let Some((field, year)) = fields.iter().find_map(|f| {
         let rest = col.strip_prefix(f)?;
-        let year = file.years.iter().find(|y| yy(**y) == rest)?;
+        let year = file.years.iter().find(|y| role(file.years, **y) == rest)?;
         Some((*f, *year))
     }) else {
         return Slot::Computed;

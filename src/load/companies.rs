@@ -2,7 +2,7 @@
 
 use super::files::Root;
 use crate::calc::typology::Company;
-use crate::model::companies::{CompaniesFile, Extract, COLUMNS};
+use crate::model::companies::{columns, CompaniesFile, Extract};
 use crate::validate::diagnostic::{rel, Diagnostic, Diagnostics};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -61,16 +61,32 @@ pub fn load(
         }
     };
     let index = |name: &str| headers.iter().position(|h| h == name);
-    let missing: Vec<&str> = COLUMNS
+    let window = file.years;
+    if window
+        .windows(2)
+        .any(|w| w.first().map(|y| y.saturating_add(1)) != w.get(1).copied())
+    {
+        diags.push(
+            Diagnostic::error(
+                "E003",
+                format!("`years` {window:?} are not three consecutive years"),
+            )
+            .at_loc(&rel(yaml), csv_loc)
+            .help("name the extract's window oldest first, e.g. the plan's history"),
+        );
+        return None;
+    }
+    let required = columns(&window);
+    let missing: Vec<&str> = required
         .iter()
-        .copied()
+        .map(String::as_str)
         .filter(|c| index(c).is_none())
         .collect();
     if !missing.is_empty() {
         diags.push(
             Diagnostic::error("E003", format!("column(s) missing: {}", missing.join(", ")))
                 .at(&shown, 1, 1)
-                .help(format!("the header must name: {}", COLUMNS.join(", "))),
+                .help(format!("the header must name: {}", required.join(", "))),
         );
         return None;
     }
@@ -121,7 +137,7 @@ pub fn load(
             }
         };
         let years = |num: &mut dyn FnMut(&str) -> Option<f64>, base: &str| {
-            [2021, 2022, 2023].map(|y| num(&format!("{base}_{y}")))
+            window.map(|y| num(&format!("{base}_{y}")))
         };
         let c = Company {
             id: cell("id").to_string(),

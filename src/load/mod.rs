@@ -234,10 +234,12 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
     }
     let plan_rel = rel(&plan_path);
 
+    let plan_years = plan.value.edition.plan_years();
+    let history = plan.value.edition.history();
     let mut budgets = Vec::new();
     let mut tables = Vec::new();
     let mut records = Vec::new();
-    let mut performance = Vec::new();
+    let mut performance: Vec<Loaded<crate::model::performance::PerfFile>> = Vec::new();
     let mut feedback = Vec::new();
     let mut companies = Vec::new();
     for (i, dref) in plan.value.data.iter().enumerate() {
@@ -318,9 +320,14 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
                 DataKind::Performance => performance.extend(load_yaml(&root, &path, d)),
                 DataKind::Feedback => feedback.extend(load_yaml(&root, &path, d)),
                 DataKind::Companies => {
-                    if let Some(y) =
+                    if let Some(mut y) =
                         load_yaml::<crate::model::companies::CompaniesFile>(&root, &path, d)
                     {
+                        if y.value.years == [0; 3] {
+                            if let [a, b, c] = history[..] {
+                                y.value.years = [a, b, c];
+                            }
+                        }
                         let csv_loc = y.find(&[Step::Key("csv")]);
                         if let Some(x) = self::companies::load(&root, y.value, &path, csv_loc, d) {
                             companies.push(Loaded::new(y.path, y.src, x));
@@ -328,6 +335,47 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
                     }
                 }
             }
+        }
+    }
+
+    // Years a dataset does not state are the plan's; stated ones that
+    // disagree with the plan year are reported (the edition was not rolled).
+    for b in &mut budgets {
+        if b.value.years == [0; 2] {
+            b.value.years = plan_years;
+        } else if b.value.years != plan_years {
+            let loc = b.find(&[Step::Key("years")]);
+            diags.push(
+                Diagnostic::warning(
+                    "W005",
+                    format!(
+                        "budget `{}` compares {:?}, but the plan year is {}",
+                        b.value.id, b.value.years, plan.value.edition.year
+                    ),
+                )
+                .at_loc(&rel(&b.path), loc)
+                .help("remove `years:` to take the plan's, or roll the plan with `planbook new-edition`"),
+            );
+        }
+    }
+    for p in &mut performance {
+        if p.value.history.is_empty() {
+            p.value.history.clone_from(&history);
+        } else if p.value.history != history {
+            let loc = p.find(&[Step::Key("history")]);
+            diags.push(
+                Diagnostic::warning(
+                    "W005",
+                    format!(
+                        "performance `{}` covers {:?}, but the plan's history window is {:?}",
+                        p.value.id, p.value.history, history
+                    ),
+                )
+                .at_loc(&rel(&p.path), loc)
+                .help(
+                    "remove `history:` to take the plan's, or state `edition.history` in plan.yaml",
+                ),
+            );
         }
     }
 

@@ -6,7 +6,7 @@
 //! - shared blocks: `::: block ID` … `:::` names its lines (printed where
 //!   they stand, with no frame); `{{block ID}}` alone on a line prints them
 //!   again, in any narrative of either edition
-//! - inline: `{{val KEY}}`, `{{val KEY dp=3}}`, `{{ref ID}}`
+//! - inline: `{{val KEY}}`, `{{val KEY dp=3}}`, `{{val KEY update}}`, `{{ref ID}}`
 //!
 //! The parser only records what is asked for and where; ids are resolved by
 //! validation once the values are computed.
@@ -40,6 +40,10 @@ pub enum Piece {
         /// An acknowledged misquote of the published plan, with the
         /// author's reason (`accepted="…"`): still marked, no warning.
         accepted: Option<String>,
+        /// `update`: the value's meaning moved with the year (a new edition
+        /// made by `new-edition`); the page marks the sentence 갱신 필요 and
+        /// a value still to supply reads 자료 입력 필요.
+        update: bool,
         line: usize,
         col: usize,
     },
@@ -366,8 +370,13 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
             (Some("val"), Some(key)) => {
                 let mut dp = None;
                 let mut printed = None;
+                let mut update = false;
                 let mut ok = true;
                 for opt in parts {
+                    if opt == "update" {
+                        update = true;
+                        continue;
+                    }
                     let as_dp = opt.strip_prefix("dp=").and_then(|v| v.parse::<u32>().ok());
                     let as_printed = opt
                         .strip_prefix("printed=")
@@ -381,7 +390,7 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                             let help = if opt.starts_with("printed=") {
                                 "write the figure as printed, in quotes: printed=\"5.54\" (△ for negatives, - or ***)"
                             } else {
-                                "the options are dp=N (0–6 decimals) and printed=\"FIGURE\", e.g. `{{val KEY dp=3}}`"
+                                "the options are dp=N (0–6 decimals), printed=\"FIGURE\" and update, e.g. `{{val KEY dp=3}}`"
                             };
                             diags.push(
                                 Diagnostic::error("E012", format!("unknown option `{opt}` in `{{{{{inner}}}}}`"))
@@ -405,6 +414,7 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                         dp,
                         printed,
                         accepted: accepted.clone(),
+                        update,
                         line: ln,
                         col,
                     });

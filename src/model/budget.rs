@@ -13,7 +13,9 @@ pub struct BudgetFile {
     pub id: String,
     pub title: String,
     pub unit: String,
-    /// The two years compared: the previous and the plan year.
+    /// The two years compared: the previous and the plan year. By default
+    /// (absent) the plan's: `edition.year` and the year before.
+    #[serde(default)]
     pub years: [u16; 2],
     /// Target indicators (사업화매출액, 신규고용 …) that leaves may carry.
     #[serde(default)]
@@ -149,6 +151,21 @@ pub struct YearInput {
     /// A breakdown of the year's total (e.g. 초광역선도기업육성 1.00 + 지역혁신선도기업 3.52).
     #[serde(default)]
     pub parts: Vec<Part>,
+}
+
+impl YearInput {
+    /// `{}`: the year is listed but nothing is given yet (a new edition's
+    /// input to supply), unlike an absent year (the programme did not run).
+    pub fn is_empty(&self) -> bool {
+        self.gov.is_none()
+            && self.local.is_none()
+            && self.city.is_none()
+            && self.project_cost.is_none()
+            && self.targets.is_empty()
+            && self.tasks.is_none()
+            && self.sales_achievement.is_none()
+            && self.parts.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

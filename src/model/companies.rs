@@ -11,6 +11,11 @@ pub struct CompaniesFile {
     pub id: String,
     /// The CSV, relative to this file.
     pub csv: String,
+    /// The three consecutive years of the extract, oldest first: the CSV
+    /// has a column per measure and year. By default (absent) the plan's
+    /// history window.
+    #[serde(default)]
+    pub years: [u16; 3],
     pub industries: Vec<IndustrySpec>,
     #[serde(default)]
     pub parameters: Params,
@@ -28,30 +33,28 @@ pub struct IndustrySpec {
     pub names: std::collections::BTreeMap<String, String>,
 }
 
-/// The columns a company CSV must have, in any order.
-pub const COLUMNS: [&str; 21] = [
-    "id",
-    "name",
-    "sigun",
-    "ksic",
-    "sme",
-    "revenue_2021",
-    "revenue_2022",
-    "revenue_2023",
-    "employees_2021",
-    "employees_2022",
-    "employees_2023",
-    "rnd_2021",
-    "rnd_2022",
-    "rnd_2023",
-    "patent_apps_2021",
-    "patent_apps_2022",
-    "patent_apps_2023",
-    "patent_regs_2021",
-    "patent_regs_2022",
-    "patent_regs_2023",
-    "lab",
-];
+/// The columns a company CSV must have besides the yearly ones, in any order.
+pub const FIXED_COLUMNS: [&str; 6] = ["id", "name", "sigun", "ksic", "sme", "lab"];
+
+/// The measures a company CSV gives for every year of the window, as
+/// columns `{measure}_{year}` (e.g. `revenue_` followed by the year).
+pub const YEARLY: [&str; 5] = ["revenue", "employees", "rnd", "patent_apps", "patent_regs"];
+
+/// Every column a company CSV must have for a window of years.
+pub fn columns(years: &[u16; 3]) -> Vec<String> {
+    let mut out: Vec<String> = FIXED_COLUMNS
+        .iter()
+        .take(5)
+        .map(|c| c.to_string())
+        .collect();
+    for m in YEARLY {
+        for y in years {
+            out.push(format!("{m}_{y}"));
+        }
+    }
+    out.extend(FIXED_COLUMNS.iter().skip(5).map(|c| c.to_string()));
+    out
+}
 
 /// A loaded extract: companies with the CSV line each came from.
 #[derive(Debug, Clone)]

@@ -37,11 +37,32 @@ pub struct Edition {
     pub region: String,
     #[serde(default)]
     pub region_en: Option<String>,
+    /// The plan year; the previous plan year is the one before it.
     pub year: u16,
+    /// The history window of the performance review, oldest first; by
+    /// default the three years before the previous plan year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<u16>>,
     pub date: String,
     pub classification: String,
     #[serde(default)]
     pub slogan: Option<String>,
+}
+
+impl Edition {
+    /// The two years a budget compares: the previous plan year and the plan year.
+    pub fn plan_years(&self) -> [u16; 2] {
+        [self.year.saturating_sub(1), self.year]
+    }
+
+    /// The history window: as stated, or the three years before the
+    /// previous plan year.
+    pub fn history(&self) -> Vec<u16> {
+        match &self.history {
+            Some(h) => h.clone(),
+            None => (2..=4).rev().map(|k| self.year.saturating_sub(k)).collect(),
+        }
+    }
 }
 
 /// A front-matter page or an attachment: a titled page with optional narrative.

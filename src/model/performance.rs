@@ -1,5 +1,5 @@
 //! Performance history (chapter III-1): per programme and indicator, the
-//! 2023 target, result and budget, the three-year averages, and the yearly
+//! last history year's target, result and budget, the three-year averages, and the yearly
 //! ROI trend the public plan prints. The plan years' targets and budgets are
 //! read from the budget dataset, never typed twice.
 
@@ -7,15 +7,42 @@ use super::Amount;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// Table id prefixes of a performance dataset.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PerfTables {
+    /// 성과 검토 (the last year and the three-year averages).
+    pub review: String,
+    /// 목표 ROI 산정.
+    pub roi: String,
+    /// 설정 결과.
+    pub result: String,
+}
+
+impl Default for PerfTables {
+    fn default() -> Self {
+        Self {
+            review: "perf-review".into(),
+            roi: "perf-roi".into(),
+            result: "perf-result".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PerfFile {
     pub id: String,
     /// The budget dataset holding the plan years' targets and budgets.
     pub budget: String,
-    /// The history years, e.g. [2021, 2022, 2023]; the last one is the
-    /// detailed year.
+    /// The history years, oldest first; the last one is the detailed year.
+    /// By default (absent) the plan's history window.
+    #[serde(default)]
     pub history: Vec<u16>,
+    /// Ids of the tables this dataset computes, as prefixes to which the
+    /// indicator is appended (`perf-review-jobs`).
+    #[serde(default)]
+    pub tables: PerfTables,
     pub indicators: Vec<String>,
     pub programmes: Vec<Programme>,
     /// Result tables (설정 결과): rows by programme or budget node.

@@ -148,8 +148,30 @@ fn push_lines(
                     match p {
                         Piece::Text(t) => md.push_str(t),
                         Piece::Val {
-                            key, dp, printed, ..
-                        } => md.push_str(&val_html(ctx.computed, key, *dp, printed.as_deref())),
+                            key,
+                            dp,
+                            printed,
+                            update,
+                            ..
+                        } => {
+                            // A value still to supply in a new edition reads
+                            // 자료 입력 필요; one whose meaning moved is marked.
+                            if *update && !ctx.computed.values.contains_key(key) {
+                                md.push_str(&format!(
+                                    "<span class=\"v\" data-key=\"{}\">{}</span>",
+                                    html_attr(key),
+                                    super::escape::html_text(crate::edition::TO_SUPPLY)
+                                ));
+                            } else {
+                                md.push_str(&val_html(ctx.computed, key, *dp, printed.as_deref()));
+                            }
+                            if *update {
+                                md.push_str(&format!(
+                                    "<span class=\"pb-update\">〔{}〕</span>",
+                                    crate::edition::TO_UPDATE
+                                ));
+                            }
+                        }
                         Piece::Ref { id, .. } => md.push_str(&ctx.registry.ref_html(id, ctx.mode)),
                     }
                 }

@@ -626,7 +626,9 @@ fn performance(
                     format!("programme `{}` has no budget node of the same id", prog.id),
                 )
                 .at_loc(&path, src.find(&[Step::Id(&prog.id)]))
-                .help("add `plan: { 2024: NODE, 2025: NODE }` naming its budget nodes"),
+                .help(
+                    "add `plan: { PREVIOUS_YEAR: NODE, PLAN_YEAR: NODE }` naming its budget nodes",
+                ),
             );
         }
         for ind in prog.indicators.keys() {
@@ -1063,7 +1065,13 @@ fn narrative(content: &Content, computed: &Computed, d: &mut Diagnostics) {
                 }
             }
             match p {
-                Piece::Val { key, line, col, .. } if !computed.values.contains_key(key) => {
+                Piece::Val {
+                    key,
+                    line,
+                    col,
+                    update: false,
+                    ..
+                } if !computed.values.contains_key(key) => {
                     let keys: Vec<&str> = computed.values.keys().map(String::as_str).collect();
                     let help = match diagnostic::nearest(key, keys.iter().copied()) {
                         Some(k) => format!("did you mean `{k}`?"),

@@ -180,7 +180,7 @@ fn typed_figures(line: &str) -> Vec<(usize, String)> {
 }
 
 /// Figures typed in prose that restate a figure of a table the same file
-/// embeds: a note (N003) naming the cell, so that the author quotes it with
+/// embeds: a note (N004) naming the cell, so that the author quotes it with
 /// `{{val}}` and the number has one source.
 pub(super) fn restated(content: &Content, computed: &Computed, d: &mut Diagnostics) {
     use std::collections::BTreeMap;
@@ -233,7 +233,7 @@ pub(super) fn restated(content: &Content, computed: &Computed, d: &mut Diagnosti
                 let key = list.first().copied().unwrap_or_default();
                 d.push(
                     Diagnostic::note(
-                        "N003",
+                        "N004",
                         format!(
                             "the figure {token} is typed here and printed in the table beside it ({})",
                             list.join(", ")
