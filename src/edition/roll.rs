@@ -648,8 +648,9 @@ fn shift_charts(text: &str, moving: &BTreeSet<String>, y: &Years) -> String {
     join(out, text)
 }
 
-/// `printed=` options dropped (the new edition has no published text yet);
-/// `update` added to every value of a dataset whose figures move with the year.
+/// `printed=` and `accepted="…"` options dropped (the new edition has no
+/// published text yet, hence no errata); `update` added to every value of a
+/// dataset whose figures move with the year.
 fn roll_narrative(text: &str, moving: &BTreeSet<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -662,6 +663,14 @@ fn roll_narrative(text: &str, moving: &BTreeSet<String>) -> String {
             break;
         };
         let inner = after.get(..end).unwrap_or("");
+        // `accepted="…"` holds free text: cut out whole before the split.
+        let inner = match inner.split_once("accepted=\"") {
+            Some((head, tail)) => match tail.split_once('"') {
+                Some((_, rest)) => format!("{head} {rest}"),
+                None => inner.to_string(),
+            },
+            None => inner.to_string(),
+        };
         let mut parts = inner.split_whitespace();
         let key = parts.next().unwrap_or("");
         let mut opts: Vec<&str> = parts.filter(|o| !o.starts_with("printed=")).collect();
@@ -728,7 +737,7 @@ mod tests {
     fn values_that_move_are_marked() {
         let m: BTreeSet<String> = ["budget".to_string()].into();
         let r = roll_narrative(
-            "a {{val budget.x.total_cur printed=\"1.0\"}} b {{val t.x.y dp=1}}",
+            "a {{val budget.x.total_cur printed=\"1.0\" accepted=\"원본 L1 오류\"}} b {{val t.x.y dp=1}}",
             &m,
         );
         assert_eq!(
