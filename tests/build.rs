@@ -426,3 +426,35 @@ fn renaming_a_ksic_code_renames_it_everywhere() {
         assert!(!text.contains("기타 기초 무기화학 물질 제조업"), "{page}");
     }
 }
+
+/// The sidebar's outline is written once (assets/toc.js), not into every
+/// page: a section page links only its neighbours, its chapter and the
+/// contents, and loads the outline script.
+#[test]
+fn the_outline_is_one_script_and_a_section_page_does_not_hold_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    build(&out);
+    let toc = fs::read_to_string(out.join("assets/toc.js")).expect("toc.js");
+    let page = fs::read_to_string(out.join("viii/viii-1.html")).expect("page");
+    for url in [
+        "i/i-1.html",
+        "iii/iii-2.html",
+        "v/v-6.html",
+        "attachments/a1.html",
+    ] {
+        assert!(
+            toc.contains(&format!("\"u\":\"{url}\"")),
+            "toc.js has {url}"
+        );
+        assert!(!page.contains(url), "viii-1 does not link {url}");
+    }
+    assert!(page.contains("src=\"../assets/toc.js\""));
+    assert!(
+        page.contains("href=\"../index.html#toc-title\""),
+        "the link without JavaScript"
+    );
+    let summary = fs::read_to_string(out.join("summary/iii.html")).expect("summary page");
+    assert!(summary.contains("src=\"../assets/toc-summary.js\""));
+    assert!(out.join("assets/toc-summary.js").is_file());
+}

@@ -13,6 +13,7 @@ pub mod page;
 pub mod registry;
 pub mod table;
 pub mod templates;
+mod toc;
 pub mod xlsx;
 
 use crate::compute::Computed;
@@ -956,6 +957,7 @@ pub fn render_with_options(
     });
 
     files.push(print_document(&r, &nav)?);
+    files.push(toc::script(&nav, "assets/toc.js")?);
     if let Some(e) = r.errors.borrow().first() {
         return Err(e.clone());
     }
@@ -1238,6 +1240,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
     let index = index_page(r, &nav, "summary/", "요약본 표지 및 목차")?;
     let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
     let mut files = wrap_pages(r, &nav, &all, "summary/print.html")?;
+    files.push(toc::script(&nav, "assets/toc-summary.js")?);
     // Print document of the summary: the same template as the full plan.
     let front: Vec<serde_json::Value> = plan
         .front
