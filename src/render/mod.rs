@@ -1080,7 +1080,13 @@ fn wrap_pages(
         };
         // Headings that never skip a level, ids on all of them, the page's contents.
         let (mut body, heads) = page::finish(&p.body);
-        let toc = page::contents(&heads);
+        // A cover shows its own contents: no per-page box between its title and date.
+        let cover = p.url == "index.html" || p.url == "summary/index.html";
+        let toc = if cover {
+            String::new()
+        } else {
+            page::contents(&heads)
+        };
         if let Some(at) = body.find("</h1>") {
             body.insert_str(at + 5, &format!("\n{toc}"));
         }
