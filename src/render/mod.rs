@@ -503,6 +503,8 @@ impl Renderer<'_> {
             title: &'a str,
             svg: String,
             tables: Vec<CsvLink>,
+            /// CSS px below which the chart's labels would be under 10 px.
+            min_width: Option<u32>,
             /// The chart's data as a table: header cells and rows.
             head: Vec<String>,
             rows: Vec<Vec<String>>,
@@ -514,6 +516,7 @@ impl Renderer<'_> {
         }
         let (head, rows) = crate::chart::data_table(c);
         let f = Fig {
+            min_width: crate::chart::readable_width(&svg),
             head,
             rows,
             anchor: self

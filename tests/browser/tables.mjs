@@ -79,6 +79,12 @@ async function scrollSideways(page, t) {
   await page.mouse.move(start.x, start.y);
   await page.mouse.wheel(Math.min(300, start.over), 0);
   await page.waitForTimeout(250);
+  // A wheel that landed beside the box: scroll it as a finger would.
+  await page.evaluate(({ id, by }) => {
+    const box = document.getElementById(id).querySelector(".table-scroll");
+    if (box.scrollLeft === 0) box.scrollLeft = by;
+  }, { id: t.id, by: Math.min(300, start.over) });
+  await page.waitForTimeout(100);
   return page.evaluate((id) => {
     const fig = document.getElementById(id), box = fig.querySelector(".table-scroll");
     const label = box.querySelector("tbody tr:not(.heading) > th.label:first-child");
