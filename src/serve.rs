@@ -85,7 +85,10 @@ impl Shared {
 pub fn build_site(dir: &Path) -> Result<Vec<OutFile>, Diagnostics> {
     let (content, computed, diags) = crate::analyse(dir).map_err(|(_, d)| d)?;
     // The spreadsheets too: an author checks them in the preview.
-    let opts = crate::render::RenderOptions { xlsx: true };
+    let opts = crate::render::RenderOptions {
+        xlsx: true,
+        ..Default::default()
+    };
     let pages = crate::render::Pages::default();
     match crate::render::render_with_options(&content, &computed, &pages, opts) {
         Ok(files) => Ok(files),

@@ -1,16 +1,28 @@
 //! The committee site in a real browser: tests/browser/run.mjs drives Debian's
 //! Chromium with playwright-core (search from file:// and HTTP, following a
-//! result, a CSV link), runs axe-core on every page and the Nu HTML Checker,
+//! result, a CSV link; tables.mjs scrolls ‹표 Ⅷ-1› and the longest table at
+//! 1280 and 375 px and measures where the header row and the row labels
+//! are), runs axe-core on every page and the Nu HTML Checker,
 //! and looks at every figure (figures.mjs: the Korean font, no label over
 //! another or past the edge), for the plan and for samples/charts.
 //! .ci/run installs the npm packages, Chromium and Java's checker; without
-//! them the test says so and checks nothing.
+//! them the test says so and checks nothing, except under CI=true, where a
+//! missing tool fails the test rather than letting it pass unseen.
 
 mod common;
 
 use common::*;
 use std::path::Path;
 use std::process::Command;
+
+/// Skips a test whose tools are missing; under CI=true fails it instead.
+fn skip(why: &str) {
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "CI=true and the browser test cannot run: {why}"
+    );
+    println!("skipping: {why}");
+}
 
 fn have(cmd: &str) -> bool {
     Command::new("sh")
@@ -27,7 +39,7 @@ fn the_site_passes_search_axe_and_the_html_checker_in_chromium() {
         || !have("chromium")
         || !have("java")
     {
-        println!("skipping: needs node, chromium, java and `npm ci --prefix tests/browser`");
+        skip("needs node, chromium, java and `npm ci --prefix tests/browser`");
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -54,7 +66,7 @@ fn the_site_passes_search_axe_and_the_html_checker_in_chromium() {
 fn the_chart_sample_draws_every_label_clear_in_chromium() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     if !dir.join("node_modules/playwright-core").is_dir() || !have("node") || !have("chromium") {
-        println!("skipping: needs node, chromium and `npm ci --prefix tests/browser`");
+        skip("needs node, chromium and `npm ci --prefix tests/browser`");
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -428,3 +428,87 @@ fn renaming_a_ksic_code_renames_it_everywhere() {
         assert!(!text.contains("기타 기초 무기화학 물질 제조업"), "{page}");
     }
 }
+
+/// The sidebar's outline is written once (assets/toc.js), not into every
+/// page: a section page links only its neighbours, its chapter and the
+/// contents, and loads the outline script.
+#[test]
+fn the_outline_is_one_script_and_a_section_page_does_not_hold_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    build(&out);
+    let toc = fs::read_to_string(out.join("assets/toc.js")).expect("toc.js");
+    let page = fs::read_to_string(out.join("viii/viii-1.html")).expect("page");
+    for url in [
+        "i/i-1.html",
+        "iii/iii-2.html",
+        "v/v-6.html",
+        "attachments/a1.html",
+    ] {
+        assert!(
+            toc.contains(&format!("\"u\":\"{url}\"")),
+            "toc.js has {url}"
+        );
+        assert!(!page.contains(url), "viii-1 does not link {url}");
+    }
+    assert!(page.contains("src=\"../assets/toc.js\""));
+    assert!(
+        page.contains("href=\"../index.html#toc-title\""),
+        "the link without JavaScript"
+    );
+    let summary = fs::read_to_string(out.join("summary/iii.html")).expect("summary page");
+    assert!(summary.contains("src=\"../assets/toc-summary.js\""));
+    assert!(out.join("assets/toc-summary.js").is_file());
+}
+
+/// What sharing a link expects: a description from the page's first
+/// sentence, Open Graph, a favicon, a 404 page; a sitemap and canonical links
+/// only with a base URL, and relative links otherwise.
+#[test]
+fn pages_carry_a_description_and_a_base_url_adds_canonical_links_and_a_sitemap() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    build(&out);
+    let page = fs::read_to_string(out.join("viii/viii-2.html")).expect("page");
+    assert!(
+        page.contains("<meta name=\"description\" content=\"총 146.12억원(국비 101.195억원"),
+        "first sentence"
+    );
+    assert!(page.contains("<meta property=\"og:title\" content=\"Ⅷ-2 예산투자대비 성과목표"));
+    assert!(page.contains("<meta property=\"og:description\""));
+    assert!(page.contains("href=\"../assets/favicon.svg\""));
+    assert!(out.join("assets/favicon.svg").is_file());
+    assert!(out.join("404.html").is_file());
+    assert!(
+        !out.join("sitemap.xml").exists(),
+        "no sitemap without a base URL"
+    );
+    assert!(!page.contains("rel=\"canonical\"") && !page.contains("https://"));
+
+    let out2 = dir.path().join("output2");
+    let opts = planbook::render::RenderOptions {
+        base_url: Some(
+            planbook::render::share::parse_base_url("https://example.org/plan").expect("url"),
+        ),
+        ..Default::default()
+    };
+    planbook::build_with(
+        &content_dir(),
+        &out2,
+        opts,
+        planbook::publish::Edition::Published,
+    )
+    .unwrap_or_else(|(_, d)| panic!("build failed:\n{}", d.render_human()));
+    let page = fs::read_to_string(out2.join("viii/viii-2.html")).expect("page");
+    assert!(page
+        .contains("<link rel=\"canonical\" href=\"https://example.org/plan/viii/viii-2.html\">"));
+    assert!(
+        page.contains("href=\"../assets/style.css\""),
+        "links stay relative"
+    );
+    let map = fs::read_to_string(out2.join("sitemap.xml")).expect("sitemap");
+    assert!(map.contains("<loc>https://example.org/plan/viii/viii-2.html</loc>"));
+    assert!(!map.contains("404.html"));
+    let missing = fs::read_to_string(out2.join("404.html")).expect("404");
+    assert!(missing.contains("<base href=\"https://example.org/plan/\">"));
+}

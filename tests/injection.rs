@@ -147,7 +147,7 @@ fn scheme_is_script(url: &str) -> bool {
 }
 
 /// Walks the tags of an HTML or SVG file: no script element but the site's
-/// own two, no `on…` attribute, no script URL in an href.
+/// own (search, the outline, site.js), no `on…` attribute, no script URL in an href.
 fn scan_markup(path: &Path, text: &str, bad: &mut Vec<String>) {
     let b = text.as_bytes();
     let mut i = 0;
@@ -226,8 +226,14 @@ fn scan_markup(path: &Path, text: &str, bad: &mut Vec<String>) {
                 .find(|(n, _)| n == "src")
                 .map(|(_, v)| v.clone());
             let ours = src.as_deref().is_some_and(|s| {
-                s.trim_start_matches("../") == "assets/search-data.js"
-                    || s.trim_start_matches("../") == "assets/search.js"
+                [
+                    "assets/search-data.js",
+                    "assets/search.js",
+                    "assets/site.js",
+                    "assets/toc.js",
+                    "assets/toc-summary.js",
+                ]
+                .contains(&s.trim_start_matches("../"))
             });
             if !ours {
                 bad.push(format!("{}: script element", here()));
@@ -268,14 +274,26 @@ fn scan_search(path: &Path, text: &str, bad: &mut Vec<String>) {
     let json = text
         .trim()
         .strip_prefix("window.PLANBOOK_SEARCH=")
+        .or_else(|| text.trim().strip_prefix("window.PLANBOOK_TOC="))
         .and_then(|s| s.strip_suffix(';'))
-        .expect("search data shape");
+        .expect("search data or outline shape");
     let docs: serde_json::Value = serde_json::from_str(json).expect("search data is JSON");
-    for d in docs.as_array().expect("a list") {
-        let u = d["u"].as_str().unwrap_or_default();
-        if scheme_is_script(u) || u.contains(':') {
-            bad.push(format!("{}: search link {u:?}", path.display()));
+    links_in(&docs, path, bad);
+}
+
+/// Every `u` (a link the site's scripts make) in search data or the outline.
+fn links_in(v: &serde_json::Value, path: &Path, bad: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Array(a) => a.iter().for_each(|x| links_in(x, path, bad)),
+        serde_json::Value::Object(o) => {
+            if let Some(u) = o.get("u").and_then(|u| u.as_str()) {
+                if scheme_is_script(u) || u.contains(':') {
+                    bad.push(format!("{}: script link {u:?}", path.display()));
+                }
+            }
+            o.values().for_each(|x| links_in(x, path, bad));
         }
+        _ => {}
     }
 }
 
@@ -296,7 +314,7 @@ fn scan(out: &Path) -> Vec<String> {
                 scan_markup(p, &text, &mut bad);
             }
             "csv" => scan_csv(p, &mut bad),
-            "js" if name.ends_with("search-data.js") => {
+            "js" if name.ends_with("search-data.js") || name.contains("assets/toc") => {
                 let text = fs::read_to_string(p).expect("utf-8");
                 scan_search(p, &text, &mut bad);
             }

@@ -471,7 +471,10 @@ fn with_xlsx_a_typed_table_has_its_spreadsheet_too() {
     planbook::build_with(
         &content,
         &out,
-        planbook::render::RenderOptions { xlsx: true },
+        planbook::render::RenderOptions {
+            xlsx: true,
+            ..Default::default()
+        },
         planbook::publish::Edition::Published,
     )
     .unwrap_or_else(|(_, d)| panic!("build failed:\n{}", d.render_human()));

@@ -10,7 +10,10 @@ fn build(out: &Path, xlsx: bool) -> planbook::Built {
     planbook::build_with(
         &common::content_dir(),
         out,
-        planbook::render::RenderOptions { xlsx },
+        planbook::render::RenderOptions {
+            xlsx,
+            ..Default::default()
+        },
         planbook::publish::Edition::Published,
     )
     .expect("build")

@@ -755,6 +755,39 @@ fn truncate_to<DB: DrawingBackend>(
 }
 
 /// Adds an accessible name and a text description listing the data.
+/// The smallest labels, in CSS px, that a chart may show: on a phone a
+/// chart gets at least the width at which its smallest label is this big,
+/// and scrolls sideways in its own box.
+pub const MIN_LABEL_PX: f64 = 10.0;
+
+/// The width (CSS px) at which the smallest `font-size` of `svg` shows as
+/// [`MIN_LABEL_PX`]: its `width` scaled by that ratio, rounded up. None
+/// when the drawing has no width or no sized text.
+pub fn readable_width(svg: &str) -> Option<u32> {
+    let open = svg.get(svg.find("<svg")?..)?;
+    let open = open.get(..open.find('>')?)?;
+    let width: f64 = number_after(open, " width=\"")?;
+    let mut smallest = f64::INFINITY;
+    let mut rest = svg;
+    while let Some(at) = rest.find("font-size=\"") {
+        rest = rest.get(at + 11..).unwrap_or_default();
+        if let Some(v) = number_after(rest, "") {
+            smallest = smallest.min(v);
+        }
+    }
+    if !smallest.is_finite() || smallest <= 0.0 {
+        return None;
+    }
+    let w = (width * MIN_LABEL_PX / smallest).ceil();
+    (w.is_finite() && w > 0.0 && w < f64::from(u16::MAX)).then_some(w as u32)
+}
+
+fn number_after(s: &str, key: &str) -> Option<f64> {
+    let from = s.get(s.find(key)? + key.len()..)?;
+    let end = from.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    from.get(..end)?.parse().ok()
+}
+
 fn add_title_desc(svg: &str, c: &ChartData) -> String {
     let mut desc = String::new();
     if let Some(s) = &c.scatter {
@@ -920,6 +953,20 @@ mod tests {
         assert_eq!(tick_dp(0.25), 2);
         assert_eq!(tick_dp(2.5), 1);
         assert_eq!(tick_dp(20.0), 0);
+    }
+
+    #[test]
+    fn a_chart_is_given_the_width_its_smallest_label_needs() {
+        let svg = "<svg width=\"880\" height=\"10\" viewBox=\"0 0 880 10\"><text font-size=\"11\">a</text><text font-size=\"10.5\">b</text></svg>";
+        assert_eq!(readable_width(svg), Some(839));
+        assert_eq!(
+            readable_width("<svg width=\"880\"><text font-size=\"20\">a</text></svg>"),
+            Some(440)
+        );
+        assert_eq!(
+            readable_width("<svg><text font-size=\"9\">a</text></svg>"),
+            None
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ pub fn run(a: &BuildArgs) -> ExitCode {
     // fallback could neither move the new output in nor put the old one
     // back. The report must not claim otherwise then.
     let existed = a.out.symlink_metadata().is_ok();
-    let opts = crate::render::RenderOptions { xlsx: a.xlsx };
+    let opts = crate::render::RenderOptions {
+        xlsx: a.xlsx,
+        base_url: a.base_url.clone(),
+    };
     match crate::build_with(&a.content, &a.out, opts, a.edition()) {
         Err((f, d)) => {
             // Errors and the summary, also with -q: a failed build says why.

@@ -101,6 +101,10 @@ pub struct BuildArgs {
     /// published figures, inconsistent ones marked)
     #[arg(long)]
     pub computed: bool,
+    /// The site's public URL (http:// or https://): canonical links, og:url
+    /// and sitemap.xml; without it every link stays relative
+    #[arg(long, value_name = "URL", value_parser = crate::render::share::parse_base_url)]
+    pub base_url: Option<String>,
 }
 
 impl BuildArgs {

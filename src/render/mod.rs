@@ -11,8 +11,10 @@ pub mod escape;
 pub mod markdown;
 pub mod page;
 pub mod registry;
+pub mod share;
 pub mod table;
 pub mod templates;
+mod toc;
 pub mod xlsx;
 
 use crate::compute::Computed;
@@ -192,13 +194,18 @@ struct Renderer<'a> {
     xlsx: bool,
     /// The CSV of every table that is not a table of `data/`.
     csv: csvtables::CsvTables,
+    /// `build --base-url`: canonical links and a sitemap.
+    base_url: Option<String>,
 }
 
 /// What a render writes beyond the default output.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// `tables/<id>.xlsx` beside each CSV, linked from the table.
     pub xlsx: bool,
+    /// The site's public URL ([`share::parse_base_url`]): canonical links
+    /// and sitemap.xml. Without it every link stays relative.
+    pub base_url: Option<String>,
 }
 
 impl Renderer<'_> {
@@ -502,6 +509,8 @@ impl Renderer<'_> {
             title: &'a str,
             svg: String,
             tables: Vec<CsvLink>,
+            /// CSS px below which the chart's labels would be under 10 px.
+            min_width: Option<u32>,
             /// The chart's data as a table: header cells and rows.
             head: Vec<String>,
             rows: Vec<Vec<String>>,
@@ -513,6 +522,7 @@ impl Renderer<'_> {
         }
         let (head, rows) = crate::chart::data_table(c);
         let f = Fig {
+            min_width: crate::chart::readable_width(&svg),
             head,
             rows,
             anchor: self
@@ -848,6 +858,7 @@ pub fn render_with_options(
         table_cache: Default::default(),
         xlsx: opts.xlsx,
         csv: csvtables::CsvTables::new(computed.tables.iter().map(|t| t.id.as_str()), opts.xlsx),
+        base_url: opts.base_url.clone(),
     };
     let plan = &content.plan.value;
     let nav = r.nav();
@@ -950,6 +961,13 @@ pub fn render_with_options(
         breadcrumbs: Vec::new(),
     };
     files.extend(wrap_pages(&r, &nav, &[&search_page], "print.html")?);
+    let missing = Page {
+        url: "404.html".into(),
+        title: "찾을 수 없는 쪽".into(),
+        body: "<h1>찾을 수 없는 쪽</h1>\n<p>찾는 쪽이 이 사이트에 없습니다. 주소를 확인하거나 <a href=\"index.html\">표지 및 목차</a>에서, 또는 <a href=\"search.html\">검색</a>으로 찾아 주십시오.</p>\n".into(),
+        breadcrumbs: Vec::new(),
+    };
+    files.extend(wrap_pages(&r, &nav, &[&missing], "print.html")?);
     if let Some(errata) = errata_page(&r) {
         files.extend(wrap_pages(&r, &nav, &[&errata], "print.html")?);
     }
@@ -962,6 +980,7 @@ pub fn render_with_options(
     });
 
     files.push(print_document(&r, &nav)?);
+    files.push(toc::script(&nav, "assets/toc.js")?);
     if let Some(e) = r.errors.borrow().first() {
         return Err(e.clone());
     }
@@ -1009,6 +1028,15 @@ pub fn render_with_options(
         path: ".gitkeep".into(),
         bytes: Vec::new(),
     });
+    if let Some(base) = &r.base_url {
+        let pages: Vec<&str> = files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| p.ends_with(".html") && *p != "404.html" && *p != "search.html")
+            .collect();
+        let map = share::sitemap(base, &pages);
+        files.push(map);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -1095,13 +1123,21 @@ fn wrap_pages(
         };
         // Headings that never skip a level, ids on all of them, the page's contents.
         let (mut body, heads) = page::finish(&p.body);
-        let toc = page::contents(&heads);
+        // A cover shows its own contents: no per-page box between its title and date.
+        let cover = p.url == "index.html" || p.url == "summary/index.html";
+        let toc = if cover {
+            String::new()
+        } else {
+            page::contents(&heads)
+        };
         if let Some(at) = body.find("</h1>") {
             body.insert_str(at + 5, &format!("\n{toc}"));
         }
-        r.search
-            .borrow_mut()
-            .extend(search_docs(&p.url, &p.title, &body, &heads));
+        if p.url != "404.html" {
+            r.search
+                .borrow_mut()
+                .extend(search_docs(&p.url, &p.title, &body, &heads));
+        }
         let mut ctx = Context::new();
         ctx.insert("edition", &plan.edition);
         ctx.insert("nav", nav);
@@ -1109,6 +1145,16 @@ fn wrap_pages(
         ctx.insert("body", &body);
         ctx.insert("print_url", print_url);
         ctx.insert("has_summary", &!r.content.summaries.is_empty());
+        if let Some(d) = share::description(&body) {
+            ctx.insert("description", &d);
+        }
+        if let Some(base) = &r.base_url {
+            ctx.insert("canonical", &format!("{base}{}", p.url));
+            // The 404 page is served at any address: its links need the base.
+            if p.url == "404.html" {
+                ctx.insert("base_href", base);
+            }
+        }
         ctx.insert(
             "page",
             &serde_json::json!({
@@ -1255,6 +1301,7 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
     let index = index_page(r, &nav, "summary/", "요약본 표지 및 목차")?;
     let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
     let mut files = wrap_pages(r, &nav, &all, "summary/print.html")?;
+    files.push(toc::script(&nav, "assets/toc-summary.js")?);
     // Print document of the summary: the same template as the full plan.
     let front: Vec<serde_json::Value> = plan
         .front

@@ -49,13 +49,45 @@ pub struct Heading {
     pub text: String,
 }
 
-/// Rewrites `<hN>` so that no level skips one, gives each heading an id, and
-/// returns the headings.
+/// The levels of a page's headings as written, lowest first, each once.
+fn levels_used(html: &str) -> Vec<u8> {
+    let mut used = Vec::new();
+    let mut rest = html;
+    while let Some(pos) = find_open(rest) {
+        let level = rest
+            .as_bytes()
+            .get(pos + 2)
+            .map_or(0, |b| b.saturating_sub(b'0'));
+        if !used.contains(&level) {
+            used.push(level);
+        }
+        rest = &rest[pos + 3..];
+    }
+    used.sort_unstable();
+    used
+}
+
+/// Rewrites `<hN>` so that one outline level is one element on the page and
+/// no level skips one, gives each heading an id, and returns the headings.
+///
+/// A level is the rank of the written level among those the page uses: on a
+/// page whose Markdown writes "(1)" as `###` under the `<h1>` and no `##`,
+/// every "(1)", "(2)", "(3)" is an `<h2>` (before, the first was pulled up to
+/// `<h2>` and the others stayed `<h3>`, so siblings got two sizes). A heading
+/// that would still skip a level after the one before it is pulled up.
 pub fn finish(html: &str) -> (String, Vec<Heading>) {
     let mut out = String::with_capacity(html.len() + 1024);
     let mut heads = Vec::new();
     let mut ids: Vec<String> = Vec::new();
     let mut prev = 0u8;
+    let used = levels_used(html);
+    let base = used.first().copied().unwrap_or(1);
+    let rank = |orig: u8| {
+        used.iter()
+            .position(|l| *l == orig)
+            .and_then(|i| u8::try_from(i).ok())
+            .map_or(orig, |i| (base + i).min(6))
+    };
     let mut rest = html;
     while let Some(pos) = find_open(rest) {
         out.push_str(&rest[..pos]);
@@ -74,7 +106,11 @@ pub fn finish(html: &str) -> (String, Vec<Heading>) {
             break;
         };
         let inner = &tag_start[open_end + 1..close_at];
-        let level = if prev == 0 { orig } else { orig.min(prev + 1) };
+        let level = if prev == 0 {
+            rank(orig)
+        } else {
+            rank(orig).min(prev + 1)
+        };
         prev = level;
         let text = text_of(inner);
         let id = match attr(attrs, "id") {
@@ -161,6 +197,16 @@ mod tests {
         assert!(html.contains("<h3 id=\"h-하나-2\">□ 하나</h3>"), "{html}");
         assert!(html.contains("<h1 id=\"sec-a\">A</h1>"));
         assert!(contents(&heads).contains("href=\"#h-둘\""));
+    }
+
+    #[test]
+    fn siblings_written_at_one_level_get_one_element() {
+        // I-1: "(1)" and "(2)" are `###` under the section's h1, with no `##`.
+        let (html, heads) =
+            finish("<h1>Ⅰ-1</h1><h3>(1) 가</h3><h4>□ 나</h4><h3>(2) 다</h3><h3>(3) 라</h3>");
+        let levels: Vec<u8> = heads.iter().map(|h| h.level).collect();
+        assert_eq!(levels, vec![1, 2, 3, 2, 2]);
+        assert!(html.contains("<h2 id=\"h-2-다\">(2) 다</h2>"), "{html}");
     }
 
     #[test]

@@ -238,11 +238,11 @@ pub fn html(t: &TableView) -> String {
     o.push_str("</thead>\n<tbody>\n");
     for r in &t.rows {
         if r.kind == "heading" {
-            let _ = write!(o, "<tr class=\"heading d{}\"><th scope=\"rowgroup\" colspan=\"{}\" class=\"label\">{}", r.depth, t.columns.len() + 1, esc(&r.label));
+            let _ = write!(o, "<tr class=\"heading d{}\"><th scope=\"rowgroup\" colspan=\"{}\" class=\"label\"><span class=\"rowgroup\">{}", r.depth, t.columns.len() + 1, esc(&r.label));
             if let Some(n) = &r.note {
                 let _ = write!(o, " <span class=\"row-note\">{}</span>", esc(n));
             }
-            o.push_str("</th></tr>\n");
+            o.push_str("</span></th></tr>\n");
             continue;
         }
         let _ = write!(

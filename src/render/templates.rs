@@ -27,6 +27,8 @@ const TEMPLATES: [(&str, &str); 9] = [
 
 const PRINT_CSS: &str = include_str!("../../templates/assets/print.css");
 const SEARCH_JS: &str = include_str!("../../templates/assets/search.js");
+const SITE_JS: &str = include_str!("../../templates/assets/site.js");
+const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
 const FONT_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-NanumSquare.txt");
 const DEJAVU_LICENSE: &str = include_str!("../../templates/assets/fonts/LICENSE-DejaVu.txt");
 
@@ -190,6 +192,8 @@ pub fn assets() -> Vec<OutFile> {
         text("assets/style.css", style),
         text("assets/print.css", PRINT_CSS),
         text("assets/search.js", SEARCH_JS),
+        text("assets/site.js", SITE_JS),
+        text("assets/favicon.svg", FAVICON),
         text("assets/fonts/LICENSE-NanumSquare.txt", FONT_LICENSE),
         text("assets/fonts/LICENSE-DejaVu.txt", DEJAVU_LICENSE),
     ];

@@ -3,7 +3,7 @@
 // figure's edge. Used by run.mjs for the plan, and on its own:
 //   node figures.mjs OUTPUT_DIR      (prints "N figures, M clashes")
 import { chromium } from "playwright-core";
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -72,4 +72,36 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const f of fontless) console.error(`${f}: the Korean font did not load`);
   console.log(`${figures} figures, ${clashes.length + fontless.length} clashes`);
   process.exit(clashes.length + fontless.length ? 1 : 0);
+}
+
+// Charts on a phone: at 375 px, the size each label is drawn at (its
+// font-size times the drawing's scale), the smallest of every chart, and
+// whether the chart's figures are still there as a table.
+export async function checkChartType(browser, files, root = "") {
+  const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+  const small = [], tableless = [];
+  let charts = 0, least = Infinity;
+  for (const p of files) {
+    if (!readFileSync(p, "utf8").includes('<figure class="chart"')) continue;
+    await page.goto(pathToFileURL(p).href);
+    const res = await page.evaluate(() => [...document.querySelectorAll("figure.chart")].map((fig) => {
+      const svg = fig.querySelector("svg");
+      const vb = svg.viewBox.baseVal, scale = svg.getBoundingClientRect().width / (vb && vb.width ? vb.width : svg.width.baseVal.value);
+      let min = Infinity;
+      for (const t of svg.querySelectorAll("text")) {
+        if (!t.textContent.trim()) continue;
+        min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale);
+      }
+      return { id: fig.id, min, table: !!fig.querySelector("details.figure-table table, .figure-data a") };
+    }));
+    for (const c of res) {
+      charts++;
+      least = Math.min(least, c.min);
+      const where = `${root ? relative(root, p) : p}#${c.id}`;
+      if (c.min < 10) small.push(`${where}: labels at ${c.min.toFixed(1)} px`);
+      if (!c.table) tableless.push(where);
+    }
+  }
+  await page.close();
+  return { charts, least, small, tableless };
 }

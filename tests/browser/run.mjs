@@ -1,10 +1,12 @@
 // Drives the machine's Chromium over a built planbook site:
 //   node run.mjs OUTPUT_DIR
 // Searches (from file:// and over HTTP), follows a result, opens a CSV link,
+// scrolls tables at 1280 and 375 px (tables.mjs),
 // runs axe-core on every page (no serious or critical violations allowed)
 // and the Nu HTML Checker (no errors allowed). Prints a summary line
 // "N passed, M failed" and exits non-zero on any failure.
-import { checkFigures, htmlFiles } from "./figures.mjs";
+import { checkChartType, checkFigures, htmlFiles } from "./figures.mjs";
+import { checkTables } from "./tables.mjs";
 import { chromium } from "playwright-core";
 import { readFileSync, statSync, existsSync } from "node:fs";
 import { join, relative, extname } from "node:path";
@@ -113,6 +115,20 @@ if (clashes.length) console.error(clashes.slice(0, 40).join("\n"));
 ok(fontless.length === 0, `the Korean font is loaded on every page with figures (${fontless.slice(0, 3)})`);
 ok(figures > 20 && clashes.length === 0, `${figures} figures: no label over another or past the edge (${clashes.length} clashes)`);
 ok(external.length === 0, `no request outside the site (${external.slice(0, 3)})`);
+
+// 3c. Tables as a reader scrolls them, at 1280 and 375 px (tables.mjs).
+const tables = await checkTables(browser, out);
+console.log(tables.lines.join("\n"));
+for (const f of tables.fails.slice(0, 40)) console.error(f);
+ok(tables.fails.length === 0, `tables: header rows and row labels stay in view (${tables.fails.length} failures)`);
+
+// 3d. Charts on a phone: no label drawn below 10 px at 375 px, the figures
+// still there as a table.
+const type = await checkChartType(browser, all, out);
+console.log(`375 px: ${type.charts} charts, smallest label drawn at ${type.least.toFixed(1)} px`);
+for (const f of type.small.slice(0, 20)) console.error(f);
+ok(type.charts > 20 && type.small.length === 0, `charts at 375 px: no label below 10 px (${type.small.length} below)`);
+ok(type.tableless.length === 0, `every chart keeps its figures as a table or CSV (${type.tableless.slice(0, 3)})`);
 await browser.close();
 server.close();
 
