@@ -18,7 +18,13 @@ pub fn text_of(html: &str) -> String {
             _ => {}
         }
     }
-    let out = out
+    decoded_words(&out)
+}
+
+/// Text with tags already dropped: the entities the renderer writes decoded
+/// and the whitespace collapsed to single spaces.
+pub fn decoded_words(text: &str) -> String {
+    let out = text
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")

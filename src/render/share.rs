@@ -141,14 +141,7 @@ fn plain(html: &str) -> String {
         rest = &tag[end + 1..];
     }
     out.push_str(rest);
-    let out = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::page::decoded_words(&out)
 }
 
 /// Up to the end of the first sentence: "…다." or ". " (not a decimal point).
