@@ -32,6 +32,15 @@ fn diff_json(old: &Path, new: &Path) -> Value {
     serde_json::from_str(&stdout(&o)).expect("one JSON document")
 }
 
+/// A copy of the shipped plan with one text replaced in one file (kept
+/// alive by the returned folder).
+fn edited_copy(file: &str, from: &str, to: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let new = copy_content(tmp.path());
+    replace_in(&new.join(file), from, to);
+    (tmp, new)
+}
+
 fn value<'a>(r: &'a Value, key: &str) -> &'a Value {
     r["values"]
         .as_array()
@@ -69,11 +78,9 @@ fn the_same_plan_twice_has_no_change() {
 
 #[test]
 fn a_budget_leaf_shows_with_its_totals_ratios_and_quoted_values() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let new = copy_content(tmp.path());
     // 천연물바이오소재 (R&D, 주력산업 생태계 육성), 2025 국비 3.675 → 4.675.
-    replace_in(
-        &new.join("data/budget.yaml"),
+    let (_tmp, new) = edited_copy(
+        "data/budget.yaml",
         "2025: { gov: 3.675, local: 1.575, tasks: 1, targets: { sales: 11.82, jobs: 4.67 } }",
         "2025: { gov: 4.675, local: 1.575, tasks: 1, targets: { sales: 11.82, jobs: 4.67 } }",
     );
@@ -156,10 +163,8 @@ fn a_budget_leaf_shows_with_its_totals_ratios_and_quoted_values() {
 
 #[test]
 fn an_edit_shows_word_by_word_under_its_section() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let new = copy_content(tmp.path());
-    replace_in(
-        &new.join("chapters/II/II-1.md"),
+    let (_tmp, new) = edited_copy(
+        "chapters/II/II-1.md",
         "◆ 최근 소비심리 위축, 민간 소비 회복 부진 등",
         "◆ 최근 소비심리 위축, 민간 소비 회복 지연 등",
     );
@@ -304,10 +309,8 @@ fn published_figures_and_rows_that_changed_are_listed() {
 
 #[test]
 fn the_html_report_is_one_self_contained_escaped_page() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let new = copy_content(tmp.path());
-    replace_in(
-        &new.join("data/budget.yaml"),
+    let (tmp, new) = edited_copy(
+        "data/budget.yaml",
         "2025: { gov: 3.675, local: 1.575, tasks: 1, targets: { sales: 11.82, jobs: 4.67 } }",
         "2025: { gov: 4.675, local: 1.575, tasks: 1, targets: { sales: 11.82, jobs: 4.67 } }",
     );
