@@ -397,11 +397,25 @@ fn every_table_and_chart_is_written() {
     for f in [
         "assets/style.css",
         "assets/print.css",
-        "assets/fonts/NanumSquareR.ttf",
+        "assets/fonts/NanumSquare-R.woff2",
+        "assets/fonts/NanumSquare-B.woff2",
         "assets/fonts/LICENSE-NanumSquare.txt",
     ] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    // Every face the style sheet loads is there, and a page of the plan loads
+    // at most 400 KB of fonts (issue #18; the whole faces were 1.46 MB).
+    let style = fs::read_to_string(out.join("assets/style.css")).expect("style");
+    let mut total = 0;
+    for url in style.split("url(\"fonts/").skip(1) {
+        let name = url.split('"').next().expect("url");
+        let len = fs::metadata(out.join("assets/fonts").join(name))
+            .unwrap_or_else(|_| panic!("{name} is loaded but not written"))
+            .len();
+        total += len;
+    }
+    assert!(style.matches("@font-face").count() >= 2);
+    assert!(total <= 400_000, "{total} bytes of fonts");
 }
 
 #[test]

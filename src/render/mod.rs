@@ -1023,7 +1023,8 @@ pub fn render_with_options(
             bytes: standalone_svg(&svg).into_bytes(),
         });
     }
-    files.extend(templates::assets());
+    let assets = templates::assets(&files)?;
+    files.extend(assets);
     files.push(OutFile {
         path: ".gitkeep".into(),
         bytes: Vec::new(),
@@ -1398,7 +1399,7 @@ pub fn print_headings(content: &Content) -> (Headings, Headings) {
 
 /// A chart file opened on its own finds the bundled font next to the site.
 fn standalone_svg(svg: &str) -> String {
-    let style = "<style>@font-face{font-family:NanumSquare;src:url(../assets/fonts/NanumSquareR.ttf)}@font-face{font-family:NanumSquare;font-weight:bold;src:url(../assets/fonts/NanumSquareB.ttf)}</style>";
+    let style = "<style>@font-face{font-family:NanumSquare;src:url(../assets/fonts/NanumSquare-R.woff2)}@font-face{font-family:NanumSquare;font-weight:bold;src:url(../assets/fonts/NanumSquare-B.woff2)}</style>";
     match svg
         .find("<desc")
         .and_then(|i| svg[i..].find("</desc>").map(|j| i + j + 7))

@@ -179,7 +179,9 @@ pub fn message(sources: &BTreeMap<String, Source>, name: &str, e: &tera::Error) 
     format!("{}: {msg}", locate(&src.path, &src.text, quoted))
 }
 
-pub fn assets() -> Vec<OutFile> {
+/// The theme's assets for a build whose other files are `built`: the web
+/// fonts are subset to the characters of those files and of the assets.
+pub fn assets(built: &[OutFile]) -> Result<Vec<OutFile>, String> {
     let style = TEMPLATES
         .iter()
         .find(|(n, _)| *n == "style.css")
@@ -189,7 +191,6 @@ pub fn assets() -> Vec<OutFile> {
         bytes: body.as_bytes().to_vec(),
     };
     let mut files = vec![
-        text("assets/style.css", style),
         text("assets/print.css", PRINT_CSS),
         text("assets/search.js", SEARCH_JS),
         text("assets/site.js", SITE_JS),
@@ -197,9 +198,33 @@ pub fn assets() -> Vec<OutFile> {
         text("assets/fonts/LICENSE-NanumSquare.txt", FONT_LICENSE),
         text("assets/fonts/LICENSE-DejaVu.txt", DEJAVU_LICENSE),
     ];
-    files.extend(crate::fonts::files().iter().map(|(p, b)| OutFile {
-        path: (*p).into(),
-        bytes: b.to_vec(),
-    }));
-    files
+    let is_text = |p: &str| {
+        [".html", ".js", ".css", ".svg"]
+            .iter()
+            .any(|ext| p.ends_with(ext))
+    };
+    let used = crate::fonts::used_chars(
+        built
+            .iter()
+            .chain(files.iter())
+            .filter(|f| is_text(&f.path))
+            .map(|f| f.bytes.as_slice())
+            .chain(std::iter::once(style.as_bytes())),
+    );
+    let web = crate::fonts::web_fonts(&used)?;
+    // The rules go where the theme marks them, ahead of every other rule.
+    let style = match style.split_once(FONT_FACE_MARK) {
+        Some((head, tail)) => format!("{head}{}{tail}", web.css),
+        None => format!("{}{style}", web.css),
+    };
+    files.push(text("assets/style.css", &style));
+    files.extend(
+        web.files
+            .into_iter()
+            .map(|(path, bytes)| OutFile { path, bytes }),
+    );
+    Ok(files)
 }
+
+/// The line of style.css that the build replaces with the web fonts' rules.
+const FONT_FACE_MARK: &str = "/* @font-face: written by the build (src/fonts.rs) */\n";
