@@ -59,34 +59,43 @@
     table.style.minWidth = m;
     return Math.ceil(n);
   }
+  // Writes first, then reads, then writes again: a read after each table's
+  // write would lay the whole page out again for every table.
   function fit() {
-    var figs = document.querySelectorAll("figure.table");
-    var page = document.documentElement.clientWidth;
+    var figs = document.querySelectorAll("figure.table"), all = [];
+    var page = document.documentElement.clientWidth, desk = window.innerWidth >= DESK;
     for (var i = 0; i < figs.length; i++) {
       var fig = figs[i], box = fig.querySelector(".table-scroll"), table = box && box.querySelector("table");
       if (!table) continue;
       fig.classList.remove("wide");
       fig.style.marginLeft = fig.style.marginRight = "";
       box.classList.remove("fits");
-      if (box.scrollWidth <= box.clientWidth) { box.classList.add("fits"); continue; }
-      if (window.innerWidth < DESK) continue;
+      all.push({ fig: fig, box: box, table: table });
+    }
+    all.forEach(function (t) { t.fits = t.box.scrollWidth <= t.box.clientWidth; });
+    all.forEach(function (t) { if (t.fits) t.box.classList.add("fits"); });
+    if (!desk) return;
+    all.forEach(function (t) {
+      if (t.fits) return;
+      var fig = t.fig, box = t.box;
       // Text cells wrap: the table may fit short of its one-line width.
       var r = fig.getBoundingClientRect();
-      var extra = Math.min(natural(table), page - 2 * GAP) - r.width;
+      var extra = Math.min(natural(t.table), page - 2 * GAP) - r.width;
       var right = Math.max(0, Math.min(extra, page - GAP - r.right));
       var left = Math.max(0, Math.min(extra - right, r.left - GAP));
-      if (left + right <= 0) continue;
+      if (left + right <= 0) return;
       fig.classList.add("wide");
       fig.style.marginLeft = -left + "px";
       fig.style.marginRight = -right + "px";
       if (box.scrollWidth <= box.clientWidth) box.classList.add("fits");
-    }
+    });
   }
   var timer = null;
   function later() { clearTimeout(timer); timer = setTimeout(fit, 100); }
-  fit();
   window.addEventListener("resize", later);
-  // Web fonts change widths: measure again once they are in.
-  if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
-  window.addEventListener("load", fit);
+  // Web fonts change widths: measure once they are in (each measure lays the
+  // page out: on a phone that is most of the page's main-thread time).
+  if (document.fonts && document.fonts.ready && document.fonts.status !== "loaded") document.fonts.ready.then(fit);
+  else fit();
+  window.addEventListener("load", later);
 })();
