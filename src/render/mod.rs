@@ -190,6 +190,8 @@ struct Renderer<'a> {
     /// Search blocks of every site page, filled while pages are wrapped.
     search: std::cell::RefCell<Vec<SearchDoc>>,
     table_cache: std::cell::RefCell<BTreeMap<String, String>>,
+    /// Each rendered table's cells for the search index, by anchor.
+    search_tables: std::cell::RefCell<BTreeMap<String, SearchTable>>,
     /// Whether `tables/<id>.xlsx` are written (and linked from the tables).
     xlsx: bool,
     /// The CSV of every table that is not a table of `data/`.
@@ -331,6 +333,10 @@ impl Renderer<'_> {
             v.source = Some(plain);
             v.source_html = Some(html);
         }
+        self.search_tables
+            .borrow_mut()
+            .entry(v.anchor.clone())
+            .or_insert_with(|| SearchTable::of(&v));
         if !self.content.dir.join("templates/table.html").is_file() {
             return table::html(&v);
         }
@@ -856,6 +862,7 @@ pub fn render_with_options(
         pages: pages.clone(),
         search: Default::default(),
         table_cache: Default::default(),
+        search_tables: Default::default(),
         xlsx: opts.xlsx,
         csv: csvtables::CsvTables::new(computed.tables.iter().map(|t| t.id.as_str()), opts.xlsx),
         base_url: opts.base_url.clone(),
@@ -1049,12 +1056,67 @@ pub struct SearchDoc {
     u: String,
     /// Page title › heading.
     t: String,
-    /// The block's plain text.
+    /// The block's plain text, without its data tables' cells.
     x: String,
+    /// Its data tables, cell by cell, so that a hit shows its row and column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    c: Vec<SearchTable>,
+}
+
+/// A data table as the search sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchTable {
+    /// The anchor of the table in its page.
+    a: String,
+    /// Number and title: ‹표 Ⅷ-1› …
+    n: String,
+    /// The column headers (a group and its column joined by " › ").
+    h: Vec<String>,
+    /// Each row: its label, then its cells' text.
+    r: Vec<Vec<String>>,
+}
+
+impl SearchTable {
+    fn of(v: &table::TableView) -> SearchTable {
+        let mut h = Vec::with_capacity(v.columns.len());
+        let mut col = v.columns.iter();
+        for (label, span, both) in &v.groups {
+            for _ in 0..*span {
+                let lower = col.next().and_then(|c| c.as_deref());
+                h.push(match lower {
+                    Some(c) if !both => format!("{label} › {c}"),
+                    _ => label.clone(),
+                });
+            }
+        }
+        let r = v
+            .rows
+            .iter()
+            .map(|row| {
+                let mut cells = vec![row.label.clone()];
+                if row.kind != "heading" {
+                    cells.extend(row.cells.iter().map(|c| c.text.clone()));
+                }
+                cells
+            })
+            .collect();
+        SearchTable {
+            a: v.anchor.clone(),
+            n: format!("{} {}", v.label, v.title),
+            h,
+            r,
+        }
+    }
 }
 
 /// Splits a finished page into search blocks at its headings.
-fn search_docs(url: &str, title: &str, html: &str, heads: &[page::Heading]) -> Vec<SearchDoc> {
+fn search_docs(
+    url: &str,
+    title: &str,
+    html: &str,
+    heads: &[page::Heading],
+    tables: &BTreeMap<String, SearchTable>,
+) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     let mut cuts: Vec<(usize, &page::Heading)> = heads
         .iter()
@@ -1068,8 +1130,8 @@ fn search_docs(url: &str, title: &str, html: &str, heads: &[page::Heading]) -> V
     bounds.extend(cuts.into_iter().map(|(a, h)| (a, Some(h))));
     for (i, (start, h)) in bounds.iter().enumerate() {
         let end = bounds.get(i + 1).map_or(html.len(), |b| b.0);
-        let text = page::text_of(&html[*start..end]);
-        if text.is_empty() {
+        let (text, c) = block_text(&html[*start..end], tables);
+        if text.is_empty() && c.is_empty() {
             continue;
         }
         docs.push(SearchDoc {
@@ -1084,9 +1146,117 @@ fn search_docs(url: &str, title: &str, html: &str, heads: &[page::Heading]) -> V
                 _ => title.to_string(),
             },
             x: text,
+            c,
         });
     }
     docs
+}
+
+/// A block's text without the cells of the data tables it holds (their
+/// captions, units and sources stay), and those tables.
+fn block_text(html: &str, tables: &BTreeMap<String, SearchTable>) -> (String, Vec<SearchTable>) {
+    const FIG: &str = "<figure class=\"table\" id=\"";
+    const BOX: &str = "<div class=\"table-scroll\"";
+    const END: &str = "</table>\n</div>";
+    let mut kept = String::with_capacity(html.len());
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(FIG) {
+        let after = &rest[at + FIG.len()..];
+        let id = after.split('"').next().unwrap_or_default();
+        let cut = tables.get(id).and_then(|t| {
+            let b = after.find(BOX)?;
+            let e = after[b..].find(END)? + b + END.len();
+            Some((t, b, e))
+        });
+        match cut {
+            Some((t, b, e)) => {
+                kept.push_str(&rest[..at + FIG.len() + b]);
+                found.push(t.clone());
+                rest = &after[e..];
+            }
+            None => {
+                kept.push_str(&rest[..at + FIG.len()]);
+                rest = after;
+            }
+        }
+    }
+    kept.push_str(rest);
+    let kept = typed_tables(&kept, &mut found);
+    (page::text_of(&kept), found)
+}
+
+/// The tables typed in the narrative whose cells are a plain grid (no merged
+/// cells), cut out of `html` into `found` as data tables are; the others
+/// stay text.
+fn typed_tables(html: &str, found: &mut Vec<SearchTable>) -> String {
+    let mut kept = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<table") {
+        let Some(len) = rest[at..].find("</table>") else {
+            break;
+        };
+        let table = &rest[at..at + len];
+        let grid = !table.contains("colspan") && !table.contains("rowspan");
+        match grid.then(|| typed_table(table, &kept)).flatten() {
+            Some(t) => {
+                kept.push_str(&rest[..at]);
+                found.push(t);
+            }
+            None => kept.push_str(&rest[..at + len]),
+        }
+        rest = &rest[at + len..];
+    }
+    kept.push_str(rest);
+    kept
+}
+
+/// One plain-grid table: the header row's cells, then each row's cells; the
+/// caption is the table number typed before it (`<표 Ⅱ-1> …`), if any.
+fn typed_table(table: &str, before: &str) -> Option<SearchTable> {
+    let mut rows: Vec<(bool, Vec<String>)> = Vec::new();
+    for tr in table.split("<tr").skip(1) {
+        let mut cells = Vec::new();
+        let mut head = true;
+        let mut rest = tr;
+        while let Some(at) = rest.find("<t") {
+            let kind = rest[at + 2..].chars().next();
+            let after = &rest[at + 2..];
+            let open = after.find('>')?;
+            let body = &after[open + 1..];
+            let close = body.find("</t").unwrap_or(body.len());
+            if matches!(kind, Some('h') | Some('d')) {
+                head &= kind == Some('h');
+                cells.push(page::text_of(&body[..close]));
+            }
+            rest = &body[close..];
+            if rest.len() > 2 {
+                rest = &rest[3..];
+            }
+        }
+        if !cells.is_empty() {
+            rows.push((head, cells));
+        }
+    }
+    let (first_head, header) = rows.first()?.clone();
+    if !first_head || rows.len() < 2 {
+        return None;
+    }
+    let mut from = before.len().saturating_sub(600);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let tail = before.get(from..).unwrap_or_default();
+    let caption = tail
+        .rfind("&lt;표")
+        .map(|i| page::text_of(tail[i..].split('<').next().unwrap_or_default()))
+        .unwrap_or_default();
+    Some(SearchTable {
+        a: String::new(),
+        n: caption,
+        h: header.into_iter().skip(1).collect(),
+        r: rows.into_iter().skip(1).map(|(_, c)| c).collect(),
+    })
 }
 
 /// An edition's cover and contents: the site's (`dir` "") or the summary's
@@ -1135,9 +1305,13 @@ fn wrap_pages(
             body.insert_str(at + 5, &format!("\n{toc}"));
         }
         if p.url != "404.html" {
-            r.search
-                .borrow_mut()
-                .extend(search_docs(&p.url, &p.title, &body, &heads));
+            r.search.borrow_mut().extend(search_docs(
+                &p.url,
+                &p.title,
+                &body,
+                &heads,
+                &r.search_tables.borrow(),
+            ));
         }
         let mut ctx = Context::new();
         ctx.insert("edition", &plan.edition);

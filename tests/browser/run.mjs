@@ -74,6 +74,27 @@ for (const base of [file, http]) {
     ok(hrefs.length > 0 && hrefs.some((h) => where.test(h)), `search ${q} from ${base.slice(0, 7)} finds ${where} (got ${hrefs.slice(0, 3)})`);
   }
 }
+// Results: one per passage, a table hit with its table, row and column, and
+// a decomposed (NFD) query finds what the composed one does.
+{
+  await page.goto(file + "search.html?q=" + encodeURIComponent("146.12"));
+  await page.waitForSelector("#search-results li", { timeout: 5000 }).catch(() => {});
+  const items = await page.$$eval("#search-results > li", (ls) => ls.map((l) => l.innerText));
+  const cell = items.find((t) => /<표 Ⅷ-1>.*총 계.*합계: 146\.12/s.test(t));
+  ok(cell !== undefined, `146.12: a hit in ‹표 Ⅷ-1› shows its row and column (${items[0]?.slice(0, 200)})`);
+  const passages = items.map((t) => t.split("\n").find((l) => l.includes("146.12")));
+  ok(new Set(passages).size === passages.length && items.some((t) => t.includes("요약본:")),
+    `146.12: the summary's copies are grouped under the plan's results (${items.length} results)`);
+  ok(!(await page.$$eval("#search-results > li > a", (as) => as.map((a) => a.getAttribute("href")))).some((h) => h.includes("summary/")),
+    "146.12: no result of its own for a passage the plan has");
+  const count = async (q) => {
+    await page.goto(file + "search.html?q=" + encodeURIComponent(q));
+    await page.waitForSelector("#search-results li", { timeout: 5000 }).catch(() => {});
+    return page.$eval("#search-status", (e) => e.textContent.replace(/'[^']*'/, "''"));
+  };
+  const nfc = await count("잠재기업"), nfd = await count("잠재기업".normalize("NFD"));
+  ok(nfc === nfd && /결과 \d+건/.test(nfc), `an NFD query finds what the NFC one does (${nfc} / ${nfd})`);
+}
 // Keyboard: type into the header box, Enter goes to the search page with results.
 await page.goto(file + "index.html");
 await page.focus("#site-q");
