@@ -320,10 +320,25 @@ fn print_both(
 fn front_matter(html: &str, base: &std::path::Path, scale_width: Option<f32>) -> Option<String> {
     let (head, rest) = html.split_once("<!-- planbook:body -->")?;
     let (_, tail) = rest.split_once("<!-- planbook:end-body -->")?;
+    // The fonts are asked for at once: the short document is otherwise
+    // printed sooner than the full one and may not wait for them.
+    let root = if html.contains("href=\"../assets/") {
+        "../"
+    } else {
+        ""
+    };
+    let preload: String = ["NanumSquareR", "NanumSquareB"]
+        .iter()
+        .map(|f| {
+            format!(
+                "<link rel=\"preload\" as=\"font\" type=\"font/ttf\" crossorigin href=\"{root}assets/fonts/{f}.ttf\">\n"
+            )
+        })
+        .collect();
     let head = head.replacen(
         "<head>",
         &format!(
-            "<head>\n<base href=\"{}/\">",
+            "<head>\n<base href=\"{}/\">\n{preload}",
             pdf::file_url(base).trim_end_matches('/')
         ),
         1,
