@@ -250,8 +250,108 @@ impl PrintAnchors {
             summary_first: at(&summary, &self.summary_body),
             plan,
             summary,
+            provisional: false,
         }
     }
+}
+
+/// The print documents rendered with `pages`, written over the built ones
+/// (the rest of out/ stays as built); their HTML, the summary's if written.
+fn write_print_documents(
+    content: &Content,
+    computed: &Computed,
+    pages: &render::Pages,
+    out: &std::path::Path,
+) -> Result<(String, Option<String>), String> {
+    let rendered = render::render_with_pages(content, computed, pages)?;
+    let (mut plan, mut summary) = (None, None);
+    for f in rendered
+        .into_iter()
+        .filter(|f| f.path == "print.html" || f.path == "summary/print.html")
+    {
+        std::fs::write(out.join(&f.path), &f.bytes).map_err(|e| e.to_string())?;
+        let html = String::from_utf8(f.bytes).map_err(|e| e.to_string())?;
+        if f.path == "print.html" {
+            plan = Some(html);
+        } else {
+            summary = Some(html);
+        }
+    }
+    Ok((plan.ok_or("no print document rendered")?, summary))
+}
+
+/// Prints both documents side by side (a round takes as long as the plan
+/// alone) and reads the page of every heading from their bookmarks.
+fn print_both(
+    anchors: &PrintAnchors,
+    (plan_html, summary_html): (&std::path::Path, Option<&std::path::Path>),
+    (plan_pdf, summary_pdf): (&std::path::Path, &std::path::Path),
+    browser: &std::path::Path,
+    timeout: std::time::Duration,
+) -> Result<render::Pages, String> {
+    let (plan, summary) = std::thread::scope(|s| {
+        let summary = s.spawn(|| {
+            let Some(html) = summary_html else {
+                return Ok(Default::default());
+            };
+            pdf::print(browser, html, summary_pdf, timeout)?;
+            Ok::<_, String>(pdf::pages_of(&anchors.summary, &pdf::outline(summary_pdf)?))
+        });
+        let plan = pdf::print(browser, plan_html, plan_pdf, timeout)
+            .and_then(|()| pdf::outline(plan_pdf))
+            .map(|marks| pdf::pages_of(&anchors.main, &marks));
+        let summary = summary
+            .join()
+            .unwrap_or_else(|_| Err("printing the summary failed".into()));
+        (plan, summary)
+    });
+    Ok(anchors.pages(plan?, summary?))
+}
+
+/// The print document without its body (chapters and attachments; the
+/// plan's errata list stays), to be printed apart with the page numbers:
+/// the pages that quote them. `base` is the folder of the document, for its
+/// styles and fonts. None when the template's markers are not there.
+///
+/// Chromium shrinks a print to fit its widest content, and the body's wide
+/// tables are not in the front matter: `scale_width`, how wide the print's
+/// 600 px `#pb-scale` link came out, gives the width of content that makes
+/// the front matter shrink as much (an empty box, out of the flow).
+fn front_matter(html: &str, base: &std::path::Path, scale_width: Option<f32>) -> Option<String> {
+    let (head, rest) = html.split_once("<!-- planbook:body -->")?;
+    let (_, tail) = rest.split_once("<!-- planbook:end-body -->")?;
+    // The fonts are asked for at once: the short document is otherwise
+    // printed sooner than the full one and may not wait for them.
+    let root = if html.contains("href=\"../assets/") {
+        "../"
+    } else {
+        ""
+    };
+    let preload: String = ["NanumSquareR", "NanumSquareB"]
+        .iter()
+        .map(|f| {
+            format!(
+                "<link rel=\"preload\" as=\"font\" type=\"font/ttf\" crossorigin href=\"{root}assets/fonts/{f}.ttf\">\n"
+            )
+        })
+        .collect();
+    let head = head.replacen(
+        "<head>",
+        &format!(
+            "<head>\n<base href=\"{}/\">\n{preload}",
+            pdf::file_url(base).trim_end_matches('/')
+        ),
+        1,
+    );
+    let sizer = match scale_width {
+        // The text width of an A4 page less print.css's margins (174 mm).
+        Some(w) if w > 1.0 && w < 599.0 => format!(
+            "<div style=\"position: absolute; left: 0; top: 0; height: 1px; width: {:.3}px\"></div>\n",
+            174.0 / 25.4 * 96.0 * 600.0 / w
+        ),
+        _ => String::new(),
+    };
+    Some(format!("{head}{sizer}{tail}"))
 }
 
 fn print_rounds(
@@ -263,80 +363,191 @@ fn print_rounds(
     timeout: std::time::Duration,
     tmp: &std::path::Path,
 ) -> Result<Printed, String> {
-    let mut pages = render::Pages::default();
     let has_summary = out.join("summary/print.html").is_file();
-    // Page numbers can move a heading only if the contents grow a line; three
-    // rounds are plenty, and each round is checked against the last.
-    for round in 0..3 {
+    let (plan_html, summary_html) = (out.join("print.html"), out.join("summary/print.html"));
+    let docs = (
+        plan_html.as_path(),
+        has_summary.then_some(summary_html.as_path()),
+    );
+    // The one print: every page reference holds a placeholder as wide as its
+    // number, so the pages laid out are those of the finished documents.
+    let provisional = render::Pages {
+        provisional: true,
+        ..Default::default()
+    };
+    write_print_documents(content, computed, &provisional, out)?;
+    let (plan_pdf, summary_pdf) = (tmp.join("plan-0.pdf"), tmp.join("summary-0.pdf"));
+    let pages = print_both(anchors, docs, (&plan_pdf, &summary_pdf), browser, timeout)?;
+    let (plan_doc, summary_doc) = write_print_documents(content, computed, &pages, out)?;
+    // Only the pages that quote page numbers are printed again: the front
+    // matter (feedback tables and 목차) and the plan's errata list; the
+    // summary's references to the plan are slots stamped with the numbers.
+    let abs_out = std::fs::canonicalize(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let (plan_front, summary_front) = (tmp.join("plan-front.html"), tmp.join("summary-front.html"));
+    let (plan_scale, summary_scale) = (
+        pdf::scale_link_width(&plan_pdf)?,
+        if has_summary {
+            pdf::scale_link_width(&summary_pdf)?
+        } else {
+            None
+        },
+    );
+    let fronts = front_matter(&plan_doc, &abs_out, plan_scale).zip(match &summary_doc {
+        Some(h) => front_matter(h, &abs_out.join("summary"), summary_scale).map(Some),
+        None => Some(None),
+    });
+    let replaced = match fronts {
+        Some((p, sm)) => {
+            std::fs::write(&plan_front, p).map_err(|e| e.to_string())?;
+            if let Some(sm) = &sm {
+                std::fs::write(&summary_front, sm).map_err(|e| e.to_string())?;
+            }
+            let (plan_front_pdf, summary_front_pdf) =
+                (tmp.join("plan-front.pdf"), tmp.join("summary-front.pdf"));
+            print_both(
+                anchors,
+                (&plan_front, sm.is_some().then_some(summary_front.as_path())),
+                (&plan_front_pdf, &summary_front_pdf),
+                browser,
+                timeout,
+            )?;
+            let plan = front_pairs(
+                (&plan_pdf, plan_scale),
+                &plan_front_pdf,
+                anchors.plan_body.as_ref().and_then(|a| pages.plan.get(a)),
+                pages
+                    .plan
+                    .get("errata-page")
+                    .filter(|_| plan_doc.contains("id=\"errata-page\"")),
+            )?
+            .map(|pairs| (plan_front_pdf.clone(), pairs));
+            let summary = if has_summary {
+                front_pairs(
+                    (&summary_pdf, summary_scale),
+                    &summary_front_pdf,
+                    pages.summary_first.as_ref(),
+                    None,
+                )?
+                .map(|pairs| Some((summary_front_pdf.clone(), pairs)))
+            } else {
+                Some(None)
+            };
+            plan.zip(summary)
+        }
+        None => None,
+    };
+    if let Some((plan_replace, summary_replace)) = replaced {
+        stamp_numbers(
+            anchors,
+            &pages,
+            (&plan_pdf, &summary_pdf, has_summary),
+            (Some(plan_replace), summary_replace),
+            out,
+            browser,
+            timeout,
+            tmp,
+        )?;
+        return finish(out, &plan_pdf, &summary_pdf, has_summary, pages, 1);
+    }
+    // The front matter took more or fewer pages with its numbers: print
+    // everything again, until the numbers hold.
+    let mut pages = pages;
+    for round in 1..4 {
         let plan_pdf = tmp.join(format!("plan-{round}.pdf"));
         let summary_pdf = tmp.join(format!("summary-{round}.pdf"));
-        // The two documents are independent within a round: printed side by
-        // side, a round takes as long as the plan alone.
-        let (plan, summary) = std::thread::scope(|s| {
-            let summary = s.spawn(|| {
-                if !has_summary {
-                    return Ok(Default::default());
-                }
-                pdf::print(
-                    browser,
-                    &out.join("summary/print.html"),
-                    &summary_pdf,
-                    timeout,
-                )?;
-                Ok::<_, String>(pdf::pages_of(
-                    &anchors.summary,
-                    &pdf::outline(&summary_pdf)?,
-                ))
-            });
-            let plan = pdf::print(browser, &out.join("print.html"), &plan_pdf, timeout)
-                .and_then(|()| pdf::outline(&plan_pdf))
-                .map(|marks| pdf::pages_of(&anchors.main, &marks));
-            let summary = summary
-                .join()
-                .unwrap_or_else(|_| Err("printing the summary failed".into()));
-            (plan, summary)
-        });
-        let next = anchors.pages(plan?, summary?);
+        let next = print_both(anchors, docs, (&plan_pdf, &summary_pdf), browser, timeout)?;
         if next == pages {
             stamp_numbers(
                 anchors,
                 &pages,
                 (&plan_pdf, &summary_pdf, has_summary),
+                (None, None),
                 out,
                 browser,
                 timeout,
                 tmp,
             )?;
-            let mut files = vec![out.join("plan.pdf")];
-            move_file(&plan_pdf, &out.join("plan.pdf"))?;
-            if has_summary {
-                move_file(&summary_pdf, &out.join("summary.pdf"))?;
-                files.push(out.join("summary.pdf"));
-            }
-            return Ok(Printed {
-                files,
-                pages,
-                passes: round + 1,
-            });
+            return finish(out, &plan_pdf, &summary_pdf, has_summary, pages, round + 1);
         }
         pages = next;
-        // Only the two print documents change; the rest of out/ stays as built.
-        let rendered = render::render_with_pages(content, computed, &pages)?;
-        for f in rendered
-            .iter()
-            .filter(|f| f.path == "print.html" || f.path == "summary/print.html")
-        {
-            std::fs::write(out.join(&f.path), &f.bytes).map_err(|e| e.to_string())?;
-        }
+        write_print_documents(content, computed, &pages, out)?;
     }
-    Err("page numbers did not settle after three prints".into())
+    Err("page numbers did not settle after four prints".into())
 }
 
-/// Numbers the pages of both PDFs (printed with empty feet), side by side.
+/// Which pages of `full` the front matter printed apart replaces, as (page
+/// of `full`, page of `front`): its pages before the body (which begins on
+/// PDF page `body`) and, from PDF page `errata` (the plan's errata list) to
+/// the end, the pages after them. None when `front` does not have as many
+/// pages: the numbers moved a page break, and the document is printed again.
+/// So also when the front matter did not come out shrunk as the print
+/// (`scale`: see [`front_matter`]).
+fn front_pairs(
+    (full, scale): (&std::path::Path, Option<f32>),
+    front: &std::path::Path,
+    body: Option<&u32>,
+    errata: Option<&u32>,
+) -> Result<Option<Vec<(u32, u32)>>, String> {
+    let front_scale = pdf::scale_link_width(front)?;
+    if scale
+        .zip(front_scale)
+        .is_none_or(|(a, b)| (a - b).abs() > 0.5)
+    {
+        return Ok(None);
+    }
+    let count = |p: &std::path::Path| {
+        lopdf::Document::load(p)
+            .map(|d| d.get_pages().len() as u32)
+            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
+    let (n, m) = (count(full)?, count(front)?);
+    let Some(&body) = body else {
+        return Ok(None);
+    };
+    let lead = body.saturating_sub(1);
+    let tail = errata.map_or(0, |&e| (n + 1).saturating_sub(e));
+    if lead + tail != m || lead == 0 {
+        return Ok(None);
+    }
+    let mut pairs: Vec<(u32, u32)> = (1..=lead).map(|p| (p, p)).collect();
+    pairs.extend((0..tail).map(|k| (n - tail + 1 + k, lead + 1 + k)));
+    Ok(Some(pairs))
+}
+
+fn finish(
+    out: &std::path::Path,
+    plan_pdf: &std::path::Path,
+    summary_pdf: &std::path::Path,
+    has_summary: bool,
+    pages: render::Pages,
+    passes: usize,
+) -> Result<Printed, String> {
+    let mut files = vec![out.join("plan.pdf")];
+    move_file(plan_pdf, &out.join("plan.pdf"))?;
+    if has_summary {
+        move_file(summary_pdf, &out.join("summary.pdf"))?;
+        files.push(out.join("summary.pdf"));
+    }
+    Ok(Printed {
+        files,
+        pages,
+        passes,
+    })
+}
+
+/// A print of a document's front matter, and which of its pages replace
+/// which (see `front_pairs`).
+type Replace = Option<(std::path::PathBuf, Vec<(u32, u32)>)>;
+
+/// Numbers the pages of both PDFs (printed with empty feet), side by side;
+/// gives them their front matter printed with the numbers, and the
+/// summary's references to the plan their page.
+#[allow(clippy::too_many_arguments)]
 fn stamp_numbers(
     anchors: &PrintAnchors,
     pages: &render::Pages,
     (plan_pdf, summary_pdf, has_summary): (&std::path::Path, &std::path::Path, bool),
+    (plan_replace, summary_replace): (Replace, Replace),
     out: &std::path::Path,
     browser: &std::path::Path,
     timeout: std::time::Duration,
@@ -370,12 +581,23 @@ fn stamp_numbers(
             if !has_summary || pages.summary_first.is_none() {
                 return Ok(());
             }
+            // A reference to a section of the plan: its printed page, and
+            // the plan's PDF page for the link.
+            let slot = |anchor: &str| {
+                let page = *pages.plan.get(anchor)?;
+                Some((format!("{}쪽", pages.plan_label(page)?), page))
+            };
             pdf::stamp_page_numbers(
                 browser,
                 summary_pdf,
                 &|p| pages.summary_label(p),
                 &runs(pages.summary_first, None),
                 anchors.date.as_deref(),
+                summary_replace
+                    .as_ref()
+                    .map(|(p, pairs)| (p.as_path(), pairs.as_slice())),
+                &slot,
+                "plan.pdf",
                 &assets,
                 &summary_tmp,
                 timeout,
@@ -398,6 +620,11 @@ fn stamp_numbers(
             },
             &runs(pages.plan_first, pages.plan_roman_from),
             anchors.date.as_deref(),
+            plan_replace
+                .as_ref()
+                .map(|(p, pairs)| (p.as_path(), pairs.as_slice())),
+            &|_| None,
+            "plan.pdf",
             &assets,
             &plan_tmp,
             timeout,

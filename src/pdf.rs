@@ -130,6 +130,13 @@ pub enum LabelStyle {
 /// for what would make two prints of the same document differ (see
 /// [`make_reproducible`]; `date` is a PDF date, `D:20250701000000Z`).
 /// `assets` is the built site's `assets/` folder; `work` a scratch folder.
+///
+/// Before that, `replace` (another print of the same document, and pairs of
+/// (page here, page there)) gives pages their content from that print: the
+/// front matter printed again with the page numbers. And a page-reference
+/// slot (see [`slots`]) gets the text `slot` gives for its fragment, laid
+/// over it with the page number, and its link then opens that page
+/// (counted from 1) of `slot_file`, the PDF it refers to.
 #[allow(clippy::too_many_arguments)]
 pub fn stamp_page_numbers(
     browser: &Path,
@@ -137,27 +144,63 @@ pub fn stamp_page_numbers(
     label: &dyn Fn(u32) -> Option<String>,
     runs: &[(u32, LabelStyle)],
     date: Option<&str>,
+    replace: Option<(&Path, &[(u32, u32)])>,
+    slot: &dyn Fn(&str) -> Option<(String, u32)>,
+    slot_file: &str,
     assets: &Path,
     work: &Path,
     timeout: Duration,
 ) -> Result<(), String> {
     let mut doc = Document::load(pdf).map_err(|e| format!("cannot read {}: {e}", pdf.display()))?;
-    let targets: Vec<(ObjectId, String)> = doc
+    if let Some((from, pairs)) = replace {
+        let other =
+            Document::load(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        replace_pages(&mut doc, &other, pairs).map_err(|e| format!("{}: {e}", pdf.display()))?;
+    }
+    let found = slots(&doc)?;
+    let mut marks: BTreeMap<u32, Marks> = BTreeMap::new();
+    for s in &found {
+        let (text, _) = slot(&s.fragment).ok_or_else(|| {
+            format!(
+                "{}: page {}: no number for the reference #{}{}",
+                pdf.display(),
+                s.page,
+                crate::render::PAGE_SLOT_PREFIX,
+                s.fragment
+            )
+        })?;
+        marks.entry(s.page).or_default().push((s.rect, text));
+    }
+    let targets: Vec<(ObjectId, String, Marks)> = doc
         .get_pages()
         .into_iter()
-        .filter_map(|(n, id)| label(n).map(|l| (id, l)))
+        .filter_map(|(n, id)| {
+            let m = marks.remove(&n).unwrap_or_default();
+            match label(n) {
+                Some(l) => Some((id, l, m)),
+                None if !m.is_empty() => Some((id, String::new(), m)),
+                None => None,
+            }
+        })
         .collect();
     let sizes: Vec<[f32; 4]> = targets
         .iter()
-        .map(|&(id, _)| media_box(&doc, id))
+        .map(|&(id, ..)| media_box(&doc, id))
         .collect::<Result<_, _>>()?;
     if !targets.is_empty() {
         let assets = std::fs::canonicalize(assets)
             .map_err(|e| format!("{}: {e} (build the site first)", assets.display()))?;
-        let sheets: Vec<([f32; 4], &str)> = sizes
+        // The slots' text is shrunk as Chromium shrank the print.
+        let scale = scale_width_of(&doc).map_or(1.0, |w| (w / 600.0).clamp(0.3, 1.0));
+        let sheets: Vec<Sheet> = sizes
             .iter()
             .zip(&targets)
-            .map(|(s, (_, l))| (*s, l.as_str()))
+            .map(|(s, (_, l, m))| Sheet {
+                size: *s,
+                label: l,
+                marks: m,
+                scale,
+            })
             .collect();
         let html = work.join("page-numbers.html");
         std::fs::write(&html, numbers_document(&assets, &sheets))
@@ -182,8 +225,28 @@ pub fn stamp_page_numbers(
                 assets.join("print.css").display()
             ));
         }
+        let targets: Vec<(ObjectId, String)> =
+            targets.into_iter().map(|(id, l, _)| (id, l)).collect();
         overlay(&mut doc, &numbers, &targets, &stamps, &sizes)
             .map_err(|e| format!("{}: {e}", pdf.display()))?;
+    }
+    // The slot's link, a marker to nowhere, now opens the page it names.
+    for s in &found {
+        if let Some((_, page)) = slot(&s.fragment) {
+            let mut action = Dictionary::new();
+            action.set("S", Object::Name(b"GoToR".to_vec()));
+            action.set("F", Object::string_literal(slot_file));
+            action.set(
+                "D",
+                Object::Array(vec![
+                    Object::Integer(i64::from(page.max(1)) - 1),
+                    Object::Name(b"Fit".to_vec()),
+                ]),
+            );
+            if let Ok(annot) = doc.get_dictionary_mut(s.annot) {
+                annot.set("A", Object::Dictionary(action));
+            }
+        }
     }
     // Viewers then show and accept the printed numbers (page "iii").
     let nums = runs
@@ -310,6 +373,179 @@ pub fn pdf_date(source_date_epoch: Option<&str>, edition_date: &str) -> Option<S
         .then(|| format!("D:{y:04}{m:02}{d:02}000000Z"))
 }
 
+/// A page-reference slot left empty by the print: a link to
+/// `…#pbref-<anchor>` (see `render::PAGE_SLOT_PREFIX`), on page `page`
+/// (from 1), in `rect` (PDF units).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    pub page: u32,
+    pub rect: [f32; 4],
+    /// The anchor after the prefix.
+    pub fragment: String,
+    annot: ObjectId,
+}
+
+/// Every page-reference slot of `doc`, in page order.
+pub fn slots(doc: &Document) -> Result<Vec<Slot>, String> {
+    let marker = format!("#{}", crate::render::PAGE_SLOT_PREFIX);
+    let mut out = Vec::new();
+    for (n, page) in doc.get_pages() {
+        let Some(Object::Array(annots)) = doc
+            .get_dictionary(page)
+            .ok()
+            .and_then(|d| d.get(b"Annots").ok())
+            .and_then(|o| deref(doc, o))
+        else {
+            continue;
+        };
+        for a in annots {
+            let Object::Reference(id) = a else { continue };
+            let Ok(annot) = doc.get_dictionary(*id) else {
+                continue;
+            };
+            let uri = annot
+                .get(b"A")
+                .ok()
+                .and_then(|o| deref(doc, o))
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|a| a.get(b"URI").ok())
+                .and_then(|o| deref(doc, o));
+            let Some(Object::String(uri, _)) = uri else {
+                continue;
+            };
+            let uri = String::from_utf8_lossy(uri);
+            let Some((_, fragment)) = uri.split_once(&marker) else {
+                continue;
+            };
+            let rect: Vec<f32> = annot
+                .get(b"Rect")
+                .ok()
+                .and_then(|o| deref(doc, o))
+                .and_then(|o| o.as_array().ok())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| match x {
+                            Object::Integer(i) => Some(*i as f32),
+                            Object::Real(r) => Some(*r),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let [x0, y0, x1, y1] = rect[..] else {
+                return Err(format!("page {n}: a reference slot without its place"));
+            };
+            out.push(Slot {
+                page: n,
+                rect: [x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)],
+                fragment: fragment.to_string(),
+                annot: *id,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The width the print document's `#pb-scale` link is wide (600 CSS px,
+/// see print.css), in CSS px of the PDF: under 600 when Chromium shrank the
+/// print to fit content wider than the page. None without the link.
+pub fn scale_link_width(pdf: &Path) -> Result<Option<f32>, String> {
+    let doc = Document::load(pdf).map_err(|e| format!("cannot read {}: {e}", pdf.display()))?;
+    Ok(scale_width_of(&doc))
+}
+
+fn scale_width_of(doc: &Document) -> Option<f32> {
+    let &first = doc.get_pages().get(&1)?;
+    let Some(Object::Array(annots)) = doc
+        .get_dictionary(first)
+        .ok()
+        .and_then(|d| d.get(b"Annots").ok())
+        .and_then(|o| deref(doc, o))
+    else {
+        return None;
+    };
+    for a in annots {
+        let Some(annot) = deref(doc, a).and_then(|o| o.as_dict().ok()) else {
+            continue;
+        };
+        let dest = annot.get(b"Dest").ok().and_then(|o| deref(doc, o));
+        if !matches!(dest, Some(Object::Name(n) | Object::String(n, _)) if n == b"pb-scale") {
+            continue;
+        }
+        let r: Vec<f32> = annot
+            .get(b"Rect")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| match x {
+                        Object::Integer(i) => Some(*i as f32),
+                        Object::Real(r) => Some(*r),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let [x0, _, x1, _] = r[..] {
+            // PDF units are points: 3/4 of a CSS px.
+            return Some((x1 - x0).abs() / 0.75);
+        }
+    }
+    None
+}
+
+/// Gives page `here` of `doc` the content of page `there` of `other`, for
+/// each pair (pages from 1): `other` is the same document's front matter
+/// printed again with its page numbers, laid out on the same pages. The
+/// page keeps its links, tags and size (the same layout puts them where
+/// they were); only what is drawn, and the resources it draws with, change.
+pub fn replace_pages(
+    doc: &mut Document,
+    other: &Document,
+    pairs: &[(u32, u32)],
+) -> Result<(), String> {
+    let here = doc.get_pages();
+    let there = other.get_pages();
+    let mut copied = BTreeMap::new();
+    for &(h, t) in pairs {
+        let (Some(&hp), Some(&tp)) = (here.get(&h), there.get(&t)) else {
+            return Err(format!("no page {h} to replace by page {t}"));
+        };
+        let (a, b) = (media_box(doc, hp)?, media_box(other, tp)?);
+        if a.iter().zip(&b).any(|(x, y)| (x - y).abs() > 1.0) {
+            return Err(format!("page {h} ({a:?}) replaced by a {b:?} page"));
+        }
+        let contents = match other.get_dictionary(tp).and_then(|d| d.get(b"Contents")) {
+            Ok(c) => import(other, doc, c, &mut copied, b"PBFRNT"),
+            Err(_) => Object::Array(Vec::new()),
+        };
+        let resources = import(
+            other,
+            doc,
+            &Object::Dictionary(inherited_resources(other, tp)?),
+            &mut copied,
+            b"PBFRNT",
+        );
+        let page = doc
+            .get_dictionary_mut(hp)
+            .map_err(|e| format!("page {h}: {e}"))?;
+        let old = page.get(b"Contents").ok().cloned();
+        page.set("Contents", contents);
+        page.set("Resources", resources);
+        // The content drawn before is no one's now.
+        let old: Vec<ObjectId> = match old {
+            Some(Object::Reference(id)) => vec![id],
+            Some(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+            _ => Vec::new(),
+        };
+        for id in old {
+            doc.objects.remove(&id);
+        }
+    }
+    Ok(())
+}
+
 /// Lays stamp page `stamps[k]` of `numbers` over page `targets[k]` of `doc`.
 fn overlay(
     doc: &mut Document,
@@ -338,7 +574,7 @@ fn overlay(
             .get_dictionary(stamp)
             .and_then(|d| d.get(b"Resources"))
         {
-            Ok(r) => import(numbers, doc, r, &mut copied),
+            Ok(r) => import(numbers, doc, r, &mut copied, b"PBPAGE"),
             Err(_) => Object::Dictionary(Dictionary::new()),
         };
         let mut form = Dictionary::new();
@@ -386,15 +622,34 @@ fn overlay(
 /// Blank pages of the given sizes whose only mark is the footer page number
 /// given, styled by the print style of the site. Each sheet is a named page
 /// of its own, so that its footer can say its number literally.
-fn numbers_document(assets: &Path, sheets: &[([f32; 4], &str)]) -> String {
+/// The texts to set in a page's slots, each in its rectangle (PDF units).
+type Marks = Vec<([f32; 4], String)>;
+
+/// One page of [`numbers_document`]: the size of the page it is laid over,
+/// its footer, and the texts to set in the slots on it (PDF rectangles).
+struct Sheet<'a> {
+    size: [f32; 4],
+    label: &'a str,
+    marks: &'a [([f32; 4], String)],
+    /// How much Chromium shrank the print the slots are in.
+    scale: f32,
+}
+
+fn numbers_document(assets: &Path, sheets: &[Sheet]) -> String {
     let css = |name: &str| {
         format!(
             "<link rel=\"stylesheet\" href=\"{}\">",
             file_url(&assets.join(name))
         )
     };
-    let mut style = String::from(".blank { height: 1px; break-after: page; }");
-    for (k, (s, label)) in sheets.iter().enumerate() {
+    // A sheet is its page's text area (print.css: margins 20 mm 18 mm
+    // 22 mm), a little shorter so that rounding cannot spill a page; a slot
+    // is placed in it from its page's corner.
+    let mut style = String::from(
+        ".blank { position: relative; height: 250mm; break-after: page; } .blank.landscape { height: 163mm; } .blank > .page-slot { position: absolute; margin: 0; }",
+    );
+    for (k, sheet) in sheets.iter().enumerate() {
+        let (s, label) = (sheet.size, sheet.label);
         let landscape = (s[2] - s[0]) > (s[3] - s[1]);
         // Labels are digits or Roman letters; anything else is dropped
         // rather than let out of the CSS string.
@@ -415,9 +670,26 @@ fn numbers_document(assets: &Path, sheets: &[([f32; 4], &str)]) -> String {
     // Chromium fetches a web font only for text that uses it, and the
     // footers alone come too late: hidden numerals ask for it (hidden text
     // is not printed).
-    html.push_str("<p style=\"visibility: hidden; position: absolute; font-family: NanumSquare\">0123456789ivxlcdm</p>\n");
-    for k in 0..sheets.len() {
-        html.push_str(&format!("<div class=\"blank n{k}\"></div>\n"));
+    html.push_str("<p style=\"visibility: hidden; position: absolute; font-family: NanumSquare\">0123456789ivxlcdm쪽</p>\n");
+    let mm = 72.0 / 25.4;
+    for (k, sheet) in sheets.iter().enumerate() {
+        let s = sheet.size;
+        let landscape = (s[2] - s[0]) > (s[3] - s[1]);
+        html.push_str(&format!(
+            "<div class=\"blank n{k}{}\">",
+            if landscape { " landscape" } else { "" }
+        ));
+        for (r, text) in sheet.marks {
+            html.push_str(&format!(
+                "<span class=\"page-slot\" style=\"left: {:.3}pt; top: {:.3}pt; width: {:.3}pt; zoom: {:.4}\">{}</span>",
+                (r[0] - s[0] - 18.0 * mm) / sheet.scale,
+                (s[3] - r[3] - 20.0 * mm) / sheet.scale,
+                (r[2] - r[0]) / sheet.scale,
+                sheet.scale,
+                crate::render::escape::html_text(text)
+            ));
+        }
+        html.push_str("</div>\n");
     }
     html.push_str("</body>\n</html>\n");
     html
@@ -483,6 +755,7 @@ fn import(
     dst: &mut Document,
     o: &Object,
     copied: &mut BTreeMap<ObjectId, ObjectId>,
+    tag: &[u8; 6],
 ) -> Object {
     match o {
         Object::Reference(id) => {
@@ -492,16 +765,18 @@ fn import(
             let new = dst.new_object_id();
             copied.insert(*id, new);
             let obj = match src.get_object(*id) {
-                Ok(obj) => import(src, dst, obj, copied),
+                Ok(obj) => import(src, dst, obj, copied, tag),
                 Err(_) => Object::Null,
             };
             dst.objects.insert(new, obj);
             Object::Reference(new)
         }
-        Object::Array(a) => Object::Array(a.iter().map(|x| import(src, dst, x, copied)).collect()),
-        Object::Dictionary(d) => Object::Dictionary(import_dict(src, dst, d, copied)),
+        Object::Array(a) => {
+            Object::Array(a.iter().map(|x| import(src, dst, x, copied, tag)).collect())
+        }
+        Object::Dictionary(d) => Object::Dictionary(import_dict(src, dst, d, copied, tag)),
         Object::Stream(s) => {
-            let dict = import_dict(src, dst, &s.dict, copied);
+            let dict = import_dict(src, dst, &s.dict, copied, tag);
             // Font programs must stay byte for byte as they are.
             Object::Stream(Stream::new(dict, s.content.clone()).with_compression(false))
         }
@@ -514,6 +789,7 @@ fn import_dict(
     dst: &mut Document,
     d: &Dictionary,
     copied: &mut BTreeMap<ObjectId, ObjectId>,
+    tag: &[u8; 6],
 ) -> Dictionary {
     let mut out = Dictionary::new();
     for (k, v) in d.iter() {
@@ -523,11 +799,11 @@ fn import_dict(
             Object::Name(n)
                 if (k == b"BaseFont" || k == b"FontName") && n.get(6) == Some(&b'+') =>
             {
-                let mut renamed = b"PBPAGE".to_vec();
+                let mut renamed = tag.to_vec();
                 renamed.extend_from_slice(&n[6..]);
                 out.set(k.clone(), Object::Name(renamed));
             }
-            _ => out.set(k.clone(), import(src, dst, v, copied)),
+            _ => out.set(k.clone(), import(src, dst, v, copied, tag)),
         }
     }
     out
@@ -717,9 +993,21 @@ mod tests {
     fn page_number_sheets_follow_the_page_orientation() {
         let portrait = [0.0, 0.0, 594.96, 841.92];
         let landscape = [0.0, 0.0, 841.92, 594.96];
+        let slot = [([100.0, 700.0, 140.0, 713.0], "37쪽".to_string())];
+        let sheet = |size, label, marks: &'static [([f32; 4], String)]| Sheet {
+            size,
+            label,
+            marks,
+            scale: 1.0,
+        };
+        let marks: &'static [([f32; 4], String)] = Box::leak(Box::new(slot));
         let html = numbers_document(
             Path::new("/site/assets"),
-            &[(portrait, "12"), (landscape, "13"), (portrait, "iv")],
+            &[
+                sheet(portrait, "12", &[]),
+                sheet(landscape, "13", &[]),
+                sheet(portrait, "iv", marks),
+            ],
         );
         let pages: Vec<&str> = html
             .lines()
@@ -729,8 +1017,8 @@ mod tests {
             pages,
             [
                 "<div class=\"blank n0\"></div>",
-                "<div class=\"blank n1\"></div>",
-                "<div class=\"blank n2\"></div>"
+                "<div class=\"blank n1 landscape\"></div>",
+                "<div class=\"blank n2\"><span class=\"page-slot\" style=\"left: 48.976pt; top: 72.227pt; width: 40.000pt; zoom: 1.0000\">37쪽</span></div>"
             ]
         );
         assert!(html.contains("href=\"file:///site/assets/print.css\""));

@@ -86,7 +86,22 @@ pub struct Pages {
     /// The same for the summary: its first chapter's page, as the published
     /// 요약본 numbers its chapter Ⅰ page 1.
     pub summary_first: Option<u32>,
+    /// The one print of a `build --pdf`, before any page is known: every
+    /// page reference holds [`PAGE_PLACEHOLDER`], as wide as the number it
+    /// will hold, so that the pages laid out then are the pages printed with
+    /// the numbers (see `print_pdfs`), and the summary's references to the
+    /// plan are empty slots that get their number stamped on the PDF.
+    pub provisional: bool,
 }
+
+/// What a page reference holds in the provisional print: three figure
+/// spaces, the width of three digits.
+pub const PAGE_PLACEHOLDER: &str = "\u{2007}\u{2007}\u{2007}";
+
+/// The fragment that marks a summary's reference to the plan in the
+/// provisional print: `../print.html#pbref-<anchor>`, a link Chromium keeps
+/// (with the slot's place on the page) whatever its target.
+pub const PAGE_SLOT_PREFIX: &str = "pbref-";
 
 impl Pages {
     /// The number printed at the foot of PDF page `page` (counted from 1)
@@ -101,7 +116,7 @@ impl Pages {
     /// Whether the plan's PDF gets its page numbers after printing (so the
     /// print leaves every foot empty).
     pub fn plan_stamped(&self) -> bool {
-        self.plan_first.is_some() || self.plan_roman_from.is_some()
+        self.provisional || self.plan_first.is_some() || self.plan_roman_from.is_some()
     }
 
     /// The number printed at the foot of PDF page `page` of the summary.
@@ -111,11 +126,17 @@ impl Pages {
 
     /// The printed page number of a heading of the plan, once known.
     fn plan_page(&self, anchor: &str) -> Option<String> {
+        if self.provisional {
+            return Some(PAGE_PLACEHOLDER.to_string());
+        }
         self.plan.get(anchor).and_then(|&p| self.plan_label(p))
     }
 
     /// The printed page number of a heading of the summary, once known.
     fn summary_page(&self, anchor: &str) -> Option<String> {
+        if self.provisional {
+            return Some(PAGE_PLACEHOLDER.to_string());
+        }
         self.summary
             .get(anchor)
             .and_then(|&p| self.summary_label(p))
@@ -1430,12 +1451,27 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
                 anchor: anchor(id),
                 ..Default::default()
             });
-            // In print the reference gives the body's page once it is known.
-            let page = r
-                .pages
-                .plan_page(main_anchor)
-                .map(|p| format!(", {p}쪽"))
-                .unwrap_or_default();
+            // In print the reference gives the body's page once it is known:
+            // in a slot of its own width, printed empty and stamped after the
+            // provisional print (its link marks the place), or printed with
+            // the number when the summary is printed again.
+            // The plan's first chapter is front matter there (its divider
+            // is not counted), so no page is quoted for it.
+            let first_chapter = is_chapter && plan.chapters.first().is_some_and(|f| f.id == c.id);
+            let page = if r.pages.provisional && !first_chapter {
+                format!(
+                    ", <a class=\"page-slot\" href=\"../print.html#{}{}\">\u{2007}</a>",
+                    PAGE_SLOT_PREFIX,
+                    html_attr(main_anchor)
+                )
+            } else if first_chapter {
+                String::new()
+            } else {
+                r.pages
+                    .plan_page(main_anchor)
+                    .map(|p| format!(", <span class=\"page-slot\">{}쪽</span>", escape(&p)))
+                    .unwrap_or_default()
+            };
             let print_body = format!(
                 "<p class=\"main-ref\">본문 {} {}{page}</p>\n{}",
                 escape(number),
@@ -1503,7 +1539,10 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
     ctx.insert("front", &front);
     ctx.insert("chapters", &print_chapters);
     ctx.insert("attachments", &Vec::<serde_json::Value>::new());
-    ctx.insert("numbers_stamped", &r.pages.summary_first.is_some());
+    ctx.insert(
+        "numbers_stamped",
+        &(r.pages.provisional || r.pages.summary_first.is_some()),
+    );
     ctx.insert("summary", &true);
     ctx.insert("root", "../");
     let html = r.tera.render("print.html", &ctx)?;
