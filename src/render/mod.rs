@@ -1055,11 +1055,21 @@ pub struct SearchDoc {
 /// Splits a finished page into search blocks at its headings.
 fn search_docs(url: &str, title: &str, html: &str, heads: &[page::Heading]) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
+    // The headings come in page order: each is looked for after the one
+    // before (from the start only if it is not there), so that a page of n
+    // headings is read once, not n times.
+    let mut from = 0;
     let mut cuts: Vec<(usize, &page::Heading)> = heads
         .iter()
         .filter_map(|h| {
-            html.find(&format!("id=\"{}\"", html_attr(&h.id)))
-                .map(|at| (html[..at].rfind("<h").unwrap_or(at), h))
+            let id = format!("id=\"{}\"", html_attr(&h.id));
+            let at = html
+                .get(from..)
+                .and_then(|rest| rest.find(&id))
+                .map(|at| at + from)
+                .or_else(|| html.find(&id))?;
+            from = at;
+            Some((html[..at].rfind("<h").unwrap_or(at), h))
         })
         .collect();
     cuts.sort_by_key(|(at, _)| *at);
@@ -1115,6 +1125,7 @@ fn wrap_pages(
     print_url: &str,
 ) -> Result<Vec<OutFile>, String> {
     let plan = &r.content.plan.value;
+    let custom_base = r.content.dir.join("templates/base.html").is_file();
     let mut files = Vec::new();
     for (i, p) in pages.iter().enumerate() {
         let link = |q: &Page| Link {
@@ -1140,7 +1151,13 @@ fn wrap_pages(
         }
         let mut ctx = Context::new();
         ctx.insert("edition", &plan.edition);
-        ctx.insert("nav", nav);
+        // The theme's sidebar is toc.js, written once: its base.html does not
+        // read `nav`, and serialising the whole outline into every page's
+        // context made the build quadratic in the plan's size. A plan's own
+        // base.html may still read it.
+        if custom_base {
+            ctx.insert("nav", nav);
+        }
         ctx.insert("root", &depth_root(&p.url));
         ctx.insert("body", &body);
         ctx.insert("print_url", print_url);
