@@ -1,7 +1,8 @@
 //! What `serve` does after a narrative edit, timed alone: a sentence is
 //! appended to a chapter file of a copy of `content/` and the site rebuilt
-//! in memory (`planbook::serve::build_site`), RUNS times; also split into
-//! analysis and render, and the render without the spreadsheets.
+//! in memory as `serve` does (`planbook::serve::build_site_with`, keeping the
+//! workbooks between rebuilds), RUNS times; also without that cache, and
+//! split into analysis and render, and the render without the spreadsheets.
 //! `cargo run --release --example serve_rebuild [-- RUNS]`
 use std::time::{Duration, Instant};
 
@@ -32,14 +33,21 @@ fn main() {
         std::process::exit(1);
     }
     let chapter = tmp.join("chapters/VIII/VIII-2-1.md");
-    let (mut whole, mut analyse, mut render, mut no_xlsx) = (vec![], vec![], vec![], vec![]);
+    let (mut whole, mut uncached, mut analyse, mut render, mut no_xlsx) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let cache = planbook::render::XlsxCache::default();
+    let _ = planbook::serve::build_site_with(&tmp, Some(&cache));
     for i in 0..runs {
         let mut text = std::fs::read_to_string(&chapter).expect("read");
         text.push_str(&format!("\n편집 {i} 문장.\n"));
         std::fs::write(&chapter, text).expect("write");
         let t = Instant::now();
-        let site = planbook::serve::build_site(&tmp);
+        let site = planbook::serve::build_site_with(&tmp, Some(&cache));
         whole.push(t.elapsed());
+        let t = Instant::now();
+        let fresh = planbook::serve::build_site(&tmp);
+        uncached.push(t.elapsed());
+        assert!(fresh.is_ok());
         assert!(site.is_ok_and(|f| f
             .iter()
             .any(|f| String::from_utf8_lossy(&f.bytes).contains(&format!("편집 {i} 문장")))));
@@ -63,6 +71,10 @@ fn main() {
     println!(
         "serve rebuild after a narrative edit ({runs} runs): {}",
         median(whole)
+    );
+    println!(
+        "  the same without the workbook cache: {}",
+        median(uncached)
     );
     println!("  analyse (load, compute, validate): {}", median(analyse));
     println!("  render with the spreadsheets: {}", median(render));

@@ -208,6 +208,12 @@ pub struct RenderOptions {
     pub base_url: Option<String>,
 }
 
+/// Workbooks by everything they are made from (the table's number and the
+/// whole table, as its `Debug` text): equal keys, equal bytes
+/// (`xlsx::table_xlsx` is a pure function of both). Holds only the last
+/// render's workbooks.
+pub type XlsxCache = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>;
+
 impl Renderer<'_> {
     /// A figure id `table.row.col` as a reader names it: the table's
     /// number, the row's and the column's labels.
@@ -832,6 +838,19 @@ pub fn render_with_options(
     pages: &Pages,
     opts: RenderOptions,
 ) -> Result<Vec<OutFile>, String> {
+    render_with_cache(content, computed, pages, opts, None)
+}
+
+/// [`render_with_options`] for `serve`, which keeps the workbooks of its
+/// previous rebuild in `xlsx_cache`: one whose table and number are
+/// unchanged is not compressed again.
+pub fn render_with_cache(
+    content: &Content,
+    computed: &Computed,
+    pages: &Pages,
+    opts: RenderOptions,
+    xlsx_cache: Option<&XlsxCache>,
+) -> Result<Vec<OutFile>, String> {
     let tera = templates::load(&content.dir)?;
     let titles = |it: &mut dyn Iterator<Item = (String, String)>| it.collect::<BTreeMap<_, _>>();
     let table_titles = titles(
@@ -996,6 +1015,7 @@ pub fn render_with_options(
         });
     }
     if opts.xlsx {
+        let mut kept = std::collections::HashMap::new();
         for t in &computed.tables {
             let quoted;
             let t = match t.source.as_ref().filter(|s| s.contains("{{")) {
@@ -1008,12 +1028,26 @@ pub fn render_with_options(
                 }
                 None => t,
             };
-            let bytes = xlsx::table_xlsx(t, &r.registry.table_label(&t.id))
-                .map_err(|e| format!("table `{}` as a spreadsheet: {e}", t.id))?;
+            let label = r.registry.table_label(&t.id);
+            let key = xlsx_cache.map(|_| format!("{label}\0{t:?}"));
+            let cached = xlsx_cache
+                .zip(key.as_ref())
+                .and_then(|(c, k)| c.lock().unwrap_or_else(|e| e.into_inner()).get(k).cloned());
+            let bytes = match cached {
+                Some(b) => b,
+                None => xlsx::table_xlsx(t, &label)
+                    .map_err(|e| format!("table `{}` as a spreadsheet: {e}", t.id))?,
+            };
+            if let Some(k) = key {
+                kept.insert(k, bytes.clone());
+            }
             files.push(OutFile {
                 path: table_xlsx(&t.id),
                 bytes,
             });
+        }
+        if let Some(c) = xlsx_cache {
+            *c.lock().unwrap_or_else(|e| e.into_inner()) = kept;
         }
     }
     for c in &computed.charts {
