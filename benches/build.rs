@@ -14,37 +14,111 @@ fn peak_rss_kib() -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
+#[path = "support/scaled.rs"]
+mod scaled;
+
+/// min, median and max of `times`, in ms.
+fn stats(times: &mut [Duration]) -> (f64, f64, f64) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    (
+        ms(times[0]),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1]),
+    )
+}
+
+fn rss() -> String {
+    peak_rss_kib().map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
+}
+
+/// `runs` builds of `content` into `out`: each into a missing folder
+/// (`fresh`, the folder removed before each run, untimed) or each onto the
+/// previous run's output (the no-change rebuild).
+fn time_builds(content: &Path, out: &Path, runs: usize, fresh: bool) -> Vec<Duration> {
+    // One warm-up build: the first one pays for page-cache misses.
+    if let Err((_, d)) = planbook::build(content, out) {
+        eprintln!("{}", d.render_human());
+        std::process::exit(1);
+    }
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        if fresh {
+            let _ = std::fs::remove_dir_all(out);
+        }
+        let t = Instant::now();
+        let built = planbook::build(content, out);
+        times.push(t.elapsed());
+        assert!(built.is_ok());
+    }
+    times
+}
+
+/// What one more build of `content` writes: pages, files, bytes.
+fn written(content: &Path, out: &Path) -> String {
+    match planbook::build(content, out) {
+        Ok(b) => format!(
+            "{} pages, {} files, {:.1} MB",
+            b.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+            b.files.len(),
+            b.files.iter().map(|f| f.bytes.len()).sum::<usize>() as f64 / 1e6
+        ),
+        Err(_) => "did not build".into(),
+    }
+}
+
+/// `cargo bench` runs every part; `cargo bench -- build scaled` only those
+/// named (build, scaled, charts, big).
 fn main() {
+    let wanted: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let run = |part: &str| wanted.is_empty() || wanted.iter().any(|w| w == part);
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let dir = std::env::temp_dir().join(format!("planbook-bench-{}", std::process::id()));
     let out = dir.join("output");
     let runs = 30;
-    let mut times: Vec<Duration> = Vec::with_capacity(runs);
-    // One warm-up build: the first one pays for page-cache misses.
-    if let Err((_, d)) = planbook::build(&content, &out) {
-        eprintln!("{}", d.render_human());
-        std::process::exit(1);
+    let mut full_1x = None;
+    if run("build") || run("scaled") {
+        let (lo, med, hi) = stats(&mut time_builds(&content, &out, runs, true));
+        full_1x = Some(med);
+        println!(
+            "full build of content/ into a new folder ({runs} runs; {}): min {lo:.1} ms, median {med:.1} ms, max {hi:.1} ms; peak RSS {} MiB",
+            written(&content, &out),
+            rss()
+        );
+        let (lo, med, hi) = stats(&mut time_builds(&content, &out, runs, false));
+        println!(
+            "no-change rebuild of content/ onto its previous output ({runs} runs): min {lo:.1} ms, median {med:.1} ms, max {hi:.1} ms",
+        );
+        let _ = std::fs::remove_dir_all(&out);
     }
-    for _ in 0..runs {
-        let t = Instant::now();
-        let built = planbook::build(&content, &out);
-        times.push(t.elapsed());
-        assert!(built.is_ok());
+    if run("scaled") {
+        let times = 20;
+        let big = dir.join("content-20");
+        if let Err(e) = scaled::write_scaled(&content, &big, times) {
+            eprintln!("cannot write the {times}× plan: {e}");
+            std::process::exit(1);
+        }
+        let runs = 5;
+        let (lo, med, hi) = stats(&mut time_builds(&big, &out, runs, true));
+        let ratio = full_1x.map_or(f64::NAN, |one| med / one);
+        println!(
+            "full build of the {times}× plan ({runs} runs; {}): min {lo:.0} ms, median {med:.0} ms, max {hi:.0} ms = {ratio:.1}× the 1× median (target ≤ 22×); peak RSS {} MiB",
+            written(&big, &out),
+            rss()
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
-    charts(&content, runs);
-    for rows in [100_000, 1_000_000] {
-        big_table(rows);
+    if run("charts") {
+        charts(&content, runs);
     }
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "full build of content/ ({runs} runs): min {:.1} ms, median {:.1} ms, max {:.1} ms; peak RSS {} MiB",
-        ms(times[0]),
-        ms(times[runs / 2]),
-        ms(times[runs - 1]),
-        peak_rss_kib().map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
-    );
+    if run("big") {
+        for rows in [100_000, 1_000_000] {
+            big_table(rows);
+        }
+    }
 }
 
 /// The figures' share of the build: every chart and diagram of the plan

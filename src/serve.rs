@@ -83,6 +83,16 @@ impl Shared {
 /// Builds the plan in memory: analyse and render, as `build` does, without
 /// an output folder.
 pub fn build_site(dir: &Path) -> Result<Vec<OutFile>, Diagnostics> {
+    build_site_with(dir, None)
+}
+
+/// [`build_site`] reusing the workbooks of the previous rebuild that
+/// `cache` holds (see [`crate::render::XlsxCache`]): they were a third of
+/// the render.
+pub fn build_site_with(
+    dir: &Path,
+    cache: Option<&crate::render::XlsxCache>,
+) -> Result<Vec<OutFile>, Diagnostics> {
     let (content, computed, diags) = crate::analyse(dir).map_err(|(_, d)| d)?;
     // The spreadsheets too: an author checks them in the preview.
     let opts = crate::render::RenderOptions {
@@ -90,7 +100,7 @@ pub fn build_site(dir: &Path) -> Result<Vec<OutFile>, Diagnostics> {
         ..Default::default()
     };
     let pages = crate::render::Pages::default();
-    match crate::render::render_with_options(&content, &computed, &pages, opts) {
+    match crate::render::render_with_cache(&content, &computed, &pages, opts, cache) {
         Ok(files) => Ok(files),
         Err(e) => {
             let mut d = diags;
@@ -373,9 +383,9 @@ pub fn snapshot(dir: &Path) -> Snapshot {
 }
 
 /// One rebuild: the new site, or the overlay; with a progress line.
-pub fn rebuild(dir: &Path) -> (Result<Site, String>, String) {
+pub fn rebuild(dir: &Path, cache: &crate::render::XlsxCache) -> (Result<Site, String>, String) {
     let start = Instant::now();
-    match build_site(dir) {
+    match build_site_with(dir, Some(cache)) {
         Ok(files) => {
             let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
             let ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -407,7 +417,8 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let say = crate::cli::say;
     let shared = Arc::new(Shared::default());
     let mut seen = snapshot(&opts.content);
-    let (first, msg) = rebuild(&opts.content);
+    let cache = crate::render::XlsxCache::default();
+    let (first, msg) = rebuild(&opts.content, &cache);
     say(&msg);
     shared.publish(first);
 
@@ -436,7 +447,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
             continue;
         }
         seen = now;
-        let (result, msg) = rebuild(&opts.content);
+        let (result, msg) = rebuild(&opts.content, &cache);
         say(&msg);
         shared.publish(result);
     }
@@ -524,6 +535,64 @@ mod tests {
         assert!(s.ends_with("</script></body></html>"), "{s}");
         assert!(s.contains("<div>o</div><script>"));
         assert!(s.contains("var v=7;"));
+    }
+
+    /// A rebuild that reuses the previous workbooks serves exactly what a
+    /// build from nothing serves, after a narrative edit that renumbers the
+    /// tables and a data edit that changes a table.
+    #[test]
+    fn a_cached_rebuild_equals_a_fresh_build() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let content = dir.path().join("content");
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+            &content,
+        );
+        let cache = crate::render::XlsxCache::default();
+        build_site_with(&content, Some(&cache)).expect("first");
+        assert!(!cache.lock().expect("lock").is_empty());
+        // III-1-2's first embedded table moves behind the others: the
+        // tables of the page are numbered anew.
+        let moved_in = content.join("chapters/III/III-1-2.md");
+        let text = std::fs::read_to_string(&moved_in).expect("read");
+        let first = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("{{table "))
+            .expect("III-1-2 embeds a table")
+            .to_string();
+        let moved = format!("{}\n{first}\n", text.replacen(&format!("{first}\n"), "", 1));
+        std::fs::write(&moved_in, moved).expect("write");
+        // A value of a data table changes.
+        let data = content.join("data/tables/v-6.yaml");
+        let yaml = std::fs::read_to_string(&data).expect("read");
+        let digit = yaml
+            .char_indices()
+            .find(|(i, c)| c.is_ascii_digit() && yaml[..*i].contains("rows:"))
+            .map(|(i, _)| i)
+            .expect("a number in the rows");
+        let mut edited = yaml.clone();
+        let d = edited.as_bytes()[digit];
+        edited.replace_range(digit..=digit, if d == b'9' { "8" } else { "9" });
+        std::fs::write(&data, edited).expect("write");
+        let cached = build_site_with(&content, Some(&cache)).expect("cached");
+        let fresh = build_site(&content).expect("fresh");
+        assert_eq!(cached.len(), fresh.len());
+        for (a, b) in cached.iter().zip(&fresh) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs", a.path);
+        }
+    }
+
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("ls").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                copy(&p, &to.join(e.file_name()));
+            } else {
+                std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+            }
+        }
     }
 
     #[test]

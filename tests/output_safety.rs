@@ -290,3 +290,138 @@ fn an_output_file_path_leaving_out_is_refused() {
     assert!(!dir.path().join("x").exists());
     assert!(!dir.path().join("escaped").exists());
 }
+
+fn out_file(path: &str, bytes: &str) -> OutFile {
+    OutFile {
+        path: path.into(),
+        bytes: bytes.as_bytes().to_vec(),
+    }
+}
+
+#[cfg(unix)]
+fn inode(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(p).expect("stat").ino()
+}
+
+/// A rebuild links the files it would write unchanged (the same inode as the
+/// previous output's) and writes the changed ones anew; the result is the
+/// new output exactly, with every file linked only once.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    let first = [
+        out_file("index.html", "same"),
+        out_file("a/b.html", "old"),
+        out_file("a/c.html", "same too"),
+    ];
+    planbook::output::write_atomic(&out, &first).expect("first");
+    let before = [
+        inode(&out.join("index.html")),
+        inode(&out.join("a/b.html")),
+        inode(&out.join("a/c.html")),
+    ];
+    let second = [
+        out_file("index.html", "same"),
+        out_file("a/b.html", "new"),
+        out_file("a/c.html", "same too"),
+    ];
+    planbook::output::write_atomic(&out, &second).expect("second");
+    assert_eq!(
+        inode(&out.join("index.html")),
+        before[0],
+        "unchanged: linked"
+    );
+    assert_eq!(inode(&out.join("a/c.html")), before[2], "unchanged: linked");
+    assert_ne!(inode(&out.join("a/b.html")), before[1], "changed: written");
+    for f in &second {
+        let p = out.join(&f.path);
+        assert_eq!(fs::read(&p).expect("read"), f.bytes, "{}", f.path);
+        assert_eq!(fs::metadata(&p).expect("stat").nlink(), 1, "{}", f.path);
+    }
+    assert_eq!(names(dir.path()), ["output"]);
+}
+
+/// A file of the output that the user linked elsewhere is not linked into
+/// the new output: a later in-place write to the output (as `build --pdf`
+/// does to the print documents) must not reach the user's file.
+#[cfg(unix)]
+#[test]
+fn a_file_linked_from_outside_is_written_not_linked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    planbook::output::write_atomic(&out, &[out_file("print.html", "page")]).expect("first");
+    let mine = dir.path().join("mine.html");
+    fs::hard_link(out.join("print.html"), &mine).expect("user's link");
+    planbook::output::write_atomic(&out, &[out_file("print.html", "page")]).expect("second");
+    assert_ne!(inode(&out.join("print.html")), inode(&mine));
+    fs::write(out.join("print.html"), "rewritten in place").expect("write");
+    assert_eq!(fs::read_to_string(&mine).expect("read"), "page");
+}
+
+/// Symlinks in the previous output (a folder or a file pointing outside,
+/// to a file with the very bytes the build writes) are never followed to
+/// link a file from outside the output into it.
+#[cfg(unix)]
+#[test]
+fn symlinks_in_the_previous_output_are_not_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    planbook::output::write_atomic(&out, &[out_file("x.html", "x")]).expect("first");
+    let outside = dir.path().join("outside");
+    fs::create_dir(&outside).expect("mkdir");
+    fs::write(outside.join("b.html"), "same bytes").expect("write");
+    fs::write(outside.join("c.html"), "same bytes").expect("write");
+    std::os::unix::fs::symlink(&outside, out.join("a")).expect("dir link");
+    std::os::unix::fs::symlink(outside.join("c.html"), out.join("c.html")).expect("file link");
+    let files = [
+        out_file("a/b.html", "same bytes"),
+        out_file("c.html", "same bytes"),
+    ];
+    planbook::output::write_atomic(&out, &files).expect("second");
+    for (inside, theirs) in [("a/b.html", "b.html"), ("c.html", "c.html")] {
+        let p = out.join(inside);
+        assert!(
+            fs::symlink_metadata(&p).expect("stat").is_file(),
+            "{inside}"
+        );
+        assert_ne!(inode(&p), inode(&outside.join(theirs)), "{inside}");
+        fs::write(&p, "rewritten in place").expect("write");
+        assert_eq!(
+            fs::read_to_string(outside.join(theirs)).expect("read"),
+            "same bytes"
+        );
+    }
+    assert!(
+        out.join("a").is_dir()
+            && !fs::symlink_metadata(out.join("a"))
+                .expect("stat")
+                .file_type()
+                .is_symlink()
+    );
+}
+
+/// A folder without the marker lends nothing: its files are never linked,
+/// even when the build writes their bytes (here a folder holding only a
+/// .gitkeep, which planbook accepts as an output).
+#[cfg(unix)]
+#[test]
+fn only_a_marked_previous_output_lends_its_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("output");
+    fs::create_dir(&out).expect("mkdir");
+    fs::write(out.join(".gitkeep"), "").expect("write");
+    let keep = inode(&out.join(".gitkeep"));
+    // The render writes a .gitkeep too (an empty one, like this one).
+    let files = [out_file(".gitkeep", ""), out_file("a.html", "a")];
+    planbook::output::write_atomic(&out, &files).expect("build");
+    assert_ne!(
+        inode(&out.join(".gitkeep")),
+        keep,
+        ".gitkeep is written, not linked"
+    );
+    assert_eq!(fs::read_to_string(out.join("a.html")).expect("read"), "a");
+}

@@ -9,7 +9,10 @@
 //!   be planbook's to replace.
 //! * A build is written into a fresh sibling `.NAME.new-…` staging folder and
 //!   exchanged with the old output in one step, so that a reader of `--out`
-//!   sees either the whole old or the whole new output ([`swap`]).
+//!   sees either the whole old or the whole new output ([`swap`]). A file
+//!   whose bytes are those of the previous output's copy is hard-linked
+//!   from it rather than written again (only regular files of the marked
+//!   previous output with no other link, reached without symlinks).
 //! * `.NAME.lock` beside the output serialises builds of the same folder, and
 //!   the build holding it puts back a previous output stranded by a killed
 //!   build and removes staging folders that killed builds left.

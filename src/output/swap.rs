@@ -74,10 +74,18 @@ impl Target {
     fn fill(&self, staging: &Path, files: &[OutFile], found: Found) -> Result<(), OutError> {
         write_new(&staging.join(MARKER), MARKER_TEXT.as_bytes())
             .map_err(|e| self.cannot_write(MARKER, e))?;
+        // Only a folder the marker proves planbook's lends its files.
+        let previous = (found == Found::Previous).then(|| self.path());
         for f in files {
-            let p = staging.join(checked_path(&f.path)?);
+            let rel = checked_path(&f.path)?;
+            let p = staging.join(rel);
             if let Some(dir) = p.parent() {
                 fs::create_dir_all(dir).map_err(|e| self.cannot_write(&f.path, e))?;
+            }
+            if let Some(prev) = previous.as_deref() {
+                if reuse(prev, rel, &f.bytes, &p) {
+                    continue;
+                }
             }
             write_new(&p, &f.bytes).map_err(|e| self.cannot_write(&f.path, e))?;
         }
@@ -289,6 +297,80 @@ fn is_file_at(file: &File, path: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_file_at(_: &File, _: &Path) -> bool {
     true
+}
+
+/// Hard-links the previous output's `rel` to `new` (in the staging folder)
+/// when its bytes are `bytes`: an unchanged file of a rebuild costs a link,
+/// not a new inode and a write. The new output is still built whole in the
+/// staging folder and swapped in, so a reader sees the old or the new output.
+///
+/// Only a regular file reached through real folders of the previous output
+/// (no symlink anywhere on the way, none followed), and one with no other
+/// link (`nlink` 1): a file the user linked elsewhere stays out of the new
+/// output, so that no later in-place write to the output (`build --pdf`
+/// rewrites the print documents) can reach a file outside it. After the
+/// swap the previous output is removed and the link count is 1 again.
+/// `false` (write the bytes instead) on any doubt or failure, such as a
+/// filesystem without hard links (FAT, some network shares; Windows falls
+/// back the same way).
+fn reuse(prev_root: &Path, rel: &Path, bytes: &[u8], new: &Path) -> bool {
+    let mut at = prev_root.to_path_buf();
+    let mut parts = rel.components().peekable();
+    while let Some(c) = parts.next() {
+        at.push(c);
+        let Ok(m) = fs::symlink_metadata(&at) else {
+            return false;
+        };
+        let last = parts.peek().is_none();
+        if (last && !m.file_type().is_file()) || (!last && !m.file_type().is_dir()) {
+            return false;
+        }
+    }
+    let Ok(before) = fs::symlink_metadata(&at) else {
+        return false;
+    };
+    if before.len() != bytes.len() as u64 || !sole_link(&before) {
+        return false;
+    }
+    let same_bytes = fs::read(&at).is_ok_and(|b| b == bytes);
+    if !same_bytes || fs::hard_link(&at, new).is_err() {
+        return false;
+    }
+    // What was linked must be what was checked (the previous output is
+    // planbook's and the lock is held, but a user may still touch it).
+    match fs::symlink_metadata(new) {
+        Ok(m) if m.file_type().is_file() && same_file(&m, &before) && m.len() == before.len() => {
+            true
+        }
+        _ => {
+            let _ = fs::remove_file(new);
+            false
+        }
+    }
+}
+
+#[cfg(unix)]
+fn sole_link(m: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    m.nlink() == 1
+}
+
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+/// Without a link count or inode numbers in std, nothing is reused: the
+/// bytes are written, as before.
+#[cfg(not(unix))]
+fn sole_link(_: &fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
+    false
 }
 
 /// Creates `p`, failing if anything (a file, a symlink) is already there.

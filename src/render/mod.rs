@@ -231,6 +231,12 @@ pub struct RenderOptions {
     pub base_url: Option<String>,
 }
 
+/// Workbooks by everything they are made from (the table's number and the
+/// whole table, as its `Debug` text): equal keys, equal bytes
+/// (`xlsx::table_xlsx` is a pure function of both). Holds only the last
+/// render's workbooks.
+pub type XlsxCache = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>;
+
 impl Renderer<'_> {
     /// A figure id `table.row.col` as a reader names it: the table's
     /// number, the row's and the column's labels.
@@ -859,6 +865,19 @@ pub fn render_with_options(
     pages: &Pages,
     opts: RenderOptions,
 ) -> Result<Vec<OutFile>, String> {
+    render_with_cache(content, computed, pages, opts, None)
+}
+
+/// [`render_with_options`] for `serve`, which keeps the workbooks of its
+/// previous rebuild in `xlsx_cache`: one whose table and number are
+/// unchanged is not compressed again.
+pub fn render_with_cache(
+    content: &Content,
+    computed: &Computed,
+    pages: &Pages,
+    opts: RenderOptions,
+    xlsx_cache: Option<&XlsxCache>,
+) -> Result<Vec<OutFile>, String> {
     let tera = templates::load(&content.dir)?;
     let titles = |it: &mut dyn Iterator<Item = (String, String)>| it.collect::<BTreeMap<_, _>>();
     let table_titles = titles(
@@ -1024,6 +1043,7 @@ pub fn render_with_options(
         });
     }
     if opts.xlsx {
+        let mut kept = std::collections::HashMap::new();
         for t in &computed.tables {
             let quoted;
             let t = match t.source.as_ref().filter(|s| s.contains("{{")) {
@@ -1036,12 +1056,26 @@ pub fn render_with_options(
                 }
                 None => t,
             };
-            let bytes = xlsx::table_xlsx(t, &r.registry.table_label(&t.id))
-                .map_err(|e| format!("table `{}` as a spreadsheet: {e}", t.id))?;
+            let label = r.registry.table_label(&t.id);
+            let key = xlsx_cache.map(|_| format!("{label}\0{t:?}"));
+            let cached = xlsx_cache
+                .zip(key.as_ref())
+                .and_then(|(c, k)| c.lock().unwrap_or_else(|e| e.into_inner()).get(k).cloned());
+            let bytes = match cached {
+                Some(b) => b,
+                None => xlsx::table_xlsx(t, &label)
+                    .map_err(|e| format!("table `{}` as a spreadsheet: {e}", t.id))?,
+            };
+            if let Some(k) = key {
+                kept.insert(k, bytes.clone());
+            }
             files.push(OutFile {
                 path: table_xlsx(&t.id),
                 bytes,
             });
+        }
+        if let Some(c) = xlsx_cache {
+            *c.lock().unwrap_or_else(|e| e.into_inner()) = kept;
         }
     }
     for c in &computed.charts {
@@ -1139,11 +1173,21 @@ fn search_docs(
     tables: &BTreeMap<String, SearchTable>,
 ) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
+    // The headings come in page order: each is looked for after the one
+    // before (from the start only if it is not there), so that a page of n
+    // headings is read once, not n times.
+    let mut from = 0;
     let mut cuts: Vec<(usize, &page::Heading)> = heads
         .iter()
         .filter_map(|h| {
-            html.find(&format!("id=\"{}\"", html_attr(&h.id)))
-                .map(|at| (html[..at].rfind("<h").unwrap_or(at), h))
+            let id = format!("id=\"{}\"", html_attr(&h.id));
+            let at = html
+                .get(from..)
+                .and_then(|rest| rest.find(&id))
+                .map(|at| at + from)
+                .or_else(|| html.find(&id))?;
+            from = at;
+            Some((html[..at].rfind("<h").unwrap_or(at), h))
         })
         .collect();
     cuts.sort_by_key(|(at, _)| *at);
@@ -1307,6 +1351,7 @@ fn wrap_pages(
     print_url: &str,
 ) -> Result<Vec<OutFile>, String> {
     let plan = &r.content.plan.value;
+    let custom_base = r.content.dir.join("templates/base.html").is_file();
     let mut files = Vec::new();
     for (i, p) in pages.iter().enumerate() {
         let link = |q: &Page| Link {
@@ -1336,7 +1381,13 @@ fn wrap_pages(
         }
         let mut ctx = Context::new();
         ctx.insert("edition", &plan.edition);
-        ctx.insert("nav", nav);
+        // The theme's sidebar is toc.js, written once: its base.html does not
+        // read `nav`, and serialising the whole outline into every page's
+        // context made the build quadratic in the plan's size. A plan's own
+        // base.html may still read it.
+        if custom_base {
+            ctx.insert("nav", nav);
+        }
         ctx.insert("root", &depth_root(&p.url));
         ctx.insert("body", &body);
         ctx.insert("print_url", print_url);
