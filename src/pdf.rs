@@ -417,21 +417,7 @@ pub fn slots(doc: &Document) -> Result<Vec<Slot>, String> {
             let Some((_, fragment)) = uri.split_once(&marker) else {
                 continue;
             };
-            let rect: Vec<f32> = annot
-                .get(b"Rect")
-                .ok()
-                .and_then(|o| deref(doc, o))
-                .and_then(|o| o.as_array().ok())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| match x {
-                            Object::Integer(i) => Some(*i as f32),
-                            Object::Real(r) => Some(*r),
-                            _ => None,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let rect = annot_rect(doc, annot);
             let [x0, y0, x1, y1] = rect[..] else {
                 return Err(format!("page {n}: a reference slot without its place"));
             };
@@ -454,6 +440,25 @@ pub fn scale_link_width(pdf: &Path) -> Result<Option<f32>, String> {
     Ok(scale_width_of(&doc))
 }
 
+/// An annotation's `Rect` as numbers (empty when it has none).
+fn annot_rect(doc: &Document, annot: &Dictionary) -> Vec<f32> {
+    annot
+        .get(b"Rect")
+        .ok()
+        .and_then(|o| deref(doc, o))
+        .and_then(|o| o.as_array().ok())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| match x {
+                    Object::Integer(i) => Some(*i as f32),
+                    Object::Real(r) => Some(*r),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn scale_width_of(doc: &Document) -> Option<f32> {
     let &first = doc.get_pages().get(&1)?;
     let Some(Object::Array(annots)) = doc
@@ -472,21 +477,7 @@ fn scale_width_of(doc: &Document) -> Option<f32> {
         if !matches!(dest, Some(Object::Name(n) | Object::String(n, _)) if n == b"pb-scale") {
             continue;
         }
-        let r: Vec<f32> = annot
-            .get(b"Rect")
-            .ok()
-            .and_then(|o| deref(doc, o))
-            .and_then(|o| o.as_array().ok())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| match x {
-                        Object::Integer(i) => Some(*i as f32),
-                        Object::Real(r) => Some(*r),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let r = annot_rect(doc, annot);
         if let [x0, _, x1, _] = r[..] {
             // PDF units are points: 3/4 of a CSS px.
             return Some((x1 - x0).abs() / 0.75);

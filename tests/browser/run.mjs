@@ -7,6 +7,7 @@
 // "N passed, M failed" and exits non-zero on any failure.
 import { checkChartType, checkFigures, htmlFiles } from "./figures.mjs";
 import { checkTables } from "./tables.mjs";
+import { checkWords } from "./words.mjs";
 import { chromium } from "playwright-core";
 import { readFileSync, statSync, existsSync } from "node:fs";
 import { join, relative, extname } from "node:path";
@@ -138,6 +139,13 @@ ok(figures > 20 && clashes.length === 0, `${figures} figures: no label over anot
 ok(external.length === 0, `no request outside the site (${external.slice(0, 3)})`);
 
 // 3c. Tables as a reader scrolls them, at 1280 and 375 px (tables.mjs).
+// 3d. No Korean word of a heading or a table label split across lines, at
+// 375 and 1280 px (words.mjs).
+{
+  const { pages, broken } = await checkWords(browser, out);
+  if (broken.length) console.error(broken.slice(0, 40).join("\n"));
+  ok(pages > 40 && broken.length === 0, `${pages} page views: no Korean word of a heading or table label broken across lines (${broken.length} broken)`);
+}
 const tables = await checkTables(browser, out);
 console.log(tables.lines.join("\n"));
 for (const f of tables.fails.slice(0, 40)) console.error(f);
