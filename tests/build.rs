@@ -526,3 +526,41 @@ fn pages_carry_a_description_and_a_base_url_adds_canonical_links_and_a_sitemap()
     let missing = fs::read_to_string(out2.join("404.html")).expect("404");
     assert!(missing.contains("<base href=\"https://example.org/plan/\">"));
 }
+
+/// `base_url` in plan.yaml does what `--base-url` does; a bad one is a
+/// located error.
+#[test]
+fn a_base_url_in_plan_yaml_gives_the_sitemap_and_a_bad_one_is_located() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = copy_content(dir.path());
+    let plan = content.join("plan.yaml");
+    replace_in(
+        &plan,
+        "  classification: 공개용\n",
+        "  classification: 공개용\n  base_url: https://example.org/gw\n",
+    );
+    let out = dir.path().join("output");
+    planbook::build(&content, &out).unwrap_or_else(|(_, d)| panic!("{}", d.render_human()));
+    let map = fs::read_to_string(out.join("sitemap.xml")).expect("sitemap");
+    assert!(map.contains("<loc>https://example.org/gw/viii/viii-2.html</loc>"));
+    replace_in(
+        &plan,
+        "base_url: https://example.org/gw",
+        "base_url: example.org/gw",
+    );
+    let Err((_, d)) = planbook::build(&content, &dir.path().join("output2")) else {
+        panic!("a base URL without a scheme builds");
+    };
+    let text = d.render_human();
+    assert!(
+        text.contains("E003") && text.contains("edition.base_url"),
+        "{text}"
+    );
+    let line = fs::read_to_string(&plan)
+        .expect("plan")
+        .lines()
+        .position(|l| l.contains("base_url"))
+        .expect("line")
+        + 1;
+    assert!(text.contains(&format!("plan.yaml:{line}:")), "{text}");
+}

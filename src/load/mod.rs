@@ -229,6 +229,21 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
         return Err((failure(&diags), diags));
     };
     check_outline_ids(&plan, &mut diags);
+    if let Some(url) = plan.value.edition.base_url.clone() {
+        match crate::render::share::parse_base_url(&url) {
+            Ok(u) => plan.value.edition.base_url = Some(u),
+            Err(e) => {
+                let loc = plan.find(&[Step::Key("edition"), Step::Key("base_url")]);
+                diags.push(
+                    Diagnostic::error("E003", format!("edition.base_url: {e}"))
+                        .at_loc(&rel(&plan_path), loc)
+                        .help(
+                            "the site's public address, e.g. https://www.example.go.kr/plan2025/",
+                        ),
+                );
+            }
+        }
+    }
     if diags.has_errors() {
         return Err((failure(&diags), diags));
     }

@@ -47,6 +47,10 @@ pub struct Edition {
     pub classification: String,
     #[serde(default)]
     pub slogan: Option<String>,
+    /// The site's public URL: canonical links and a sitemap, as with
+    /// `build --base-url` (which wins over it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
 }
 
 impl Edition {

@@ -905,7 +905,10 @@ pub fn render_with_cache(
         search_tables: Default::default(),
         xlsx: opts.xlsx,
         csv: csvtables::CsvTables::new(computed.tables.iter().map(|t| t.id.as_str()), opts.xlsx),
-        base_url: opts.base_url.clone(),
+        base_url: opts
+            .base_url
+            .clone()
+            .or_else(|| content.plan.value.edition.base_url.clone()),
     };
     let plan = &content.plan.value;
     let nav = r.nav();
