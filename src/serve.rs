@@ -192,17 +192,36 @@ fn source_lines(file: &str, content_dir: &Path) -> Option<Vec<String>> {
 
 /// The script added to every served page (never to `build` output): it
 /// holds a request open until the version changes, then reloads the page.
+/// It starts once the page has loaded: begun earlier, the held request left
+/// the page's deferred script unanswered in one load of three (tiny_http).
 fn reload_script(version: u64) -> String {
     format!(
-        "<script>/* planbook serve */(function(){{var v={version};function poll(){{fetch('/__planbook/wait?v='+v,{{cache:'no-store'}}).then(function(r){{return r.text()}}).then(function(t){{if(t.trim()!==String(v)){{location.reload()}}else{{poll()}}}}).catch(function(){{setTimeout(poll,1000)}})}}poll()}})();</script>"
+        "<script>/* planbook serve */(function(){{var v={version};function poll(){{fetch('/__planbook/wait?v='+v,{{cache:'no-store'}}).then(function(r){{return r.text()}}).then(function(t){{if(t.trim()!==String(v)){{location.reload()}}else{{poll()}}}}).catch(function(){{setTimeout(poll,1000)}})}}if(document.readyState==='complete'){{poll()}}else{{addEventListener('load',poll)}}}})();</script>"
     )
+}
+
+/// `page` without its font preloads: served by tiny_http, a page that
+/// preloads its fonts (crossorigin) left another of its requests unanswered
+/// in about one load of two in Chromium, so its `load` never came. They only
+/// save a layout shift on a slow network, which a preview does not have.
+fn without_preloads(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(at) = rest.find("<link rel=\"preload\"") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        let end = after.find('>').map_or(after.len(), |e| e + 1);
+        rest = after[end..].strip_prefix('\n').unwrap_or(&after[end..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `page` with the reload script and the overlay (if any) put before
 /// `</body>` (or at the end when there is none).
 pub fn inject(page: &[u8], version: u64, overlay: &str) -> Vec<u8> {
     let extra = format!("{overlay}{}", reload_script(version));
-    let text = String::from_utf8_lossy(page);
+    let text = without_preloads(&String::from_utf8_lossy(page));
     let at = text.rfind("</body>").unwrap_or(text.len());
     let (head, tail) = text.split_at(at);
     let mut out = String::with_capacity(text.len() + extra.len());
@@ -526,6 +545,17 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn served_pages_drop_their_font_preloads_only() {
+        let page = "<head><link rel=\"stylesheet\" href=\"a.css\">\n<link rel=\"preload\" href=\"f.woff2\" as=\"font\" crossorigin>\n<title>t</title></head><body></body>";
+        let out = String::from_utf8(inject(page.as_bytes(), 1, "")).expect("utf-8");
+        assert!(!out.contains("preload"), "{out}");
+        assert!(
+            out.contains("<link rel=\"stylesheet\" href=\"a.css\">\n<title>t</title>"),
+            "{out}"
+        );
     }
 
     #[test]
