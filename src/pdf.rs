@@ -390,12 +390,7 @@ pub fn slots(doc: &Document) -> Result<Vec<Slot>, String> {
     let marker = format!("#{}", crate::render::PAGE_SLOT_PREFIX);
     let mut out = Vec::new();
     for (n, page) in doc.get_pages() {
-        let Some(Object::Array(annots)) = doc
-            .get_dictionary(page)
-            .ok()
-            .and_then(|d| d.get(b"Annots").ok())
-            .and_then(|o| deref(doc, o))
-        else {
+        let Some(annots) = page_annots(doc, page) else {
             continue;
         };
         for a in annots {
@@ -440,6 +435,19 @@ pub fn scale_link_width(pdf: &Path) -> Result<Option<f32>, String> {
     Ok(scale_width_of(&doc))
 }
 
+/// A page's annotations (links), if it has any.
+fn page_annots(doc: &Document, page: ObjectId) -> Option<&Vec<Object>> {
+    match doc
+        .get_dictionary(page)
+        .ok()
+        .and_then(|d| d.get(b"Annots").ok())
+        .and_then(|o| deref(doc, o))
+    {
+        Some(Object::Array(a)) => Some(a),
+        _ => None,
+    }
+}
+
 /// An annotation's `Rect` as numbers (empty when it has none).
 fn annot_rect(doc: &Document, annot: &Dictionary) -> Vec<f32> {
     annot
@@ -461,14 +469,7 @@ fn annot_rect(doc: &Document, annot: &Dictionary) -> Vec<f32> {
 
 fn scale_width_of(doc: &Document) -> Option<f32> {
     let &first = doc.get_pages().get(&1)?;
-    let Some(Object::Array(annots)) = doc
-        .get_dictionary(first)
-        .ok()
-        .and_then(|d| d.get(b"Annots").ok())
-        .and_then(|o| deref(doc, o))
-    else {
-        return None;
-    };
+    let annots = page_annots(doc, first)?;
     for a in annots {
         let Some(annot) = deref(doc, a).and_then(|o| o.as_dict().ok()) else {
             continue;
