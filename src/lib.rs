@@ -180,6 +180,10 @@ pub struct Printed {
     pub pages: render::Pages,
     /// Print passes run per document (2 when the numbers settle at once).
     pub passes: usize,
+    /// The documents Chromium shrank to fit content wider than the page, by
+    /// how much (0.87: to 87 %): the build says so, since every page's text
+    /// is then smaller than print.css sets it.
+    pub shrunk: Vec<(std::path::PathBuf, f32)>,
 }
 
 /// Prints `print.html` (and `summary/print.html`) of a built `out` to
@@ -327,11 +331,13 @@ fn front_matter(html: &str, base: &std::path::Path, scale_width: Option<f32>) ->
     } else {
         ""
     };
-    let preload: String = ["NanumSquareR", "NanumSquareB"]
+    // The faces base.html preloads: the subsets the build writes
+    // (src/fonts.rs); the whole TTFs this named before are not in output/.
+    let preload: String = ["NanumSquare-R", "NanumSquare-B"]
         .iter()
         .map(|f| {
             format!(
-                "<link rel=\"preload\" as=\"font\" type=\"font/ttf\" crossorigin href=\"{root}assets/fonts/{f}.ttf\">\n"
+                "<link rel=\"preload\" as=\"font\" type=\"font/woff2\" crossorigin href=\"{root}assets/fonts/{f}.woff2\">\n"
             )
         })
         .collect();
@@ -344,10 +350,10 @@ fn front_matter(html: &str, base: &std::path::Path, scale_width: Option<f32>) ->
         1,
     );
     let sizer = match scale_width {
-        // The text width of an A4 page less print.css's margins (174 mm).
+        // The text width of an A4 page less print.css's side margins.
         Some(w) if w > 1.0 && w < 599.0 => format!(
             "<div style=\"position: absolute; left: 0; top: 0; height: 1px; width: {:.3}px\"></div>\n",
-            174.0 / 25.4 * 96.0 * 600.0 / w
+            (210.0 - 2.0 * pdf::PAGE_MARGINS_MM[1]) / 25.4 * 96.0 * 600.0 / w
         ),
         _ => String::new(),
     };
@@ -522,6 +528,14 @@ fn finish(
     pages: render::Pages,
     passes: usize,
 ) -> Result<Printed, String> {
+    let mut shrunk = Vec::new();
+    for (pdf, name) in [(plan_pdf, "plan.pdf"), (summary_pdf, "summary.pdf")] {
+        if name == "plan.pdf" || has_summary {
+            if let Some(w) = pdf::scale_link_width(pdf)?.filter(|w| *w < 599.0) {
+                shrunk.push((out.join(name), w / 600.0));
+            }
+        }
+    }
     let mut files = vec![out.join("plan.pdf")];
     move_file(plan_pdf, &out.join("plan.pdf"))?;
     if has_summary {
@@ -532,6 +546,7 @@ fn finish(
         files,
         pages,
         passes,
+        shrunk,
     })
 }
 

@@ -627,6 +627,11 @@ struct Sheet<'a> {
     scale: f32,
 }
 
+/// The print's page margins, top, left and right, bottom, in mm: print.css's
+/// `@page` rule says the same (a test holds them together), and the page
+/// numbers stamped into slots are placed from them.
+pub const PAGE_MARGINS_MM: [f32; 3] = [15.0, 15.0, 17.0];
+
 fn numbers_document(assets: &Path, sheets: &[Sheet]) -> String {
     let css = |name: &str| {
         format!(
@@ -634,11 +639,13 @@ fn numbers_document(assets: &Path, sheets: &[Sheet]) -> String {
             file_url(&assets.join(name))
         )
     };
-    // A sheet is its page's text area (print.css: margins 20 mm 18 mm
-    // 22 mm), a little shorter so that rounding cannot spill a page; a slot
-    // is placed in it from its page's corner.
-    let mut style = String::from(
-        ".blank { position: relative; height: 250mm; break-after: page; } .blank.landscape { height: 163mm; } .blank > .page-slot { position: absolute; margin: 0; }",
+    // A sheet is its page's text area, 5 mm shorter so that rounding cannot
+    // spill a page; a slot is placed in it from its page's corner.
+    let [top, side, bottom] = PAGE_MARGINS_MM;
+    let mut style = format!(
+        ".blank {{ position: relative; height: {}mm; break-after: page; }} .blank.landscape {{ height: {}mm; }} .blank > .page-slot {{ position: absolute; margin: 0; }}",
+        297.0 - top - bottom - 5.0,
+        210.0 - top - bottom - 5.0
     );
     for (k, sheet) in sheets.iter().enumerate() {
         let (s, label) = (sheet.size, sheet.label);
@@ -674,8 +681,8 @@ fn numbers_document(assets: &Path, sheets: &[Sheet]) -> String {
         for (r, text) in sheet.marks {
             html.push_str(&format!(
                 "<span class=\"page-slot\" style=\"left: {:.3}pt; top: {:.3}pt; width: {:.3}pt; zoom: {:.4}\">{}</span>",
-                (r[0] - s[0] - 18.0 * mm) / sheet.scale,
-                (s[3] - r[3] - 20.0 * mm) / sheet.scale,
+                (r[0] - s[0] - side * mm) / sheet.scale,
+                (s[3] - r[3] - top * mm) / sheet.scale,
                 (r[2] - r[0]) / sheet.scale,
                 sheet.scale,
                 crate::render::escape::html_text(text)
@@ -1090,5 +1097,13 @@ mod tests {
         ];
         let p = pages_of(&headings, &marks);
         assert_eq!((p["a"], p["b"]), (5, 9));
+    }
+
+    #[test]
+    fn the_slots_use_the_margins_print_css_sets() {
+        let css = include_str!("../templates/assets/print.css");
+        let [top, side, bottom] = PAGE_MARGINS_MM;
+        let rule = format!("@page {{ size: A4; margin: {top}mm {side}mm {bottom}mm;");
+        assert!(css.contains(&rule), "print.css has no `{rule}`");
     }
 }

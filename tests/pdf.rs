@@ -118,9 +118,15 @@ fn heading_text(html: &str, anchor: &str) -> String {
         .to_string()
 }
 
-/// Words printed outside the text area, left or right, as
-/// (page, word, x from, x to, page width): a table wider than the page.
-fn outside_margins(pdf: &Path) -> Vec<(usize, String, f64, f64, f64)> {
+/// A printed page's size and words, each with its box (points, from the
+/// page's top left), by `pdftotext -bbox`.
+struct PageWords {
+    width: f64,
+    height: f64,
+    words: Vec<(f64, f64, f64, f64, String)>,
+}
+
+fn page_words(pdf: &Path) -> Vec<PageWords> {
     let o = Command::new("pdftotext")
         .arg("-bbox")
         .arg(pdf)
@@ -135,23 +141,152 @@ fn outside_margins(pdf: &Path) -> Vec<(usize, String, f64, f64, f64)> {
             .and_then(|v| v.parse().ok())
             .unwrap_or(f64::NAN)
     };
-    // print.css: 18 mm left and right, with a point for rounding.
-    let margin = 18.0 / 25.4 * 72.0 - 1.0;
+    html.split("<page ")
+        .skip(1)
+        .map(|page| PageWords {
+            width: attr(page, "width"),
+            height: attr(page, "height"),
+            words: page
+                .split("<word ")
+                .skip(1)
+                .map(|w| {
+                    let text = w
+                        .split_once('>')
+                        .and_then(|(_, w)| w.split('<').next())
+                        .unwrap_or_default()
+                        .replace("&lt;", "<")
+                        .replace("&gt;", ">")
+                        .replace("&amp;", "&");
+                    (
+                        attr(w, "xMin"),
+                        attr(w, "yMin"),
+                        attr(w, "xMax"),
+                        attr(w, "yMax"),
+                        text,
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn mm(v: f32) -> f64 {
+    f64::from(v) / 25.4 * 72.0
+}
+
+/// Words printed outside the text area, left or right, as
+/// (page, word, x from, x to, page width): a table wider than the page.
+fn outside_margins(pages: &[PageWords]) -> Vec<(usize, String, f64, f64, f64)> {
+    // print.css's side margins, with two points for rounding (목차's page
+    // numbers end on the margin).
+    let margin = mm(planbook::pdf::PAGE_MARGINS_MM[1]) - 2.0;
     let mut out = Vec::new();
-    for (i, page) in html.split("<page ").skip(1).enumerate() {
-        let width = attr(page, "width");
-        for word in page.split("<word ").skip(1) {
-            let (x0, x1) = (attr(word, "xMin"), attr(word, "xMax"));
-            if x0 < margin || x1 > width - margin {
-                let text = word
-                    .split_once('>')
-                    .and_then(|(_, w)| w.split('<').next())
-                    .unwrap_or_default();
-                out.push((i + 1, text.to_string(), x0, x1, width));
+    for (i, page) in pages.iter().enumerate() {
+        for (x0, _, x1, _, text) in &page.words {
+            if *x0 < margin || *x1 > page.width - margin {
+                out.push((i + 1, text.clone(), *x0, *x1, page.width));
             }
         }
     }
     out
+}
+
+/// How far down its text area a page is printed (0 to 1), and its lowest
+/// line's words run together; the running header and the page number are
+/// in the margins and do not count.
+fn fill_and_last_line(page: &PageWords) -> (f64, String) {
+    let [top, _, bottom] = planbook::pdf::PAGE_MARGINS_MM.map(mm);
+    let (top, bottom) = (top - 1.0, page.height - bottom + 1.0);
+    let body: Vec<_> = page
+        .words
+        .iter()
+        .filter(|w| w.1 >= top && w.3 <= bottom)
+        .collect();
+    let Some(low) = body.iter().map(|w| w.3).reduce(f64::max) else {
+        return (0.0, String::new());
+    };
+    let mut last: Vec<_> = body.iter().filter(|w| w.3 > low - 3.0).collect();
+    last.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let line: String = last.iter().map(|w| squeeze(&w.4)).collect();
+    ((low - top) / (bottom - top), line)
+}
+
+/// (anchor, printed page, a chapter's entry) of every contents entry that
+/// shows a page.
+fn toc_anchors(html: &str) -> Vec<(String, String, bool)> {
+    let toc = html
+        .split("class=\"toc print-toc\"")
+        .nth(1)
+        .expect("contents")
+        .split("</section>")
+        .next()
+        .expect("end");
+    let mut out = Vec::new();
+    // An entry is a chapter's when an <h2> opens between it and the last.
+    let mut chapter = toc
+        .split("<a href=\"#")
+        .next()
+        .is_some_and(|p| p.contains("<h2"));
+    for part in toc.split("<a href=\"#").skip(1) {
+        let Some((anchor, rest)) = part.split_once('"') else {
+            continue;
+        };
+        let page = rest
+            .split("<span class=\"toc-page\">")
+            .nth(1)
+            .and_then(|p| p.split('<').next());
+        if let Some(page) =
+            page.filter(|_| !rest.split("</a>").next().unwrap_or("").contains("<a "))
+        {
+            out.push((anchor.to_string(), page.to_string(), chapter));
+        }
+        chapter = rest.contains("<h2");
+    }
+    out
+}
+
+/// Pages that break the print's layout rules (issue #17): a heading, a
+/// numbered caption or a KEY POINT label on the lowest line of a page (cut
+/// from what follows), and pages under 15 % filled other than the dividers
+/// and the last page before a new part (`starts`: pages where a part
+/// begins on a new page).
+fn layout_faults(
+    pages: &[PageWords],
+    marks: &[(String, u32)],
+    body: u32,
+    dividers: &std::collections::BTreeSet<u32>,
+    starts: &std::collections::BTreeSet<u32>,
+) -> Vec<String> {
+    let mut faults = Vec::new();
+    let last = pages.len() as u32;
+    for (i, page) in pages.iter().enumerate() {
+        let n = i as u32 + 1;
+        if n < body || dividers.contains(&n) {
+            continue;
+        }
+        let (fill, line) = fill_and_last_line(page);
+        if fill < 0.15 && n != last && !starts.contains(&(n + 1)) && !dividers.contains(&(n + 1)) {
+            faults.push(format!(
+                "PDF page {n} is {:.0} % filled: `{line}`",
+                fill * 100.0
+            ));
+        }
+        if line.chars().count() < 2 {
+            continue;
+        }
+        let heading = marks.iter().any(|(t, p)| {
+            let t = squeeze(t);
+            *p == n && (t.starts_with(&line) || t.ends_with(&line))
+        });
+        let caption =
+            (line.starts_with("<표") || line.starts_with("[그림")) && !line.contains("수록되지");
+        if heading || caption || line == "KEYPOINT" {
+            faults.push(format!(
+                "PDF page {n} ends with `{line}`, cut from what follows"
+            ));
+        }
+    }
+    faults
 }
 
 #[test]
@@ -316,11 +451,91 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
             "bookmarks by chapter and section: {}",
             marks.len()
         );
+        let words = page_words(&pdf);
         assert_eq!(
-            outside_margins(&pdf),
+            outside_margins(&words),
             vec![],
             "{html}: text outside the margins (a table too wide for its page)"
         );
+        // Printed at its size: Chromium shrinks a whole print to fit content
+        // wider than the page (0.71 when one table was too wide).
+        let link = planbook::pdf::scale_link_width(&pdf)
+            .expect("read")
+            .expect("the #pb-scale link");
+        assert!(
+            (link - 600.0).abs() < 1.0,
+            "{html}: printed at {:.3} of its size",
+            link / 600.0
+        );
+        // No layout faults. The plan starts every 목차 entry on a page, as
+        // published, and its dividers show no number; the summary starts only
+        // its chapters on a page.
+        let entries = toc_anchors(&doc);
+        let starts: std::collections::BTreeSet<u32> = entries
+            .iter()
+            .filter(|(_, _, chapter)| html == "print.html" || *chapter)
+            .filter_map(|(_, n, _)| resolve(n))
+            .collect();
+        let dividers: std::collections::BTreeSet<u32> = (start..=pages.len() as u32)
+            .filter(|p| !feet.contains_key(p))
+            .collect();
+        let faults = layout_faults(&words, &marks, start, &dividers, &starts);
+        assert!(faults.is_empty(), "{html}: {}", faults.join("\n"));
+        if html == "summary/print.html" {
+            assert!(
+                pages.len() <= 70,
+                "the summary prints on {} pages",
+                pages.len()
+            );
+        } else {
+            // Where the published 목차 gives a section's or an item's page,
+            // planbook's is within 2 pages of it, for 80 % of them at least.
+            let content = match planbook::load::load(&content_dir()) {
+                Ok((c, _)) => c,
+                Err(_) => panic!("content loads"),
+            };
+            let ours: BTreeMap<&str, &str> = entries
+                .iter()
+                .map(|(a, n, _)| (a.as_str(), n.as_str()))
+                .collect();
+            let mut compared = Vec::new();
+            for sec in content.plan.value.chapters.iter().flat_map(|c| &c.sections) {
+                let anchor = planbook::render::registry::section_anchor(&sec.id);
+                compared.push((anchor, sec.page.clone(), sec.title.clone()));
+                for item in &sec.items {
+                    let anchor = planbook::render::registry::item_anchor(&sec.id, &item.no);
+                    compared.push((anchor, item.page.clone(), item.title.clone()));
+                }
+            }
+            let rows: Vec<(i64, i64, String)> = compared
+                .iter()
+                .filter_map(|(a, published, title)| {
+                    let published: i64 = published.as_deref()?.parse().ok()?;
+                    let here: i64 = ours.get(a.as_str())?.parse().ok()?;
+                    Some((here, published, title.clone()))
+                })
+                .collect();
+            let near = rows.iter().filter(|(h, p, _)| (h - p).abs() <= 2).count();
+            let misses: Vec<String> = rows
+                .iter()
+                .filter(|(h, p, _)| (h - p).abs() > 2)
+                .map(|(h, p, t)| format!("{t}: p.{h}, published p.{p}"))
+                .collect();
+            println!(
+                "목차 pages within 2 of the published: {near} of {}; {misses:?}",
+                rows.len()
+            );
+            assert!(
+                rows.len() >= 40,
+                "entries with a published page: {}",
+                rows.len()
+            );
+            assert!(
+                near * 5 >= rows.len() * 4,
+                "{near} of {} entries within 2 pages of the published 목차: {misses:#?}",
+                rows.len()
+            );
+        }
     }
 
     // The summary's references to the plan ("본문 Ⅲ-1 …, 24쪽", stamped into

@@ -108,6 +108,13 @@ fn print(a: &BuildArgs, start: Instant) -> ExitCode {
                     start.elapsed().as_secs_f64()
                 ));
             }
+            for (pdf, scale) in &p.shrunk {
+                super::say(&format!(
+                    "warning: {} is printed at {:.0} % of its size: Chromium shrank every page to fit content wider than the page\n  = help: a table with too many columns? print.html shows which is wider than 180 mm; print.css gives tables of 20 columns or more a landscape page\n",
+                    pdf.display(),
+                    scale * 100.0
+                ));
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
