@@ -329,7 +329,7 @@ fn view_table(file: &BudgetFile, v: &BudgetView, agg: &Aggregates, sink: &CellSi
             // change against a year not given yet is not known either).
             for (i, c) in cells.iter_mut().enumerate().skip(3) {
                 if i >= 6 || matches!(c, Cell::Missing) {
-                    *c = Cell::Text(crate::edition::TO_SUPPLY.into());
+                    *c = Cell::ToSupply;
                 }
             }
         }

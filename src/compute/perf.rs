@@ -552,9 +552,7 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                     // and the changes are to supply, not a change against 0.
                     if matches!(x1, Ok((None, None))) && r.new_in.is_none_or(|n| n <= cur) {
                         cells.truncate(cells.len().saturating_sub(6));
-                        cells.extend(
-                            (0..6).map(|_| Ok(Cell::Text(crate::edition::TO_SUPPLY.into()))),
-                        );
+                        cells.extend((0..6).map(|_| Ok(Cell::ToSupply)));
                     }
                     let cells = result_sink.row(&r.id, cells);
                     Row {
