@@ -193,6 +193,19 @@ fn cycles(left: &[usize], reads: &[Vec<usize>]) -> Vec<Vec<usize>> {
 /// not parse). A failed cell is "-".
 #[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
 pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) -> Computation {
+    table_with_supply(spec, lookup, &|_| false)
+}
+
+/// `table_with`, where `to_supply` tells the value keys still to supply (a
+/// new edition's): a sum or formula that reads one, directly or through
+/// another cell, is 자료 입력 필요 rather than "-" or the figure of the
+/// parts given.
+#[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
+pub fn table_with_supply(
+    spec: &TableSpec,
+    lookup: &dyn Fn(&str) -> Option<Decimal>,
+    to_supply: &dyn Fn(&str) -> bool,
+) -> Computation {
     let ncol = spec.columns.len();
     let dps: Vec<u32> = spec
         .columns
@@ -221,6 +234,8 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
         .collect();
     let mut grid: Vec<Vec<Cell>> = vec![vec![Cell::Missing; ncol]; spec.rows.len()];
     let mut errs: Vec<Vec<Option<CalcError>>> = vec![vec![None; ncol]; spec.rows.len()];
+    // Cells still to supply, which the cells reading them follow.
+    let mut supply: Vec<Vec<bool>> = vec![vec![false; ncol]; spec.rows.len()];
     // The range of every figure given its inputs' precision, computed beside
     // the value by the same steps.
     let mut rgrid: Vec<Vec<RVal>> = vec![vec![RVal::Missing; ncol]; spec.rows.len()];
@@ -299,7 +314,17 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
                     None => RVal::Unknown,
                 }
             };
+            let part_to_supply = parts
+                .iter()
+                .filter_map(|p| row_index.get(p.as_str()))
+                .any(|&pi| supply[pi][ci]);
             match sum {
+                // Not the sum of the parts given: a part is still to come.
+                Ok(c) if part_to_supply && !matches!(c, Cell::Masked(_)) => {
+                    grid[ri][ci] = Cell::ToSupply;
+                    supply[ri][ci] = true;
+                    rgrid[ri][ci] = RVal::Missing;
+                }
                 Ok(cell) => grid[ri][ci] = cell,
                 Err(e) => {
                     if e != CalcError::Upstream {
@@ -324,14 +349,22 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
             !given && (spec.columns[ci].compute.is_some() || spec.rows[ri].compute.contains_key(id))
         })
         .collect();
+    // Whether each formula quotes a value still to supply (`v("…")`).
+    let mut quotes_supply = vec![false; cells_to_compute.len()];
     let exprs: Vec<Option<expr::Expr>> = cells_to_compute
         .iter()
-        .map(|&(ri, ci)| {
+        .zip(quotes_supply.iter_mut())
+        .map(|(&(ri, ci), quotes)| {
             let c = &spec.columns[ci];
             let row_src = spec.rows[ri].compute.get(&c.id);
             let src = row_src.or(c.compute.as_ref())?;
             match expr::parse(src) {
-                Ok(e) => Some(e.resolve_values(lookup)),
+                Ok(e) => {
+                    let mut keys = Vec::new();
+                    e.value_keys(&mut keys);
+                    *quotes = keys.iter().any(|k| to_supply(k));
+                    Some(e.resolve_values(lookup))
+                }
                 Err(e) => {
                     // Column formulas are checked by validate (E003); a row's
                     // own formula is not, so its error is reported here.
@@ -397,6 +430,17 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
         let (Some(&(ri, ci)), Some(Some(e))) = (cells_to_compute.get(i), exprs.get(i)) else {
             continue;
         };
+        let reads_supply = quotes_supply.get(i).copied().unwrap_or(false) || {
+            let mut d = Vec::new();
+            deps(e, ri, &row_index, &col_index, &mut d);
+            d.iter().any(|&(r, c)| {
+                supply
+                    .get(r)
+                    .and_then(|x| x.get(c))
+                    .copied()
+                    .unwrap_or(false)
+            })
+        };
         let v = {
             let col = |name: &str| {
                 col_index
@@ -437,6 +481,13 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
             e.eval_range(&col, &other)
         };
         grid[ri][ci] = match v {
+            // Whatever it gives without the input (a figure of the others,
+            // or nothing), the formula's figure is still to come.
+            Val::Num(_) | Val::Missing if reads_supply => {
+                supply[ri][ci] = true;
+                rgrid[ri][ci] = RVal::Missing;
+                Cell::ToSupply
+            }
             Val::Num(x) => Cell::num(x, NumFormat::Fixed(dps[ci])),
             Val::Missing => Cell::Missing,
             Val::Masked => Cell::Masked("***".into()),
@@ -543,8 +594,10 @@ pub struct Computation {
 pub fn compute(file: &TableFile, out: &mut Computed) {
     for spec in &file.tables {
         let c = {
-            let values = &out.values;
-            table_with(spec, &|k| values.get(k).map(|v| v.value))
+            let (values, to_supply) = (&out.values, &out.to_supply);
+            table_with_supply(spec, &|k| values.get(k).map(|v| v.value), &|k| {
+                to_supply.contains(k)
+            })
         };
         for e in c.errors {
             out.error(e.place, e.message);
