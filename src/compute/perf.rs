@@ -687,3 +687,76 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "\
+id: perf
+budget: budget
+history: [2022, 2023, 2024]
+indicators: [jobs]
+programmes:
+  - id: total
+    label: 총계
+    children:
+      - id: a
+        label: a
+        budget: { last: 2, earlier: 4 }
+        indicators:
+          jobs:
+            target: { last: 1, earlier: 2 }
+            result: { last: 1, earlier: 2 }
+      - id: b
+        label: b
+        # 자료 입력 필요: `b` 예산(budget): 2024년 값(last), 2022~2023년 합계(earlier)
+        indicators:
+          jobs:
+            # 자료 입력 필요: `b` jobs 목표(target): 2024년 값(last), 2022~2023년 합계(earlier)
+            result: { last: 1, earlier: 2 }
+";
+
+    fn aggs(supply: &ToSupply) -> PerfAggs {
+        let f: PerfFile = serde_saphyr::from_str(SRC).expect("parses");
+        let (a, errors) = aggregate(&f, supply);
+        assert!(errors.is_empty());
+        a
+    }
+
+    fn get<'a>(a: &'a PerfAggs, id: &str) -> &'a Agg {
+        a.get(&(id.to_string(), "jobs".to_string())).expect("agg")
+    }
+
+    #[test]
+    fn a_sum_with_a_part_to_supply_is_to_supply() {
+        let a = aggs(&ToSupply::of(SRC));
+        let (b, total) = (get(&a, "b"), get(&a, "total"));
+        assert!(b.gap.t_last && b.gap.t && b.gap.b && !b.gap.p_last);
+        // Not a's target alone: b's is still to come.
+        assert!(total.gap.t_last && total.gap.t && total.gap.b);
+        assert_eq!((total.t_last, total.t_avg, total.b_avg), (None, None, None));
+        // Both results are given: the sum is a figure.
+        assert!(!total.gap.p_last);
+        assert_eq!(total.p_last, Some(Decimal::from(2)));
+        assert_eq!(ratio(total.p_last, total.b_last), Ok(None));
+        assert_eq!(
+            sx(total.roi_t_last(), total.gap.t_last || total.gap.b_last),
+            Ok(Cell::ToSupply)
+        );
+        assert_eq!(
+            sx(Ok(total.p_last), total.gap.p_last).map(|c| c.value()),
+            Ok(Some(Decimal::from(2)))
+        );
+    }
+
+    #[test]
+    fn without_the_comments_an_absent_input_is_nothing() {
+        let a = aggs(&ToSupply::default());
+        let total = get(&a, "total");
+        assert!(!total.gap.t_last && !total.gap.b);
+        // The published rule: the sum of the inputs given.
+        assert_eq!(total.t_last, Some(Decimal::from(1)));
+        assert_eq!(sx(Ok(get(&a, "b").t_last), false), Ok(Cell::Missing));
+    }
+}

@@ -197,9 +197,10 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
 }
 
 /// `table_with`, where `to_supply` tells the value keys still to supply (a
-/// new edition's): a sum or formula that reads one, directly or through
-/// another cell, is 자료 입력 필요 rather than "-" or the figure of the
-/// parts given.
+/// new edition's): a formula that reads one, directly or through another
+/// formula's cell, is 자료 입력 필요 rather than "-" or a figure without it.
+/// (Typed inputs have no such mark, and sum rows are added up before the
+/// formulas run, so only formulas can read a value to supply.)
 #[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
 pub fn table_with_supply(
     spec: &TableSpec,
@@ -314,17 +315,7 @@ pub fn table_with_supply(
                     None => RVal::Unknown,
                 }
             };
-            let part_to_supply = parts
-                .iter()
-                .filter_map(|p| row_index.get(p.as_str()))
-                .any(|&pi| supply[pi][ci]);
             match sum {
-                // Not the sum of the parts given: a part is still to come.
-                Ok(c) if part_to_supply && !matches!(c, Cell::Masked(_)) => {
-                    grid[ri][ci] = Cell::ToSupply;
-                    supply[ri][ci] = true;
-                    rgrid[ri][ci] = RVal::Missing;
-                }
                 Ok(cell) => grid[ri][ci] = cell,
                 Err(e) => {
                     if e != CalcError::Upstream {
@@ -814,5 +805,59 @@ tables:
             Some(Decimal::from(2))
         );
         assert!(out.errors.is_empty());
+    }
+
+    #[test]
+    fn a_value_to_supply_reaches_the_sums_and_formulas_that_read_it() {
+        let file: TableFile = serde_saphyr::from_str(
+            r#"
+tables:
+  - id: t
+    title: t
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "x * 2" }
+    rows:
+      - { id: a, label: a, compute: { x: 'v("budget.a.total_cur")' } }
+      - { id: b, label: b, values: [3] }
+      - { id: c, label: c, values: ["-"] }
+      - { id: total, label: 합계, compute: { x: "sum(cell(a, x), cell(b, x))" } }
+      - { id: known, label: 합계2, compute: { x: "sum(cell(b, x), cell(c, x))" } }
+"#,
+        )
+        .expect("parses");
+        let mut out = Computed::default();
+        out.values.insert(
+            "budget.a.total_prev".into(),
+            super::super::Value {
+                value: Decimal::from(1),
+                format: NumFormat::Fixed(0),
+            },
+        );
+        out.to_supply.insert("budget.a.total_cur".into());
+        compute(&file, &mut out);
+        let t = out.table("t").expect("table");
+        let cell = |r: &str, c: &str| t.cell(r, c).cloned().expect("cell");
+        assert_eq!(cell("a", "x"), Cell::ToSupply, "the quoted value");
+        assert_eq!(cell("a", "y"), Cell::ToSupply, "a formula on it");
+        // The sum of a and b is not b's 3: a is still to come (and what
+        // reads the sum is to supply in turn).
+        assert_eq!(cell("total", "x"), Cell::ToSupply);
+        assert_eq!(cell("total", "y"), Cell::ToSupply);
+        assert_eq!(cell("known", "x").value(), Some(Decimal::from(3)));
+        assert_eq!(cell("c", "x"), Cell::Missing, "\"-\" as published stays");
+        assert_eq!(format_cell(&cell("total", "x")), crate::edition::TO_SUPPLY);
+        // What the next table reads: the keys to supply, no figure.
+        assert!(out.to_supply.contains("t.total.x"));
+        assert!(!out.values.contains_key("t.total.x"));
+        // Without the mark, the same table is "-" and the sum of the others.
+        let mut plain = Computed::default();
+        compute(&file, &mut plain);
+        let t = plain.table("t").expect("table");
+        assert_eq!(t.cell("a", "x"), Some(&Cell::Missing));
+        assert_eq!(
+            t.cell("total", "x").and_then(Cell::value),
+            Some(Decimal::from(3))
+        );
     }
 }
