@@ -280,6 +280,7 @@ pub fn resolve_chart(
         let mut series = Vec::new();
         let mut decimals = None;
         for s in &p.series {
+            let mut supply = Vec::new();
             let values: Vec<Option<f64>> = if let Some(inline) = &s.values {
                 inline
                     .iter()
@@ -302,6 +303,12 @@ pub fn resolve_chart(
                 {
                     decimals = Some(*dp);
                 }
+                if cells.iter().flatten().any(|c| c.is_to_supply()) {
+                    supply = cells
+                        .iter()
+                        .map(|c| c.is_some_and(Cell::is_to_supply))
+                        .collect();
+                }
                 cells.into_iter().map(num).collect()
             };
             series.push(SeriesData {
@@ -309,6 +316,7 @@ pub fn resolve_chart(
                 stack: s.stack.clone().unwrap_or_else(|| s.label.clone()),
                 color: s.color.clone(),
                 values,
+                supply,
                 right: s.axis == Some(crate::model::chart::Axis::Right),
                 line: s.line,
             });
