@@ -378,6 +378,11 @@ fn a_new_editions_tables_mark_every_figure_still_to_supply() {
         .filter(|c| c.is_to_supply())
         .count();
     assert_eq!(words, n);
+    // A chart leaves such a point out; its figure table says why.
+    let fig = csv_rows(&site.join("tables/fig-iii1-roi-trend-jobs-t1.csv"));
+    let y23 = fig.iter().find(|r| r.first().is_some_and(|c| c == "'23"));
+    let y23 = y23.expect("the '23 row");
+    assert!(y23.iter().skip(1).all(|c| c == "자료 입력 필요"), "{y23:?}");
 
     // The 2025 plan has no input to supply: no mark anywhere.
     let mut files = Vec::new();
