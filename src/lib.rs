@@ -92,6 +92,9 @@ pub fn compute_all(content: &Content) -> Computed {
         compute::budget::compute(&b.value, &mut computed);
     }
     for p in &content.performance {
+        computed
+            .supply_marks
+            .insert(p.value.id.clone(), edition::ToSupply::of(&p.src));
         compute::perf::compute(&p.value, &mut computed);
     }
     for x in &content.companies {

@@ -84,10 +84,11 @@ pub fn format_num(v: Decimal, f: NumFormat) -> String {
     format_fixed(v, decimals(v, f))
 }
 
-/// A cell as printed: `-`, `3.675`, `8.00 (71.72)`, `4.38 (4.61)*`.
+/// A cell as printed: `-`, `자료 입력 필요`, `3.675`, `8.00 (71.72)`, `4.38 (4.61)*`.
 pub fn format_cell(c: &Cell) -> String {
     match c {
         Cell::Missing => "-".into(),
+        Cell::ToSupply => crate::edition::TO_SUPPLY.into(),
         Cell::Text(t) | Cell::Masked(t) => t.clone(),
         Cell::Num {
             value,

@@ -259,3 +259,142 @@ fn the_typology_takes_another_window() {
         .iter()
         .any(|x| x.message.contains("not three consecutive years")));
 }
+
+/// The `<td>` cells of the table `id` on a page.
+fn table_cells<'a>(page: &'a str, id: &str) -> Vec<&'a str> {
+    let start = page
+        .find(&format!("<figure class=\"table\" id=\"tbl-{id}\""))
+        .unwrap_or_else(|| panic!("table {id} on the page"));
+    let body = page.get(start..).expect("slice");
+    let body = body
+        .get(..body.find("</figure>").expect("end"))
+        .expect("slice");
+    body.split("<td").skip(1).collect()
+}
+
+const MARK: &str = "<td class=\"na supply\">자료 입력 필요</td>";
+const DASH: &str = "<td class=\"na\">-</td>";
+
+#[test]
+fn a_new_editions_tables_mark_every_figure_still_to_supply() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let e = roll(dir.path());
+    let site = dir.path().join("site");
+    planbook::build_with(
+        &e,
+        &site,
+        planbook::render::RenderOptions {
+            xlsx: true,
+            ..Default::default()
+        },
+        planbook::publish::Edition::Published,
+    )
+    .expect("the new edition builds");
+    let base = dir.path().join("base");
+    planbook::build(&content_dir(), &base).expect("the 2025 plan builds");
+    let page = fs::read_to_string(site.join("iii/iii-1.html")).expect("page");
+    let old = fs::read_to_string(base.join("iii/iii-1.html")).expect("page");
+
+    // Every cell still to supply is marked with the words, and nothing else is.
+    let (_, computed, _) = planbook::analyse(&e).expect("the new edition loads");
+    let on_page = [
+        "iii1-overview",
+        "perf-review-jobs",
+        "perf-roi-jobs",
+        "perf-review-sales",
+        "perf-roi-sales",
+        "perf-result-jobs",
+        "perf-result-sales",
+        "iii1-autonomous",
+    ];
+    let mut to_supply = 0;
+    for id in on_page {
+        let t = computed.table(id).expect("table");
+        let n = t
+            .rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .filter(|c| c.is_to_supply())
+            .count();
+        let cells = table_cells(&page, id);
+        let marks = cells
+            .iter()
+            .filter(|c| format!("<td{c}").starts_with(MARK))
+            .count();
+        assert_eq!(marks, n, "{id}");
+        to_supply += n;
+    }
+    assert_eq!(page.matches(MARK).count(), to_supply);
+    assert!(to_supply >= 850, "{to_supply} cells to supply on Ⅲ-1");
+    // The history of every programme is to supply: its review tables have
+    // no figure and no "-" yet, and neither has the plan year's result.
+    for id in ["perf-review-jobs", "perf-review-sales"] {
+        let cells = table_cells(&page, id);
+        assert!(!cells.is_empty());
+        assert!(
+            cells.iter().all(|c| format!("<td{c}").starts_with(MARK)),
+            "{id}"
+        );
+    }
+    for id in ["perf-result-jobs", "perf-result-sales"] {
+        assert!(table_cells(&page, id)
+            .iter()
+            .all(|c| !format!("<td{c}").starts_with(DASH)));
+    }
+    // A formula that quotes a plan-year target (v("perf-result-jobs.bio.t_cur")).
+    let overview = computed.table("iii1-overview").expect("overview");
+    assert_eq!(
+        overview.cell("bio", "j25"),
+        Some(&planbook::model::table::Cell::ToSupply)
+    );
+    // "-" is left where the published plan has nothing too: no more of them
+    // than in the 2025 plan (859 before inputs to supply had their mark).
+    let (dashes, published) = (page.matches(DASH).count(), old.matches(DASH).count());
+    assert!(
+        dashes <= published,
+        "{dashes} \"-\" cells, 2025: {published}"
+    );
+
+    // The print document, the CSV and the workbook say it in words too.
+    let print = fs::read_to_string(site.join("print.html")).expect("print");
+    assert!(print.matches(MARK).count() >= to_supply);
+    let rows = csv_rows(&site.join("tables/perf-review-jobs.csv"));
+    assert_eq!(csv_cell(&rows, "total", "2024년 목표"), "자료 입력 필요");
+    let grid = planbook::import::sheet::Grid::open(
+        &site.join("tables/perf-review-jobs.xlsx"),
+        "perf-review-jobs",
+    )
+    .expect("workbook");
+    let words = (0..grid.end_row())
+        .flat_map(|r| (0..16).map(move |c| (r, c)))
+        .filter(|&(r, c)| grid.text(r, c) == "자료 입력 필요")
+        .count();
+    let n = computed
+        .table("perf-review-jobs")
+        .expect("table")
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter(|c| c.is_to_supply())
+        .count();
+    assert_eq!(words, n);
+    // A chart leaves such a point out; its figure table says why.
+    let fig = csv_rows(&site.join("tables/fig-iii1-roi-trend-jobs-t1.csv"));
+    let y23 = fig.iter().find(|r| r.first().is_some_and(|c| c == "'23"));
+    let y23 = y23.expect("the '23 row");
+    assert!(y23.iter().skip(1).all(|c| c == "자료 입력 필요"), "{y23:?}");
+
+    // The 2025 plan has no input to supply: no mark anywhere.
+    let mut files = Vec::new();
+    all_files(&base, &mut files);
+    for f in files {
+        let Ok(t) = fs::read_to_string(&f) else {
+            continue;
+        };
+        assert!(
+            !t.contains("na supply") && !t.contains("자료 입력 필요"),
+            "{}",
+            f.display()
+        );
+    }
+}

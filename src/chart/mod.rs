@@ -825,7 +825,11 @@ fn add_title_desc(svg: &str, c: &ChartData) -> String {
             let vals: Vec<String> = bars::cats(c, p)
                 .iter()
                 .zip(&s.values)
-                .map(|(cat, v)| format!("{cat} {}", v.map_or("-".into(), |v| fmt(v, p.decimals))))
+                .enumerate()
+                .map(|(i, (cat, v))| match v {
+                    None if s.to_supply(i) => format!("{cat} {}", crate::edition::TO_SUPPLY),
+                    v => format!("{cat} {}", v.map_or("-".into(), |v| fmt(v, p.decimals))),
+                })
                 .collect();
             desc.push_str(&format!("{} — {}. ", s.label, vals.join(", ")));
         }
@@ -868,6 +872,7 @@ mod tests {
                         stack: "'25".into(),
                         color: None,
                         values: vec![Some(8.21), Some(41.05)],
+                        supply: Vec::new(),
                         right: false,
                         line: false,
                     },
@@ -876,6 +881,7 @@ mod tests {
                         stack: "'25".into(),
                         color: None,
                         values: vec![Some(0.79), None],
+                        supply: Vec::new(),
                         right: false,
                         line: false,
                     },
@@ -922,6 +928,7 @@ mod tests {
                         stack: "a".into(),
                         color: None,
                         values: vec![Some(0.89), Some(0.85), Some(0.90)],
+                        supply: Vec::new(),
                         right: false,
                         line: false,
                     },
@@ -930,6 +937,7 @@ mod tests {
                         stack: "b".into(),
                         color: None,
                         values: vec![Some(0.75), None, Some(0.93)],
+                        supply: Vec::new(),
                         right: false,
                         line: false,
                     },

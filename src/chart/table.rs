@@ -7,6 +7,15 @@ fn num(v: Option<f64>, dp: u32) -> String {
     crate::calc::typology::dec(v).map_or("-".into(), |d| crate::numfmt::format_fixed(d, dp))
 }
 
+/// A series' value as the table shows it: a value still to supply says so.
+fn value(s: &crate::model::chart::SeriesData, i: usize, dp: u32) -> String {
+    if s.to_supply(i) {
+        crate::edition::TO_SUPPLY.into()
+    } else {
+        num(s.values.get(i).copied().flatten(), dp)
+    }
+}
+
 /// Header cells and rows.
 pub fn data_table(c: &ChartData) -> (Vec<String>, Vec<Vec<String>>) {
     if let Some(sc) = &c.scatter {
@@ -84,12 +93,16 @@ pub fn data_table(c: &ChartData) -> (Vec<String>, Vec<Vec<String>>) {
         let mut rows = Vec::new();
         for p in &c.panels {
             for s in &p.series {
-                for (cat, v) in super::bars::cats(c, p).iter().zip(&s.values) {
+                for (i, cat) in super::bars::cats(c, p)
+                    .iter()
+                    .take(s.values.len())
+                    .enumerate()
+                {
                     let label = match &p.title {
                         Some(t) => format!("{t} · {cat}"),
                         None => cat.clone(),
                     };
-                    rows.push(vec![label, s.label.clone(), num(*v, p.decimals)]);
+                    rows.push(vec![label, s.label.clone(), value(s, i, p.decimals)]);
                 }
             }
         }
@@ -103,8 +116,8 @@ pub fn data_table(c: &ChartData) -> (Vec<String>, Vec<Vec<String>>) {
                 Some(t) if c.panels.len() > 1 => format!("{t} {}", s.label),
                 _ => s.label.clone(),
             });
-            for (row, v) in rows.iter_mut().zip(&s.values) {
-                row.push(num(*v, p.decimals));
+            for (i, row) in rows.iter_mut().take(s.values.len()).enumerate() {
+                row.push(value(s, i, p.decimals));
             }
         }
     }

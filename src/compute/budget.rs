@@ -40,6 +40,10 @@ pub fn compute(file: &BudgetFile, out: &mut Computed) {
             e.error.to_string(),
         );
     }
+    let supply = supply_nodes(file);
+    if !supply.is_empty() {
+        out.budget_supply.insert(file.id.clone(), supply);
+    }
     register_base_values(file, &agg, out);
     out.budgets
         .insert(file.id.clone(), (agg.clone(), file.years));
@@ -58,6 +62,35 @@ pub fn compute(file: &BudgetFile, out: &mut Computed) {
     }
 }
 
+/// The nodes whose plan year is still to supply: a leaf of theirs lists the
+/// year as `{}` (the model's mark of an input to supply), and derived
+/// combinations that take such a node. Their plan-year sums are not
+/// figures yet: a part is missing.
+fn supply_nodes(file: &BudgetFile) -> std::collections::BTreeSet<String> {
+    let [_, cur] = file.years;
+    let mut out: std::collections::BTreeSet<String> = file
+        .nodes()
+        .into_iter()
+        .filter(|n| {
+            let mut below = Vec::new();
+            n.walk(&mut below);
+            below
+                .iter()
+                .any(|l| l.amounts.get(&cur).is_some_and(YearInput::is_empty))
+        })
+        .map(|n| n.id.clone())
+        .collect();
+    for d in &file.derived {
+        let Ok(c) = parse_combination(&d.expr) else {
+            continue;
+        };
+        if c.0.iter().any(|(_, id)| out.contains(id)) {
+            out.insert(d.id.clone());
+        }
+    }
+    out
+}
+
 fn register_funding(
     out: &mut Computed,
     (dataset, node): (&str, &str),
@@ -65,8 +98,18 @@ fn register_funding(
     f: &[Funding; 2],
 ) {
     let prefix = format!("{dataset}.{node}");
+    let supply = out
+        .budget_supply
+        .get(dataset)
+        .is_some_and(|s| s.contains(node));
     for (year, fy) in years.iter().zip(f) {
         let y = role(years, *year);
+        if supply && y == "_cur" {
+            for name in ["gov", "local", "prov", "city", "total", "cost"] {
+                out.to_supply.insert(format!("{prefix}.{name}{y}"));
+            }
+            continue;
+        }
         for (name, v) in [
             ("gov", Ok(fy.gov)),
             ("local", Ok(fy.local)),
@@ -127,9 +170,19 @@ fn register_base_values(file: &BudgetFile, agg: &Aggregates, out: &mut Computed)
                 );
                 continue;
             };
+            let key = format!("{}.{}.tasks{}", file.id, n.id, role(file.years, year));
+            if role(file.years, year) == "_cur"
+                && out
+                    .budget_supply
+                    .get(&file.id)
+                    .is_some_and(|s| s.contains(&n.id))
+            {
+                out.to_supply.insert(key);
+                continue;
+            }
             if let Some(t) = tasks {
                 out.values.insert(
-                    format!("{}.{}.tasks{}", file.id, n.id, role(file.years, year)),
+                    key,
                     Value {
                         value: Decimal::from(t),
                         format: NumFormat::Fixed(0),
@@ -327,9 +380,11 @@ fn view_table(file: &BudgetFile, v: &BudgetView, agg: &Aggregates, sink: &CellSi
         {
             // The plan year's three columns, then the three changes (a
             // change against a year not given yet is not known either).
+            // A group's plan-year sums lack the part to supply: not a figure yet.
+            let group = !n.children.is_empty();
             for (i, c) in cells.iter_mut().enumerate().skip(3) {
-                if i >= 6 || matches!(c, Cell::Missing) {
-                    *c = Cell::Text(crate::edition::TO_SUPPLY.into());
+                if i >= 6 || group || matches!(c, Cell::Missing) {
+                    *c = Cell::ToSupply;
                 }
             }
         }

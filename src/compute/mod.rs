@@ -102,6 +102,15 @@ pub struct Computed {
     /// The audit's word on each inconsistent published figure, by figure id
     /// (`table.row.col`; a sentence's as `key@line`): for the errata page.
     pub audit: BTreeMap<String, AuditNote>,
+    /// A new edition's inputs to supply, by performance dataset id (read
+    /// from its `# 자료 입력 필요:` comments before it is computed).
+    pub supply_marks: BTreeMap<String, crate::edition::ToSupply>,
+    /// Budget nodes whose plan year is still to supply (a leaf of theirs
+    /// has `{}` for it), by budget dataset id.
+    pub budget_supply: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Value keys with no figure yet because an input is to supply: a
+    /// formula that reads one is to supply too, not "-".
+    pub to_supply: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -187,6 +196,9 @@ impl Computed {
                 continue;
             }
             for (c, cell) in t.columns.iter().zip(&r.cells) {
+                if cell.is_to_supply() {
+                    self.to_supply.insert(format!("{}.{}.{}", t.id, r.id, c.id));
+                }
                 if let crate::model::table::Cell::Num {
                     value,
                     format,
@@ -268,6 +280,7 @@ pub fn resolve_chart(
         let mut series = Vec::new();
         let mut decimals = None;
         for s in &p.series {
+            let mut supply = Vec::new();
             let values: Vec<Option<f64>> = if let Some(inline) = &s.values {
                 inline
                     .iter()
@@ -290,6 +303,12 @@ pub fn resolve_chart(
                 {
                     decimals = Some(*dp);
                 }
+                if cells.iter().flatten().any(|c| c.is_to_supply()) {
+                    supply = cells
+                        .iter()
+                        .map(|c| c.is_some_and(Cell::is_to_supply))
+                        .collect();
+                }
                 cells.into_iter().map(num).collect()
             };
             series.push(SeriesData {
@@ -297,6 +316,7 @@ pub fn resolve_chart(
                 stack: s.stack.clone().unwrap_or_else(|| s.label.clone()),
                 color: s.color.clone(),
                 values,
+                supply,
                 right: s.axis == Some(crate::model::chart::Axis::Right),
                 line: s.line,
             });

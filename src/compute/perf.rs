@@ -9,6 +9,7 @@ use crate::calc::{
     achievement, add, delta, mul, per_budget, round_half_up, share, sub, sum_present, CalcError,
     Checked,
 };
+use crate::edition::ToSupply;
 use crate::model::performance::{PerfFile, Programme};
 use crate::model::table::{Cell, Column, NumFormat, Row, RowKind, Table};
 use rust_decimal::Decimal;
@@ -27,6 +28,43 @@ pub struct Agg {
     t_sum: Option<Decimal>,
     p_sum: Option<Decimal>,
     b_sum: Option<Decimal>,
+    /// The figures still to supply (then None): a leaf's input is a
+    /// `# 자료 입력 필요:` one, or a programme sums a child's such figure.
+    pub gap: Gap,
+}
+
+/// Which of an aggregate's figures are still to supply: the detailed year's
+/// target, result and budget, and their history sums (and averages).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gap {
+    pub t_last: bool,
+    pub p_last: bool,
+    pub b_last: bool,
+    pub t: bool,
+    pub p: bool,
+    pub b: bool,
+}
+
+impl Gap {
+    fn or(self, o: Gap) -> Gap {
+        Gap {
+            t_last: self.t_last || o.t_last,
+            p_last: self.p_last || o.p_last,
+            b_last: self.b_last || o.b_last,
+            t: self.t || o.t,
+            p: self.p || o.p,
+            b: self.b || o.b,
+        }
+    }
+}
+
+/// A figure still without a value because of an input to supply.
+fn none_if(gap: bool, v: Option<Decimal>) -> Option<Decimal> {
+    if gap {
+        None
+    } else {
+        v
+    }
 }
 
 /// value / budget when both are there.
@@ -57,7 +95,7 @@ pub type PerfAggs = BTreeMap<(String, String), Agg>;
 
 fn agg_programme(
     p: &Programme,
-    f: &PerfFile,
+    (f, supply): (&PerfFile, &ToSupply),
     ind: &str,
     out: &mut PerfAggs,
     errors: &mut AggErrors,
@@ -89,6 +127,12 @@ fn agg_programme(
             ok(field, s.map(|s| span_average([s], n)).transpose())
         };
         let (t_sum, p_sum, b_sum) = (sum("target", t), sum("result", r), sum("budget", b));
+        // An input left out with its supply comment: both its year and its sum.
+        let (gt, gp, gb) = (
+            t.is_none() && supply.perf_field(&p.id, ind, "target"),
+            r.is_none() && supply.perf_field(&p.id, ind, "result"),
+            b.is_none() && supply.perf_budget(&p.id),
+        );
         Agg {
             t_last: t.map(|x| x.last.0),
             p_last: r.map(|x| x.last.0),
@@ -99,13 +143,24 @@ fn agg_programme(
             t_sum,
             p_sum,
             b_sum,
+            gap: Gap {
+                t_last: gt,
+                p_last: gp,
+                b_last: gb,
+                t: gt,
+                p: gp,
+                b: gb,
+            },
         }
     } else {
         let kids: Vec<Agg> = p
             .children
             .iter()
-            .map(|c| agg_programme(c, f, ind, out, errors))
+            .map(|c| agg_programme(c, (f, supply), ind, out, errors))
             .collect();
+        // A sum with a part to supply is not a figure yet (not the sum of
+        // the parts given).
+        let gap = kids.iter().fold(Gap::default(), |g, k| g.or(k.gap));
         let sum = |field: &str, g: fn(&Agg) -> Option<Decimal>| {
             ok(field, sum_present(kids.iter().map(g)))
         };
@@ -117,16 +172,22 @@ fn agg_programme(
             sum("result", |k| k.p_sum),
             sum("budget", |k| k.b_sum),
         );
+        let (t_sum, p_sum, b_sum) = (
+            none_if(gap.t, t_sum),
+            none_if(gap.p, p_sum),
+            none_if(gap.b, b_sum),
+        );
         Agg {
-            t_last: sum("target.last", |k| k.t_last),
-            p_last: sum("result.last", |k| k.p_last),
-            b_last: sum("budget.last", |k| k.b_last),
+            t_last: none_if(gap.t_last, sum("target.last", |k| k.t_last)),
+            p_last: none_if(gap.p_last, sum("result.last", |k| k.p_last)),
+            b_last: none_if(gap.b_last, sum("budget.last", |k| k.b_last)),
             t_avg: avg("target", t_sum),
             p_avg: avg("result", p_sum),
             b_avg: avg("budget", b_sum),
             t_sum,
             p_sum,
             b_sum,
+            gap,
         }
     };
     errors.extend(errs.into_inner());
@@ -134,12 +195,12 @@ fn agg_programme(
     a
 }
 
-fn aggregate(f: &PerfFile) -> (PerfAggs, AggErrors) {
+fn aggregate(f: &PerfFile, supply: &ToSupply) -> (PerfAggs, AggErrors) {
     let mut out = PerfAggs::new();
     let mut errors = AggErrors::new();
     for ind in &f.indicators {
         for p in &f.programmes {
-            agg_programme(p, f, ind, &mut out, &mut errors);
+            agg_programme(p, (f, supply), ind, &mut out, &mut errors);
         }
     }
     (out, errors)
@@ -175,6 +236,16 @@ fn fixed(v: Option<Decimal>) -> Cell {
 /// A checked figure as a cell.
 fn fx(v: Checked<Option<Decimal>>) -> Checked<Cell> {
     v.map(fixed)
+}
+
+/// A checked figure as a cell, 자료 입력 필요 when it reads an input still
+/// to supply (whatever the figure: a sum of the parts given is not it).
+fn sx(v: Checked<Option<Decimal>>, gap: bool) -> Checked<Cell> {
+    if gap {
+        Ok(Cell::ToSupply)
+    } else {
+        fx(v)
+    }
 }
 
 fn col(id: &str, group: &str, label: &str) -> Column {
@@ -238,7 +309,8 @@ fn label_of(ind: &str) -> &str {
 }
 
 pub fn compute(f: &PerfFile, out: &mut Computed) {
-    let (perf, errors) = aggregate(f);
+    let supply = out.supply_marks.get(&f.id).cloned().unwrap_or_default();
+    let (perf, errors) = aggregate(f, &supply);
     for (node, field, e) in errors {
         out.error(
             Place::Node {
@@ -257,6 +329,17 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
     let first = *f.history.first().unwrap_or(&0);
     let (prev, cur) = (years[0], years[1]);
     let plan_expr = |p: &Programme, y: u16| p.plan.get(&y).cloned().unwrap_or_else(|| p.id.clone());
+    // The plan year's targets and budgets of budget nodes still to supply.
+    let budget_supply = out
+        .budget_supply
+        .get(&f.budget)
+        .cloned()
+        .unwrap_or_default();
+    let plan_gap = |expr: &str, year_index: usize| {
+        year_index == 1
+            && parse_combination(expr)
+                .is_ok_and(|c| c.0.iter().any(|(_, id)| budget_supply.contains(id)))
+    };
 
     for ind in &f.indicators {
         let get = |p: &Programme| {
@@ -304,19 +387,20 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                         .transpose()
                         .map(Option::flatten)
                 };
+                let g = a.gap;
                 let cells = vec![
-                    Ok(fixed(a.t_last)),
-                    Ok(fixed(a.p_last)),
-                    fx(ach(a.p_last, a.t_last)),
-                    Ok(fixed(a.b_last)),
-                    fx(a.roi_t_last()),
-                    fx(a.roi_p_last()),
-                    Ok(fixed(a.t_avg)),
-                    Ok(fixed(a.p_avg)),
-                    fx(ach(a.p_avg, a.t_avg)),
-                    Ok(fixed(a.b_avg)),
-                    fx(a.roi_t_avg()),
-                    fx(a.roi_p_avg()),
+                    sx(Ok(a.t_last), g.t_last),
+                    sx(Ok(a.p_last), g.p_last),
+                    sx(ach(a.p_last, a.t_last), g.p_last || g.t_last),
+                    sx(Ok(a.b_last), g.b_last),
+                    sx(a.roi_t_last(), g.t_last || g.b_last),
+                    sx(a.roi_p_last(), g.p_last || g.b_last),
+                    sx(Ok(a.t_avg), g.t),
+                    sx(Ok(a.p_avg), g.p),
+                    sx(ach(a.p_avg, a.t_avg), g.p || g.t),
+                    sx(Ok(a.b_avg), g.b),
+                    sx(a.roi_t_avg(), g.t || g.b),
+                    sx(a.roi_p_avg(), g.p || g.b),
                 ];
                 review_sink.row(&p.id, cells)
             }),
@@ -361,41 +445,43 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
         let roi_sink = CellSink::default();
         let roi_rows = rows_of(f, &|p| p.in_roi_table, &|p| {
             let a = get(p);
+            let g = a.gap;
             let h = p.indicators.get(ind.as_str());
+            let trend_gap = |y: u16| supply.perf_trend(&p.id, ind, y);
             let mut cells = Vec::new();
             for y in &f.history {
                 cells.push(if *y == last {
-                    fx(a.roi_t_last())
+                    sx(a.roi_t_last(), g.t_last || g.b_last)
                 } else {
-                    Ok(fixed(
-                        h.and_then(|h| h.trend.get(y))
-                            .and_then(|t| t.target)
-                            .map(|x| x.0),
-                    ))
+                    let v = h.and_then(|h| h.trend.get(y)).and_then(|t| t.target);
+                    sx(Ok(v.map(|x| x.0)), v.is_none() && trend_gap(*y))
                 });
             }
             for y in &f.history {
                 cells.push(if *y == last {
-                    fx(a.roi_p_last())
+                    sx(a.roi_p_last(), g.p_last || g.b_last)
                 } else {
-                    Ok(fixed(
-                        h.and_then(|h| h.trend.get(y))
-                            .and_then(|t| t.result)
-                            .map(|x| x.0),
-                    ))
+                    let v = h.and_then(|h| h.trend.get(y)).and_then(|t| t.result);
+                    sx(Ok(v.map(|x| x.0)), v.is_none() && trend_gap(*y))
                 });
             }
             let ap = a.roi_p_avg();
-            cells.push(fx(a.roi_t_avg()));
-            cells.push(fx(ap));
-            cells.push(fx(ap.and_then(|ap| ap.map(challenge).transpose())));
+            let ap_gap = g.p || g.b;
+            cells.push(sx(a.roi_t_avg(), g.t || g.b));
+            cells.push(sx(ap, ap_gap));
+            cells.push(sx(ap.and_then(|ap| ap.map(challenge).transpose()), ap_gap));
             let roi_of = |yi: usize, y: u16| {
                 let (t, b) = plan_values(&baggs, &plan_expr(p, y), yi, ind)?;
                 ratio(t, b)
             };
             let (r_prev, r_cur) = (roi_of(0, prev), roi_of(1, cur));
-            cells.push(fx(r_prev));
-            cells.push(fx(r_cur));
+            let (prev_gap, cur_gap) = (
+                plan_gap(&plan_expr(p, prev), 0),
+                plan_gap(&plan_expr(p, cur), 1),
+            );
+            cells.push(sx(r_prev, prev_gap));
+            cells.push(sx(r_cur, cur_gap));
+            let vs_gap = cur_gap || ap_gap;
             let vs_avg = r_cur.and_then(|c| {
                 ap.and_then(|ap| {
                     c.zip(ap)
@@ -404,7 +490,9 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                         .map(Option::flatten)
                 })
             });
-            cells.push(fx(vs_avg));
+            cells.push(sx(vs_avg, vs_gap));
+            // The rule reads the averages, the last year and the previous target.
+            let rule_gap = ap_gap || g.p_last || g.b_last || prev_gap;
             // The rule applies to programmes; subtotals are sums of the targets set.
             let rule = (|| -> Checked<Option<(Decimal, Branch)>> {
                 match (ap?, a.roi_p_last()?, r_prev?) {
@@ -418,6 +506,9 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
             } else {
                 match rule {
                     Err(e) => cells.extend([Err(e), Err(e)]),
+                    Ok(None) if rule_gap => {
+                        cells.extend([Ok(Cell::ToSupply), Ok(Cell::ToSupply)]);
+                    }
                     Ok(None) => {
                         cells.push(Ok(Cell::Missing));
                         cells.push(Ok(Cell::Text("-".into())));
@@ -503,9 +594,9 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                         Some(p) => {
                             let a = get(p);
                             cells.extend([
-                                Ok(fixed(a.t_avg)),
-                                Ok(fixed(a.b_avg)),
-                                fx(a.roi_t_avg()),
+                                sx(Ok(a.t_avg), a.gap.t),
+                                sx(Ok(a.b_avg), a.gap.b),
+                                sx(a.roi_t_avg(), a.gap.t || a.gap.b),
                             ]);
                         }
                         None => {
@@ -549,12 +640,12 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
                         fx(r_of(x0).and_then(|r0| r_of(x1).and_then(|r1| delta(r0, r1)))),
                     ]);
                     // The plan year not given yet (a new edition): its figures
-                    // and the changes are to supply, not a change against 0.
-                    if matches!(x1, Ok((None, None))) && r.new_in.is_none_or(|n| n <= cur) {
+                    // and the changes are to supply, not a change against 0
+                    // (nor the figures of the nodes given so far).
+                    let cur_gap = r.plan.get(&cur).is_some_and(|e| plan_gap(e, 1));
+                    if cur_gap && r.new_in.is_none_or(|n| n <= cur) {
                         cells.truncate(cells.len().saturating_sub(6));
-                        cells.extend(
-                            (0..6).map(|_| Ok(Cell::Text(crate::edition::TO_SUPPLY.into()))),
-                        );
+                        cells.extend((0..6).map(|_| Ok(Cell::ToSupply)));
                     }
                     let cells = result_sink.row(&r.id, cells);
                     Row {
@@ -594,5 +685,78 @@ pub fn compute(f: &PerfFile, out: &mut Computed) {
         } else {
             out.tables.extend([review, roi]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "\
+id: perf
+budget: budget
+history: [2022, 2023, 2024]
+indicators: [jobs]
+programmes:
+  - id: total
+    label: 총계
+    children:
+      - id: a
+        label: a
+        budget: { last: 2, earlier: 4 }
+        indicators:
+          jobs:
+            target: { last: 1, earlier: 2 }
+            result: { last: 1, earlier: 2 }
+      - id: b
+        label: b
+        # 자료 입력 필요: `b` 예산(budget): 2024년 값(last), 2022~2023년 합계(earlier)
+        indicators:
+          jobs:
+            # 자료 입력 필요: `b` jobs 목표(target): 2024년 값(last), 2022~2023년 합계(earlier)
+            result: { last: 1, earlier: 2 }
+";
+
+    fn aggs(supply: &ToSupply) -> PerfAggs {
+        let f: PerfFile = serde_saphyr::from_str(SRC).expect("parses");
+        let (a, errors) = aggregate(&f, supply);
+        assert!(errors.is_empty());
+        a
+    }
+
+    fn get<'a>(a: &'a PerfAggs, id: &str) -> &'a Agg {
+        a.get(&(id.to_string(), "jobs".to_string())).expect("agg")
+    }
+
+    #[test]
+    fn a_sum_with_a_part_to_supply_is_to_supply() {
+        let a = aggs(&ToSupply::of(SRC));
+        let (b, total) = (get(&a, "b"), get(&a, "total"));
+        assert!(b.gap.t_last && b.gap.t && b.gap.b && !b.gap.p_last);
+        // Not a's target alone: b's is still to come.
+        assert!(total.gap.t_last && total.gap.t && total.gap.b);
+        assert_eq!((total.t_last, total.t_avg, total.b_avg), (None, None, None));
+        // Both results are given: the sum is a figure.
+        assert!(!total.gap.p_last);
+        assert_eq!(total.p_last, Some(Decimal::from(2)));
+        assert_eq!(ratio(total.p_last, total.b_last), Ok(None));
+        assert_eq!(
+            sx(total.roi_t_last(), total.gap.t_last || total.gap.b_last),
+            Ok(Cell::ToSupply)
+        );
+        assert_eq!(
+            sx(Ok(total.p_last), total.gap.p_last).map(|c| c.value()),
+            Ok(Some(Decimal::from(2)))
+        );
+    }
+
+    #[test]
+    fn without_the_comments_an_absent_input_is_nothing() {
+        let a = aggs(&ToSupply::default());
+        let total = get(&a, "total");
+        assert!(!total.gap.t_last && !total.gap.b);
+        // The published rule: the sum of the inputs given.
+        assert_eq!(total.t_last, Some(Decimal::from(1)));
+        assert_eq!(sx(Ok(get(&a, "b").t_last), false), Ok(Cell::Missing));
     }
 }

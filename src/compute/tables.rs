@@ -193,6 +193,20 @@ fn cycles(left: &[usize], reads: &[Vec<usize>]) -> Vec<Vec<usize>> {
 /// not parse). A failed cell is "-".
 #[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
 pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) -> Computation {
+    table_with_supply(spec, lookup, &|_| false)
+}
+
+/// `table_with`, where `to_supply` tells the value keys still to supply (a
+/// new edition's): a formula that reads one, directly or through another
+/// formula's cell, is 자료 입력 필요 rather than "-" or a figure without it.
+/// (Typed inputs have no such mark, and sum rows are added up before the
+/// formulas run, so only formulas can read a value to supply.)
+#[allow(clippy::indexing_slicing)] // indexes by positions taken from the same collections (reviewed); new functions are under the lint
+pub fn table_with_supply(
+    spec: &TableSpec,
+    lookup: &dyn Fn(&str) -> Option<Decimal>,
+    to_supply: &dyn Fn(&str) -> bool,
+) -> Computation {
     let ncol = spec.columns.len();
     let dps: Vec<u32> = spec
         .columns
@@ -221,6 +235,8 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
         .collect();
     let mut grid: Vec<Vec<Cell>> = vec![vec![Cell::Missing; ncol]; spec.rows.len()];
     let mut errs: Vec<Vec<Option<CalcError>>> = vec![vec![None; ncol]; spec.rows.len()];
+    // Cells still to supply, which the cells reading them follow.
+    let mut supply: Vec<Vec<bool>> = vec![vec![false; ncol]; spec.rows.len()];
     // The range of every figure given its inputs' precision, computed beside
     // the value by the same steps.
     let mut rgrid: Vec<Vec<RVal>> = vec![vec![RVal::Missing; ncol]; spec.rows.len()];
@@ -324,14 +340,22 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
             !given && (spec.columns[ci].compute.is_some() || spec.rows[ri].compute.contains_key(id))
         })
         .collect();
+    // Whether each formula quotes a value still to supply (`v("…")`).
+    let mut quotes_supply = vec![false; cells_to_compute.len()];
     let exprs: Vec<Option<expr::Expr>> = cells_to_compute
         .iter()
-        .map(|&(ri, ci)| {
+        .zip(quotes_supply.iter_mut())
+        .map(|(&(ri, ci), quotes)| {
             let c = &spec.columns[ci];
             let row_src = spec.rows[ri].compute.get(&c.id);
             let src = row_src.or(c.compute.as_ref())?;
             match expr::parse(src) {
-                Ok(e) => Some(e.resolve_values(lookup)),
+                Ok(e) => {
+                    let mut keys = Vec::new();
+                    e.value_keys(&mut keys);
+                    *quotes = keys.iter().any(|k| to_supply(k));
+                    Some(e.resolve_values(lookup))
+                }
                 Err(e) => {
                     // Column formulas are checked by validate (E003); a row's
                     // own formula is not, so its error is reported here.
@@ -397,6 +421,17 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
         let (Some(&(ri, ci)), Some(Some(e))) = (cells_to_compute.get(i), exprs.get(i)) else {
             continue;
         };
+        let reads_supply = quotes_supply.get(i).copied().unwrap_or(false) || {
+            let mut d = Vec::new();
+            deps(e, ri, &row_index, &col_index, &mut d);
+            d.iter().any(|&(r, c)| {
+                supply
+                    .get(r)
+                    .and_then(|x| x.get(c))
+                    .copied()
+                    .unwrap_or(false)
+            })
+        };
         let v = {
             let col = |name: &str| {
                 col_index
@@ -437,6 +472,13 @@ pub fn table_with(spec: &TableSpec, lookup: &dyn Fn(&str) -> Option<Decimal>) ->
             e.eval_range(&col, &other)
         };
         grid[ri][ci] = match v {
+            // Whatever it gives without the input (a figure of the others,
+            // or nothing), the formula's figure is still to come.
+            Val::Num(_) | Val::Missing if reads_supply => {
+                supply[ri][ci] = true;
+                rgrid[ri][ci] = RVal::Missing;
+                Cell::ToSupply
+            }
             Val::Num(x) => Cell::num(x, NumFormat::Fixed(dps[ci])),
             Val::Missing => Cell::Missing,
             Val::Masked => Cell::Masked("***".into()),
@@ -543,8 +585,10 @@ pub struct Computation {
 pub fn compute(file: &TableFile, out: &mut Computed) {
     for spec in &file.tables {
         let c = {
-            let values = &out.values;
-            table_with(spec, &|k| values.get(k).map(|v| v.value))
+            let (values, to_supply) = (&out.values, &out.to_supply);
+            table_with_supply(spec, &|k| values.get(k).map(|v| v.value), &|k| {
+                to_supply.contains(k)
+            })
         };
         for e in c.errors {
             out.error(e.place, e.message);
@@ -761,5 +805,59 @@ tables:
             Some(Decimal::from(2))
         );
         assert!(out.errors.is_empty());
+    }
+
+    #[test]
+    fn a_value_to_supply_reaches_the_sums_and_formulas_that_read_it() {
+        let file: TableFile = serde_saphyr::from_str(
+            r#"
+tables:
+  - id: t
+    title: t
+    columns:
+      - { id: x, label: x }
+      - { id: y, label: y, compute: "x * 2" }
+    rows:
+      - { id: a, label: a, compute: { x: 'v("budget.a.total_cur")' } }
+      - { id: b, label: b, values: [3] }
+      - { id: c, label: c, values: ["-"] }
+      - { id: total, label: 합계, compute: { x: "sum(cell(a, x), cell(b, x))" } }
+      - { id: known, label: 합계2, compute: { x: "sum(cell(b, x), cell(c, x))" } }
+"#,
+        )
+        .expect("parses");
+        let mut out = Computed::default();
+        out.values.insert(
+            "budget.a.total_prev".into(),
+            super::super::Value {
+                value: Decimal::from(1),
+                format: NumFormat::Fixed(0),
+            },
+        );
+        out.to_supply.insert("budget.a.total_cur".into());
+        compute(&file, &mut out);
+        let t = out.table("t").expect("table");
+        let cell = |r: &str, c: &str| t.cell(r, c).cloned().expect("cell");
+        assert_eq!(cell("a", "x"), Cell::ToSupply, "the quoted value");
+        assert_eq!(cell("a", "y"), Cell::ToSupply, "a formula on it");
+        // The sum of a and b is not b's 3: a is still to come (and what
+        // reads the sum is to supply in turn).
+        assert_eq!(cell("total", "x"), Cell::ToSupply);
+        assert_eq!(cell("total", "y"), Cell::ToSupply);
+        assert_eq!(cell("known", "x").value(), Some(Decimal::from(3)));
+        assert_eq!(cell("c", "x"), Cell::Missing, "\"-\" as published stays");
+        assert_eq!(format_cell(&cell("total", "x")), crate::edition::TO_SUPPLY);
+        // What the next table reads: the keys to supply, no figure.
+        assert!(out.to_supply.contains("t.total.x"));
+        assert!(!out.values.contains_key("t.total.x"));
+        // Without the mark, the same table is "-" and the sum of the others.
+        let mut plain = Computed::default();
+        compute(&file, &mut plain);
+        let t = plain.table("t").expect("table");
+        assert_eq!(t.cell("a", "x"), Some(&Cell::Missing));
+        assert_eq!(
+            t.cell("total", "x").and_then(Cell::value),
+            Some(Decimal::from(3))
+        );
     }
 }

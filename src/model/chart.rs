@@ -276,8 +276,18 @@ pub struct SeriesData {
     pub color: Option<String>,
     /// One value per category; None is "-" (not applicable).
     pub values: Vec<Option<f64>>,
+    /// By value: None because an input is still to supply (a new edition's
+    /// 자료 입력 필요), not "-". Empty when no value is.
+    pub supply: Vec<bool>,
     pub right: bool,
     pub line: bool,
+}
+
+impl SeriesData {
+    /// Whether the value at `i` is still to supply.
+    pub fn to_supply(&self, i: usize) -> bool {
+        self.supply.get(i).copied().unwrap_or(false)
+    }
 }
 
 impl SeriesData {
@@ -287,6 +297,7 @@ impl SeriesData {
             stack: label.to_string(),
             color: None,
             values,
+            supply: Vec::new(),
             right: false,
             line: false,
         }

@@ -14,8 +14,13 @@ pub enum NumFormat {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
-    /// "-": not applicable.
+    /// "-": nothing, as published (not applicable, or not given).
     Missing,
+    /// Not known yet: an input a new edition must supply is empty (a
+    /// `# 자료 입력 필요:` input), or the figure is computed from one. Shown
+    /// as 자료 입력 필요, never "-": a reader must tell "nothing" from "not
+    /// yet", and `check` lists the inputs as N002.
+    ToSupply,
     Num {
         value: Decimal,
         format: NumFormat,
@@ -42,6 +47,21 @@ impl Cell {
 
     pub fn opt(value: Option<Decimal>, format: NumFormat) -> Cell {
         value.map_or(Cell::Missing, |v| Cell::num(v, format))
+    }
+
+    /// `opt`, except that an absent value whose inputs are still to supply
+    /// is `ToSupply` rather than "-". A value that is there stays a figure:
+    /// it did not need the missing input.
+    pub fn opt_or_supply(value: Option<Decimal>, format: NumFormat, to_supply: bool) -> Cell {
+        match value {
+            None if to_supply => Cell::ToSupply,
+            v => Cell::opt(v, format),
+        }
+    }
+
+    /// A cell still without a figure because of an input to supply.
+    pub fn is_to_supply(&self) -> bool {
+        matches!(self, Cell::ToSupply)
     }
 
     pub fn value(&self) -> Option<Decimal> {

@@ -41,6 +41,8 @@ pub struct RowView {
 pub struct CellView {
     pub text: String,
     pub missing: bool,
+    /// No figure yet: an input still to supply (`text` is 자료 입력 필요).
+    pub supply: bool,
     /// Words rather than a figure: left-aligned.
     pub text_cell: bool,
     /// The errata mark: ("계산값" | "원본", the other figure).
@@ -99,6 +101,7 @@ pub fn view(t: &Table, label: String, anchor: String, csv_href: String) -> Table
                     .map(|(ci, c)| CellView {
                         text: format_cell(c),
                         missing: matches!(c, Cell::Missing),
+                        supply: c.is_to_supply(),
                         text_cell: matches!(c, Cell::Text(_)),
                         erratum: t
                             .errata
@@ -257,6 +260,8 @@ pub fn html(t: &TableView) -> String {
         for c in &r.cells {
             let class = if c.missing {
                 " class=\"na\""
+            } else if c.supply {
+                " class=\"na supply\""
             } else if c.text_cell {
                 " class=\"text\""
             } else {

@@ -131,6 +131,11 @@ fn write_sheet(ws: &mut Worksheet, t: &Table, label: &str) -> Result<(), XlsxErr
                 Cell::Missing => {
                     ws.write_string_with_format(r, c, "-", &center)?;
                 }
+                // The words, not an empty cell: a blank reads as 0 in a sum
+                // and would not say that the figure is still to come.
+                Cell::ToSupply => {
+                    ws.write_string_with_format(r, c, crate::edition::TO_SUPPLY, &center)?;
+                }
                 Cell::Text(s) | Cell::Masked(s) => {
                     ws.write_string(r, c, s)?;
                 }
