@@ -56,8 +56,9 @@ pub enum Piece {
     },
     /// A count the sentence states ("5대 프로젝트 13개 단위과제"): the page
     /// prints `printed`, and `check` counts the items of `source` (a record
-    /// collection, a table of `data/`, or `above`/`below`: the nearest
-    /// literal table of this file before/after the sentence).
+    /// collection, a table of `data/`, `above`/`below`: the nearest
+    /// literal table of this file before/after the sentence, or `this`: the
+    /// literal table the count stands in).
     Count {
         source: String,
         /// A record collection: count the entries of this list field of

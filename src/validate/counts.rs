@@ -3,8 +3,9 @@
 //! contradiction the published plan can carry unnoticed. A sentence
 //! declares its count with `{{count SOURCE printed="N"}}`; the source is a
 //! record collection (its records, or the entries of a list field of each),
-//! a table of `data/` (its item rows), or the nearest literal table of the
-//! same file above or below the sentence (its body rows).
+//! a table of `data/` (its item rows), the nearest literal table of the
+//! same file above or below the sentence, or the literal table the count
+//! stands in (their body rows).
 
 use super::diagnostic::{rel, Diagnostic, Diagnostics};
 use crate::load::narrative::{parse_count, Narrative, Piece};
@@ -221,18 +222,20 @@ fn counted(
     field: Option<&str>,
     filter: Option<&str>,
 ) -> Result<usize, String> {
-    if matches!(source, "above" | "below") {
+    if matches!(source, "above" | "below" | "this") {
         if field.is_some() {
             return Err("`field=` counts the lists of records, not a table's rows".into());
         }
         let tables = literal_tables(src);
-        let t = if source == "above" {
-            tables.iter().rev().find(|t| t.last < line)
-        } else {
-            tables.iter().find(|t| t.first > line)
+        let t = match source {
+            "above" => tables.iter().rev().find(|t| t.last < line),
+            "below" => tables.iter().find(|t| t.first > line),
+            // A count in a merged cell of the table it counts ("강원 (8)").
+            _ => tables.iter().find(|t| t.first <= line && line <= t.last),
         };
         let Some(t) = t else {
-            return Err(format!("there is no literal table {source} this line"));
+            let place = if source == "this" { "holding" } else { source };
+            return Err(format!("there is no literal table {place} this line"));
         };
         return count_literal(t, filter);
     }
@@ -246,7 +249,7 @@ fn counted(
         return count_table(spec, filter);
     }
     Err(format!(
-        "unknown count source `{source}`: name a record collection, a table of data/, or `above`/`below` (the nearest literal table)"
+        "unknown count source `{source}`: name a record collection, a table of data/, `above`/`below` (the nearest literal table) or `this` (the literal table holding the count)"
     ))
 }
 
@@ -288,11 +291,17 @@ fn check_narrative(n: &Narrative, lists: &Lists, d: &mut Diagnostics) {
         else {
             continue;
         };
+        let name = match source.as_str() {
+            "above" => "the table above".to_string(),
+            "below" => "the table below".to_string(),
+            "this" => "its table".to_string(),
+            s => format!("`{s}`"),
+        };
         let what = match (field, filter) {
-            (Some(f), Some(w)) => format!("`{source}` ({f}, where {w})"),
-            (Some(f), None) => format!("`{source}` ({f})"),
-            (None, Some(w)) => format!("`{source}` (where {w})"),
-            (None, None) => format!("`{source}`"),
+            (Some(f), Some(w)) => format!("{name} ({f}, where {w})"),
+            (Some(f), None) => format!("{name} ({f})"),
+            (None, Some(w)) => format!("{name} (where {w})"),
+            (None, None) => name,
         };
         let n_items =
             match counted(
