@@ -33,15 +33,25 @@ fn the_shipped_plan_has_its_errata_acknowledged_and_at_most_30_roots() {
     let (_, _, d) = planbook::analyse(&content_dir()).expect("valid");
     let warnings = d.count(Severity::Warning);
     assert_eq!(warnings, 0, "every erratum of the seed is acknowledged");
-    let accepted: Vec<_> = d.items.iter().filter(|x| x.code == "A001").collect();
+    let all: Vec<_> = d.items.iter().filter(|x| x.code == "A001").collect();
+    assert!(all
+        .iter()
+        .all(|x| x.reason.as_deref().is_some_and(|r| r.contains("원본 L"))));
+    // The roots are those of the figure audit; a count the text states
+    // against its list (W008's erratum) names no figure.
+    let accepted: Vec<_> = all.iter().filter(|x| x.figure.is_some()).collect();
     assert!(
         (1..=30).contains(&accepted.len()),
         "{} accepted errata",
         accepted.len()
     );
-    assert!(accepted
-        .iter()
-        .all(|x| x.reason.as_deref().is_some_and(|r| r.contains("원본 L"))));
+    let counts: Vec<_> = all.iter().filter(|x| x.figure.is_none()).collect();
+    assert_eq!(
+        counts.len(),
+        1,
+        "the RISE heading's 13 단위과제: {counts:#?}"
+    );
+    assert!(counts[0].message.contains("counts 13") && counts[0].message.contains("lists 12"));
     // Each acknowledged one is a root: no A001 depends on another finding.
     assert!(accepted.iter().all(|x| x.root.is_none()));
 }
@@ -127,6 +137,54 @@ fn a_direction_word_against_the_sign_of_its_figure_is_a_warning() {
     // The shipped plan states every direction as its figures go.
     let (_, _, d) = planbook::analyse(&content_dir()).expect("valid");
     assert!(d.items.iter().all(|x| x.code != "W007"));
+}
+
+#[test]
+fn a_count_the_text_states_against_the_items_listed_is_a_located_warning() {
+    let w008 = |content: &std::path::Path| -> Vec<(Option<String>, Option<usize>, String)> {
+        let (_, _, d) = planbook::analyse(content).expect("valid");
+        d.items
+            .iter()
+            .filter(|x| x.code == "W008")
+            .map(|x| (tail(&x.file).map(str::to_string), x.line, x.message.clone()))
+            .collect()
+    };
+    // The shipped plan's counts agree with their lists (the RISE heading's
+    // is an accepted erratum).
+    assert!(w008(&content_dir()).is_empty());
+    let dir = tempfile::tempdir().expect("tmp");
+    let content = copy_content(dir.path());
+    // One of the five ★ items (seed L4695) of 디지털헬스케어's roadmap unstarred:
+    // the sentence's "5개 세부품목" under the table no longer agrees.
+    replace_in(
+        &content.join("chapters/III/III-2-3.md"),
+        "| ★ 라이프로그 빅데이터",
+        "| 라이프로그 빅데이터",
+    );
+    let got = w008(&content);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].0.as_deref(), Some("chapters/III/III-2-3.md"));
+    assert_eq!(got[0].1, Some(203));
+    assert!(
+        got[0].2.contains("counts 5") && got[0].2.contains("lists 4"),
+        "{}",
+        got[0].2
+    );
+    // The count printed wrong instead of the list: "강원 (8)" over 8 대학.
+    let dir = tempfile::tempdir().expect("tmp");
+    let content = copy_content(dir.path());
+    replace_in(
+        &content.join("chapters/V/V-3.md"),
+        "{{count this printed=\"8\"}}",
+        "{{count this printed=\"7\"}}",
+    );
+    let got = w008(&content);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(
+        (got[0].0.as_deref(), got[0].1),
+        (Some("chapters/V/V-3.md"), Some(27))
+    );
+    assert!(got[0].2.contains("counts 7") && got[0].2.contains("lists 8"));
 }
 
 /// The text of the built page at `path`.

@@ -6,7 +6,9 @@
 //! - shared blocks: `::: block ID` … `:::` names its lines (printed where
 //!   they stand, with no frame); `{{block ID}}` alone on a line prints them
 //!   again, in any narrative of either edition
-//! - inline: `{{val KEY}}`, `{{val KEY dp=3}}`, `{{val KEY update}}`, `{{ref ID}}`
+//! - inline: `{{val KEY}}`, `{{val KEY dp=3}}`, `{{val KEY update}}`, `{{ref ID}}`,
+//!   `{{count SOURCE printed="5"}}` (a count the sentence states, checked
+//!   against the items its source lists)
 //!
 //! The parser only records what is asked for and where; ids are resolved by
 //! validation once the values are computed.
@@ -49,6 +51,25 @@ pub enum Piece {
     },
     Ref {
         id: String,
+        line: usize,
+        col: usize,
+    },
+    /// A count the sentence states ("5대 프로젝트 13개 단위과제"): the page
+    /// prints `printed`, and `check` counts the items of `source` (a record
+    /// collection, a table of `data/`, `above`/`below`: the nearest
+    /// literal table of this file before/after the sentence, or `this`: the
+    /// literal table the count stands in).
+    Count {
+        source: String,
+        /// A record collection: count the entries of this list field of
+        /// each record instead of the records.
+        field: Option<String>,
+        /// Only the items that match: `KEY:VALUE` (a record's field or a
+        /// data table's input column), or for a literal table a text some
+        /// cell of the row starts with (`★`).
+        filter: Option<String>,
+        printed: String,
+        accepted: Option<String>,
         line: usize,
         col: usize,
     },
@@ -420,6 +441,29 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
                     });
                 }
             }
+            (Some("count"), Some(source)) => {
+                match count_options(parts) {
+                    Ok((field, filter, Some(printed))) => pieces.push(Piece::Count {
+                        source: source.to_string(),
+                        field,
+                        filter,
+                        printed,
+                        accepted: accepted.clone(),
+                        line: ln,
+                        col,
+                    }),
+                    Ok((_, _, None)) => diags.push(
+                        Diagnostic::error("E012", format!("`{{{{{inner}}}}}` states no count"))
+                            .at(path, ln, col)
+                            .help("write the count as printed: `{{count v2-rise printed=\"5\"}}`"),
+                    ),
+                    Err(opt) => diags.push(
+                        Diagnostic::error("E012", format!("unknown option `{opt}` in `{{{{{inner}}}}}`"))
+                            .at(path, ln, col)
+                            .help("the options are printed=\"N\" (a whole number as printed), field=LIST, where=KEY:VALUE or where=MARK, accepted=\"why\""),
+                    ),
+                }
+            }
             (Some("ref"), Some(id)) if parts.next().is_none() => pieces.push(Piece::Ref {
                 id: id.to_string(),
                 line: ln,
@@ -436,7 +480,7 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
             _ => diags.push(
                 Diagnostic::error("E012", format!("unknown directive `{{{{{inner}}}}}`"))
                     .at(path, ln, col)
-                    .help("directives: {{val KEY}}, {{ref ID}}, {{table ID}}, {{chart ID}}, {{records ID}}, {{record ID ITEM}}, {{block ID}}"),
+                    .help("directives: {{val KEY}}, {{ref ID}}, {{count SOURCE printed=\"N\"}}, {{table ID}}, {{chart ID}}, {{records ID}}, {{record ID ITEM}}, {{block ID}}"),
             ),
         }
         let consumed = start + 2 + end + 2;
@@ -447,6 +491,46 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
         pieces.push(Piece::Text(rest.to_string()));
     }
     (pieces, diags)
+}
+
+/// The options of `{{count}}`: (field, filter, printed); an option it does
+/// not know, or a printed count that is not a whole number, is returned.
+#[allow(clippy::type_complexity)]
+fn count_options<'a>(
+    parts: impl Iterator<Item = &'a str>,
+) -> Result<(Option<String>, Option<String>, Option<String>), String> {
+    let (mut field, mut filter, mut printed) = (None, None, None);
+    for opt in parts {
+        let value = |k: &str| {
+            opt.strip_prefix(k)
+                .map(|v| v.trim_matches('"'))
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(v) = value("printed=") {
+            // Only a whole number is a count: "1,096" as printed, not "5.5".
+            if parse_count(&v).is_none() {
+                return Err(opt.to_string());
+            }
+            printed = Some(v);
+        } else if let Some(v) = value("field=") {
+            field = Some(v);
+        } else if let Some(v) = value("where=") {
+            filter = Some(v);
+        } else {
+            return Err(opt.to_string());
+        }
+    }
+    Ok((field, filter, printed))
+}
+
+/// A count as printed ("13", "1,096"), or `None` when it is not one.
+pub fn parse_count(s: &str) -> Option<u64> {
+    let digits: String = s.chars().filter(|c| *c != ',').collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || s.starts_with(',') {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// How deep shared blocks may embed one another.

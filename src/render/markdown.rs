@@ -126,6 +126,11 @@ pub fn quoted_line(computed: &Computed, s: &str) -> (String, String) {
                 html.push_str(&super::escape::html_text(id));
                 plain.push_str(id);
             }
+            // A stated count prints as the published plan printed it.
+            Piece::Count { printed, .. } => {
+                html.push_str(&super::escape::html_text(printed));
+                plain.push_str(printed);
+            }
         }
     }
     (html, plain)
@@ -173,6 +178,10 @@ fn push_lines(
                             }
                         }
                         Piece::Ref { id, .. } => md.push_str(&ctx.registry.ref_html(id, ctx.mode)),
+                        // As printed: the count is checked, not replaced.
+                        Piece::Count { printed, .. } => {
+                            md.push_str(&super::escape::html_text(printed))
+                        }
                     }
                 }
                 md.push('\n');

@@ -6,6 +6,7 @@
 //! audit of published figures against computed ones. Renders nothing.
 
 mod charts;
+mod counts;
 pub mod diagnostic;
 mod duplicates;
 mod input_roots;
@@ -77,6 +78,7 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     input_roots::group(&perf, computed, &mut d);
     prose::directions(content, computed, &mut d);
     prose::restated(content, computed, &mut d);
+    counts::check(content, &mut d);
     d
 }
 
