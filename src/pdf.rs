@@ -1017,7 +1017,7 @@ mod tests {
             [
                 "<div class=\"blank n0\"></div>",
                 "<div class=\"blank n1 landscape\"></div>",
-                "<div class=\"blank n2\"><span class=\"page-slot\" style=\"left: 48.976pt; top: 72.227pt; width: 40.000pt; zoom: 1.0000\">37쪽</span></div>"
+                "<div class=\"blank n2\"><span class=\"page-slot\" style=\"left: 57.480pt; top: 86.400pt; width: 40.000pt; zoom: 1.0000\">37쪽</span></div>"
             ]
         );
         assert!(html.contains("href=\"file:///site/assets/print.css\""));
