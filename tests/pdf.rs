@@ -59,15 +59,19 @@ fn footers(pages: &[String]) -> BTreeMap<u32, String> {
         .collect()
 }
 
-/// (title, printed page number) of every contents entry that shows one.
-fn toc(html: &str) -> Vec<(String, String)> {
-    let toc = html
-        .split("class=\"toc print-toc\"")
+/// The print document's 목차 section.
+fn toc_section(html: &str) -> &str {
+    html.split("class=\"toc print-toc\"")
         .nth(1)
         .expect("contents")
         .split("</section>")
         .next()
-        .expect("end");
+        .expect("end")
+}
+
+/// (title, printed page number) of every contents entry that shows one.
+fn toc(html: &str) -> Vec<(String, String)> {
+    let toc = toc_section(html);
     toc.split("<a href=\"#")
         .skip(1)
         .filter_map(|part| {
@@ -214,13 +218,7 @@ fn fill_and_last_line(page: &PageWords) -> (f64, String) {
 /// (anchor, printed page, a chapter's entry) of every contents entry that
 /// shows a page.
 fn toc_anchors(html: &str) -> Vec<(String, String, bool)> {
-    let toc = html
-        .split("class=\"toc print-toc\"")
-        .nth(1)
-        .expect("contents")
-        .split("</section>")
-        .next()
-        .expect("end");
+    let toc = toc_section(html);
     let mut out = Vec::new();
     // An entry is a chapter's when an <h2> opens between it and the last.
     let mut chapter = toc
