@@ -295,6 +295,12 @@ fn a_new_editions_tables_mark_every_figure_still_to_supply() {
     let page = fs::read_to_string(site.join("iii/iii-1.html")).expect("page");
     let old = fs::read_to_string(base.join("iii/iii-1.html")).expect("page");
 
+    // A stated count loses its printed figure and states what its source
+    // holds: the RISE table lists 12 단위과제 where 2025 printed 13.
+    let v2 = |d: &Path| fs::read_to_string(d.join("v/v-2.html")).expect("V-2");
+    assert!(v2(&base).contains("5대 프로젝트 13개 단위과제"));
+    assert!(v2(&site).contains("5대 프로젝트 12개 단위과제"));
+
     // Every cell still to supply is marked with the words, and nothing else is.
     let (_, computed, _) = planbook::analyse(&e).expect("the new edition loads");
     let on_page = [

@@ -654,9 +654,16 @@ fn shift_charts(text: &str, moving: &BTreeSet<String>, y: &Years) -> String {
 fn roll_narrative(text: &str, moving: &BTreeSet<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find("{{val ") {
+    // `{{count}}` states a printed count too; it keeps counting, unchecked.
+    let next = |r: &str| {
+        [("{{val ", "val"), ("{{count ", "count")]
+            .into_iter()
+            .filter_map(|(open, name)| r.find(open).map(|at| (at, open.len(), name)))
+            .min()
+    };
+    while let Some((at, open_len, name)) = next(rest) {
         out.push_str(rest.get(..at).unwrap_or(""));
-        let after = rest.get(at + 6..).unwrap_or("");
+        let after = rest.get(at + open_len..).unwrap_or("");
         let Some(end) = after.find("}}") else {
             out.push_str(rest.get(at..).unwrap_or(""));
             rest = "";
@@ -675,10 +682,12 @@ fn roll_narrative(text: &str, moving: &BTreeSet<String>) -> String {
         let key = parts.next().unwrap_or("");
         let mut opts: Vec<&str> = parts.filter(|o| !o.starts_with("printed=")).collect();
         let dataset = key.split('.').next().unwrap_or("");
-        if moving.contains(dataset) && !opts.contains(&"update") {
+        if name == "val" && moving.contains(dataset) && !opts.contains(&"update") {
             opts.push("update");
         }
-        out.push_str("{{val ");
+        out.push_str("{{");
+        out.push_str(name);
+        out.push(' ');
         out.push_str(key);
         for o in opts {
             out.push(' ');
@@ -744,5 +753,14 @@ mod tests {
             r,
             "a {{val budget.x.total_cur update}} b {{val t.x.y dp=1}}"
         );
+    }
+
+    #[test]
+    fn stated_counts_lose_their_printed_figure() {
+        let r = roll_narrative(
+            "{{count above where=★ printed=\"6\"}}개, {{count t.x printed=\"13\" accepted=\"원본 L5 오류\"}}개",
+            &BTreeSet::new(),
+        );
+        assert_eq!(r, "{{count above where=★}}개, {{count t.x}}개");
     }
 }

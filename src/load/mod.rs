@@ -444,6 +444,7 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
             narratives.insert(file, n);
         }
     }
+    crate::validate::resolve_counts(&tables, &records, narratives.values_mut());
     for x in narrative::resolve_blocks(narratives.values_mut()) {
         diags.push(x);
     }

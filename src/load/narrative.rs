@@ -68,7 +68,12 @@ pub enum Piece {
         /// data table's input column), or for a literal table a text some
         /// cell of the row starts with (`★`).
         filter: Option<String>,
-        printed: String,
+        /// The count the published plan printed; `None` in a new edition's
+        /// text, which states what the source holds.
+        printed: Option<String>,
+        /// What the page prints: `printed`, or the count of the source
+        /// (filled in by `validate::resolve_counts` once everything is read).
+        shown: String,
         accepted: Option<String>,
         line: usize,
         col: usize,
@@ -443,20 +448,21 @@ fn inline(path: &Path, raw: &str, ln: usize) -> (Vec<Piece>, Vec<Diagnostic>) {
             }
             (Some("count"), Some(source)) => {
                 match count_options(parts) {
-                    Ok((field, filter, Some(printed))) => pieces.push(Piece::Count {
+                    Ok((_, _, None)) if accepted.is_some() => diags.push(
+                        Diagnostic::error("E012", format!("`accepted` without `printed` in `{{{{{inner}}}}}`"))
+                            .at(path, ln, col)
+                            .help("an accepted erratum names the count as printed: `{{count v2-rise printed=\"13\" accepted=\"why\"}}`"),
+                    ),
+                    Ok((field, filter, printed)) => pieces.push(Piece::Count {
                         source: source.to_string(),
                         field,
                         filter,
+                        shown: printed.clone().unwrap_or_default(),
                         printed,
                         accepted: accepted.clone(),
                         line: ln,
                         col,
                     }),
-                    Ok((_, _, None)) => diags.push(
-                        Diagnostic::error("E012", format!("`{{{{{inner}}}}}` states no count"))
-                            .at(path, ln, col)
-                            .help("write the count as printed: `{{count v2-rise printed=\"5\"}}`"),
-                    ),
                     Err(opt) => diags.push(
                         Diagnostic::error("E012", format!("unknown option `{opt}` in `{{{{{inner}}}}}`"))
                             .at(path, ln, col)

@@ -126,10 +126,11 @@ pub fn quoted_line(computed: &Computed, s: &str) -> (String, String) {
                 html.push_str(&super::escape::html_text(id));
                 plain.push_str(id);
             }
-            // A stated count prints as the published plan printed it.
-            Piece::Count { printed, .. } => {
-                html.push_str(&super::escape::html_text(printed));
-                plain.push_str(printed);
+            // A stated count prints as the published plan printed it (a new
+            // edition's text: as its source counts).
+            Piece::Count { shown, .. } => {
+                html.push_str(&super::escape::html_text(shown));
+                plain.push_str(shown);
             }
         }
     }
@@ -179,9 +180,8 @@ fn push_lines(
                         }
                         Piece::Ref { id, .. } => md.push_str(&ctx.registry.ref_html(id, ctx.mode)),
                         // As printed: the count is checked, not replaced.
-                        Piece::Count { printed, .. } => {
-                            md.push_str(&super::escape::html_text(printed))
-                        }
+                        // Without a printed count, the source's count.
+                        Piece::Count { shown, .. } => md.push_str(&super::escape::html_text(shown)),
                     }
                 }
                 md.push('\n');

@@ -259,6 +259,51 @@ struct Lists<'a> {
     tables: Vec<&'a TableSpec>,
 }
 
+/// Gives every `{{count}}` without a printed figure (a new edition's text)
+/// the count of its source, before shared blocks copy their lines; one
+/// that cannot be counted keeps an empty text and `check` reports E011.
+pub fn resolve_counts<'a>(
+    tables: &[crate::load::Loaded<crate::model::dataset::TableFile>],
+    records: &[crate::load::Loaded<RecordsFile>],
+    narratives: impl Iterator<Item = &'a mut Narrative>,
+) {
+    let lists = Lists {
+        records: records.iter().map(|r| &r.value).collect(),
+        tables: tables.iter().flat_map(|t| &t.value.tables).collect(),
+    };
+    for n in narratives {
+        let src = &n.src;
+        for l in &mut n.lines {
+            let crate::load::narrative::Line::Text(pieces) = l else {
+                continue;
+            };
+            for p in pieces {
+                if let Piece::Count {
+                    source,
+                    field,
+                    filter,
+                    printed: None,
+                    shown,
+                    line,
+                    ..
+                } = p
+                {
+                    if let Ok(c) = counted(
+                        &lists,
+                        src,
+                        *line,
+                        source,
+                        field.as_deref(),
+                        filter.as_deref(),
+                    ) {
+                        *shown = c.to_string();
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Checks every `{{count}}` of the narratives: W008 when the printed count
 /// is not the number of items, A001 when that is an accepted erratum, E011
 /// when the source cannot be counted.
@@ -287,6 +332,7 @@ fn check_narrative(n: &Narrative, lists: &Lists, d: &mut Diagnostics) {
             accepted,
             line,
             col,
+            ..
         } = p
         else {
             continue;
@@ -320,8 +366,10 @@ fn check_narrative(n: &Narrative, lists: &Lists, d: &mut Diagnostics) {
                     continue;
                 }
             };
-        // The parser admits only whole numbers as printed counts.
-        let Some(stated) = parse_count(printed) else {
+        // Nothing printed: the page shows the count itself. The parser
+        // admits only whole numbers as printed counts.
+        let Some((printed, stated)) = printed.as_deref().and_then(|p| Some((p, parse_count(p)?)))
+        else {
             continue;
         };
         if stated == n_items as u64 {

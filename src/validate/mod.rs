@@ -7,6 +7,7 @@
 
 mod charts;
 mod counts;
+pub use counts::resolve_counts;
 pub mod diagnostic;
 mod duplicates;
 mod input_roots;
