@@ -85,6 +85,13 @@ fn the_2025_plan_rolls_over_to_2026() {
 
     // The old plan year's amounts are the previous-year column; the new
     // year's are empty, never zero and never a copy.
+    // A programme that began in '23 runs on into '24, and its '23 ROI,
+    // history now, is to supply rather than missing from the trend.
+    let perf = fs::read_to_string(e.join("data/performance.yaml")).expect("performance");
+    assert!(perf.contains("active: [2023, 2024]\n"), "{perf}");
+    assert!(perf.contains(
+        "trend: {}  # 자료 입력 필요: `rnd-spec-main-lead` jobs 2023년 1억원당 목표·성과(trend)"
+    ));
     let budget = fs::read_to_string(e.join("data/budget.yaml")).expect("budget");
     assert!(!budget.contains("      2024: {"), "the oldest year is gone");
     assert!(budget.contains(

@@ -484,23 +484,125 @@ fn trend_entries(s: &str) -> Vec<(u16, String)> {
     out
 }
 
+/// An indicator block of the performance file being rolled: its indent,
+/// whether it has a `trend:` line, and its programme's.
+struct OpenIndicator {
+    indent: usize,
+    key: String,
+    prog: String,
+    has_trend: bool,
+    /// The programme's years that the new trend needs (its active years of
+    /// the new window but the last); empty when it is not in the ROI table.
+    wanted: Vec<u16>,
+}
+
 fn roll_perf(text: &str, y: &Years) -> String {
     let mut out = Vec::new();
     let mut prog = String::new();
     let mut ind_key = String::new();
     let last_new = y.hist_new.last().copied().unwrap_or(y.prev);
     let first_new = y.hist_new.first().copied().unwrap_or(y.prev);
+    let trend_years: Vec<u16> = y
+        .hist_new
+        .iter()
+        .copied()
+        .filter(|yr| *yr != last_new)
+        .collect();
+    // The programme being read: its active years and whether the ROI
+    // table shows it.
+    let mut active: Option<Vec<u16>> = None;
+    let mut in_roi = true;
+    let mut open: Option<OpenIndicator> = None;
+    // The indent of the `indicators:` map being read.
+    let mut indicators_at: Option<usize> = None;
+    // An indicator of the ROI table without a trend (a programme that
+    // started in the old window's last year) gets one to supply: that
+    // year's 1억원당 figures are history now, no longer the `last` inputs.
+    let close = |o: OpenIndicator, out: &mut Vec<String>| {
+        if !o.has_trend && !o.wanted.is_empty() {
+            let years: Vec<String> = o.wanted.iter().map(u16::to_string).collect();
+            out.push(format!(
+                "{}trend: {{}}  {SUPPLY_COMMENT} `{}` {} {}년 1억원당 목표·성과(trend)",
+                spaces(o.indent + 2),
+                o.prog,
+                o.key,
+                years.join("·")
+            ));
+        }
+    };
     for line in text.lines() {
         let t = line.trim_start();
         let ind = indent(line);
+        if !t.is_empty() && !t.starts_with('#') && open.as_ref().is_some_and(|o| ind <= o.indent) {
+            if let Some(o) = open.take() {
+                close(o, &mut out);
+            }
+        }
+        if !t.is_empty() && !t.starts_with('#') && indicators_at.is_some_and(|i| ind <= i) {
+            indicators_at = None;
+        }
+        if t == "indicators:" {
+            indicators_at = Some(ind);
+        }
         if let Some(id) = t.strip_prefix("- id:") {
             prog = id.trim().trim_matches('"').to_string();
+            active = None;
+            in_roi = true;
+        }
+        if t.starts_with("in_roi_table: false") {
+            in_roi = false;
+        }
+        if let Some(list) = t.strip_prefix("active:") {
+            let old: Vec<u16> = list
+                .trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .split(',')
+                .filter_map(|x| x.trim().parse().ok())
+                .collect();
+            // A programme that ran in the old window's last year runs on
+            // into the new one's, whose results are to supply.
+            let mut new: Vec<u16> = old
+                .iter()
+                .copied()
+                .filter(|yr| y.hist_new.contains(yr))
+                .collect();
+            if old.contains(&last_new.saturating_sub(1)) && !new.contains(&last_new) {
+                new.push(last_new);
+            }
+            let h: Vec<String> = new.iter().map(u16::to_string).collect();
+            out.push(format!("{}active: [{}]", spaces(ind), h.join(", ")));
+            active = Some(new);
+            continue;
         }
         if let Some(k) = t.strip_suffix(':') {
             if !matches!(k, "indicators" | "children" | "programmes" | "results")
                 && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
             {
                 ind_key = k.to_string();
+            }
+            if indicators_at.is_some_and(|i| ind > i) {
+                let wanted = if in_roi {
+                    trend_years
+                        .iter()
+                        .copied()
+                        .filter(|yr| active.as_ref().is_none_or(|a| a.contains(yr)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                open = Some(OpenIndicator {
+                    indent: ind,
+                    key: k.to_string(),
+                    prog: prog.clone(),
+                    has_trend: false,
+                    wanted,
+                });
+            }
+        }
+        if t.starts_with("trend:") {
+            if let Some(o) = open.as_mut() {
+                o.has_trend = true;
             }
         }
         if t.starts_with("history:") {
@@ -559,6 +661,9 @@ fn roll_perf(text: &str, y: &Years) -> String {
             continue;
         }
         out.push(roll_plan_map(line, y));
+    }
+    if let Some(o) = open.take() {
+        close(o, &mut out);
     }
     join(fix_empty_keys(out), text)
 }
@@ -740,6 +845,18 @@ mod tests {
             r.contains("# 자료 입력 필요: `p` jobs 목표(target): 2024년"),
             "{r}"
         );
+    }
+
+    #[test]
+    fn a_programme_new_in_the_last_year_gets_a_trend_to_supply() {
+        let t = "  - id: p\n    active: [2021, 2023]\n    indicators:\n      jobs:\n        target: { last: 1 }\n  - id: q\n    in_roi_table: false\n    indicators:\n      jobs:\n        target: { last: 1 }\n";
+        let r = roll_perf(t, &years());
+        assert!(r.contains("    active: [2023, 2024]\n"), "{r}");
+        assert!(
+            r.contains("        trend: {}  # 자료 입력 필요: `p` jobs 2023년 1억원당"),
+            "{r}"
+        );
+        assert_eq!(r.matches("trend:").count(), 1, "{r}");
     }
 
     #[test]
