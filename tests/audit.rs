@@ -227,3 +227,38 @@ fn the_pages_show_the_published_figures_marked_where_inconsistent() {
         "the R&D root with its reason"
     );
 }
+
+#[test]
+fn a_share_whose_parts_sit_in_another_table_is_checked_as_printed() {
+    // The VI-1-1 caption prints 기초 59 %, 고도화1 34 %, 고도화2 7 % of the
+    // companies the yearly table lists (130, 74 and 15 of 219); the shares
+    // are computed from that table, in vi1-sf-type-share.
+    let dir = tempfile::tempdir().expect("tmp");
+    let content = copy_content(dir.path());
+    let at_caption = |d: &[Diagnostic]| -> Vec<String> {
+        findings(d)
+            .into_iter()
+            .filter(|x| tail(&x.file) == Some("chapters/VI/VI-1-1.md") && x.line == Some(75))
+            .filter_map(|x| x.figure.clone())
+            .collect()
+    };
+    let (_, _, d) = planbook::analyse(&content).expect("valid");
+    assert!(at_caption(&d.items).is_empty(), "consistent as shipped");
+    // 고도화1 of 2019 typed as 46 instead of 26: the table's printed totals
+    // and the caption's shares no longer follow.
+    replace_in(
+        &content.join("data/tables/vi-1-smart-factory.yaml"),
+        "{ id: adv1, label: 고도화1, values: [26, 11, 11, 9, 8, 9] }",
+        "{ id: adv1, label: 고도화1, values: [46, 11, 11, 9, 8, 9] }",
+    );
+    let (_, _, d) = planbook::analyse(&content).expect("valid");
+    let got = at_caption(&d.items);
+    assert_eq!(got.len(), 3, "{got:?}");
+    for key in ["basic", "adv1", "adv2"] {
+        assert!(
+            got.iter()
+                .any(|f| f.contains(&format!("vi1-sf-type-share.{key}.share"))),
+            "{key}: {got:?}"
+        );
+    }
+}

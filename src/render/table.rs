@@ -165,13 +165,17 @@ pub fn erratum_mark(what: &str, other: &str) -> String {
     )
 }
 
-/// The note under a table with marks.
+/// The note under a table with marks, as HTML: where to read the other
+/// figure on screen (the mark's tooltip) and in print (beside the mark).
 pub fn errata_note(what: &str) -> String {
-    if what == "원본" {
-        "※ 표시: 발간본에 인쇄된 수치와 다른 계산값 (인쇄된 수치는 표시에 마우스를 올리거나 인쇄본에서 확인)".to_string()
+    let (said, other) = if what == "원본" {
+        ("발간본에 인쇄된 수치와 다른 계산값", "인쇄된 수치")
     } else {
-        "※ 표시: 발간본의 수치가 입력값으로 계산한 값과 맞지 않음 (계산값은 표시에 마우스를 올리거나 인쇄본에서 확인)".to_string()
-    }
+        ("발간본의 수치가 입력값으로 계산한 값과 맞지 않음", "계산값")
+    };
+    format!(
+        "※ 표시: {said} <span class=\"on-screen\">({other}는 표시에 마우스를 올리면 보임)</span><span class=\"in-print\">({other}는 표시 곁에 작게 적음)</span>"
+    )
 }
 
 pub fn html(t: &TableView) -> String {
@@ -306,8 +310,11 @@ pub fn html(t: &TableView) -> String {
         );
         let _ = writeln!(
             o,
-            "<p class=\"errata-note\">{} <a href=\"{}\">정오표</a></p>",
-            esc(&errata_note(what)),
+            // The link is for the site: a printed plan has no errata.html
+            // beside it, and Chromium would write the build folder's
+            // absolute file:// address into the PDF.
+            "<p class=\"errata-note\">{} <a class=\"on-screen\" href=\"{}\">정오표</a></p>",
+            errata_note(what),
             super::escape::href(&errata)
         );
     }
