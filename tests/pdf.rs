@@ -287,6 +287,88 @@ fn layout_faults(
     faults
 }
 
+/// Where a word lies on its page, as fractions of the page: (x, y) of its
+/// centre, from the top left.
+fn place(p: &PageWords, w: &(f64, f64, f64, f64, String)) -> (f64, f64) {
+    ((w.0 + w.2) / 2.0 / p.width, (w.1 + w.3) / 2.0 / p.height)
+}
+
+/// The cover laid out as the published plan's (공개용 boxed at the top
+/// right, the title in the upper half, the issuer at the foot) and every
+/// 간지 with its numeral, title and sections centred on the page.
+fn cover_and_divider_faults(
+    pages: &[PageWords],
+    dividers: &std::collections::BTreeSet<u32>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(cover) = pages.first() else {
+        return vec!["no pages".into()];
+    };
+    let find = |p: &PageWords, text: &str| {
+        p.words
+            .iter()
+            .find(|w| w.4.contains(text))
+            .map(|w| place(p, w))
+    };
+    match find(cover, "공개용") {
+        Some((x, y)) if x > 0.7 && y < 0.12 => {}
+        other => out.push(format!("cover: 공개용 at {other:?}, not at the top right")),
+    }
+    // The title's line: the words level with its last one.
+    let title = cover
+        .words
+        .iter()
+        .find(|w| w.4.contains("지역산업진흥계획"));
+    let line = title.map(|t| {
+        let same: Vec<_> = cover
+            .words
+            .iter()
+            .filter(|w| (w.1 - t.1).abs() < 2.0)
+            .collect();
+        let left = same.iter().map(|w| w.0).fold(f64::MAX, f64::min);
+        let right = same.iter().map(|w| w.2).fold(f64::MIN, f64::max);
+        (
+            (left + right) / 2.0 / cover.width,
+            (t.1 + t.3) / 2.0 / cover.height,
+        )
+    });
+    match line {
+        Some((x, y)) if (0.4..0.6).contains(&x) && (0.25..0.5).contains(&y) => {}
+        other => out.push(format!("cover: the title centred at {other:?}")),
+    }
+    match find(cover, "GANGWON") {
+        Some((_, y)) if y > 0.8 => {}
+        other => out.push(format!("cover: the issuer at {other:?}, not at the foot")),
+    }
+    for &n in dividers {
+        let Some(p) = pages.get(n as usize - 1) else {
+            continue;
+        };
+        if p.words.is_empty() {
+            out.push(format!("divider p.{n}: empty"));
+            continue;
+        }
+        let (top, bottom) = p
+            .words
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(t, b), w| (t.min(w.1), b.max(w.3)));
+        let (left, right) = p
+            .words
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, r), w| (l.min(w.0), r.max(w.2)));
+        let (cx, cy) = (
+            (left + right) / 2.0 / p.width,
+            (top + bottom) / 2.0 / p.height,
+        );
+        if !(0.4..0.6).contains(&cx) || !(0.35..0.6).contains(&cy) {
+            out.push(format!(
+                "divider p.{n}: its text centred at ({cx:.2}, {cy:.2}) of the page"
+            ));
+        }
+    }
+    out
+}
+
 #[test]
 fn printed_contents_point_to_the_pages_where_headings_are() {
     if !have("chromium") || !have("pdftotext") {
@@ -477,6 +559,10 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
         let dividers: std::collections::BTreeSet<u32> = (start..=pages.len() as u32)
             .filter(|p| !feet.contains_key(p))
             .collect();
+        if html == "print.html" {
+            let c = cover_and_divider_faults(&words, &dividers);
+            assert!(c.is_empty(), "{html}: {}", c.join("\n"));
+        }
         let faults = layout_faults(&words, &marks, start, &dividers, &starts);
         assert!(faults.is_empty(), "{html}: {}", faults.join("\n"));
         if html == "summary/print.html" {
@@ -675,4 +761,33 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
         squeeze(&pages_text(&plan)[0]).contains("지역산업진흥계획"),
         "Korean text extracts"
     );
+
+    // The same content printed into another folder gives the same bytes:
+    // no path of the build (a link's file:// address) is in the PDFs.
+    let again = dir.path().join("다른 폴더").join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_planbook"))
+        .args(["build", "--pdf", "--content"])
+        .arg(content_dir())
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for name in ["plan.pdf", "summary.pdf"] {
+        let (a, b) = (
+            fs::read(out.join(name)).expect("first"),
+            fs::read(again.join(name)).expect("second"),
+        );
+        assert!(
+            a == b,
+            "{name}: the two prints differ ({} and {} bytes)",
+            a.len(),
+            b.len()
+        );
+    }
 }
