@@ -271,13 +271,47 @@ fn write_print_documents(
     out: &std::path::Path,
 ) -> Result<(String, Option<String>), String> {
     let rendered = render::render_with_pages(content, computed, pages)?;
+    // Every face the build wrote is asked for at once. A face that only
+    // draws a few symbols (NanumGothic, DejaVu: src/fonts.rs) is otherwise
+    // fetched when the layout first meets one of them, and on a loaded
+    // machine Chromium could print before it came: those glyphs in a
+    // system font, the pages laid out differently from one print to the
+    // next, and tofu where the system has none.
+    let faces: Vec<&str> = rendered
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.starts_with("assets/fonts/") && p.ends_with(".woff2"))
+        .collect();
+    let preloads = |root: &str| -> String {
+        faces
+            .iter()
+            .map(|f| {
+                format!(
+                    "<link rel=\"preload\" as=\"font\" type=\"font/woff2\" crossorigin href=\"{root}{f}\">\n"
+                )
+            })
+            .collect()
+    };
+    let (plan_preloads, summary_preloads) = (preloads(""), preloads("../"));
     let (mut plan, mut summary) = (None, None);
     for f in rendered
-        .into_iter()
+        .iter()
         .filter(|f| f.path == "print.html" || f.path == "summary/print.html")
     {
-        std::fs::write(out.join(&f.path), &f.bytes).map_err(|e| e.to_string())?;
-        let html = String::from_utf8(f.bytes).map_err(|e| e.to_string())?;
+        let html = String::from_utf8(f.bytes.clone()).map_err(|e| e.to_string())?;
+        let html = html.replacen(
+            "<head>\n",
+            &format!(
+                "<head>\n{}",
+                if f.path == "print.html" {
+                    &plan_preloads
+                } else {
+                    &summary_preloads
+                }
+            ),
+            1,
+        );
+        std::fs::write(out.join(&f.path), &html).map_err(|e| e.to_string())?;
         if f.path == "print.html" {
             plan = Some(html);
         } else {
@@ -327,27 +361,13 @@ fn print_both(
 fn front_matter(html: &str, base: &std::path::Path, scale_width: Option<f32>) -> Option<String> {
     let (head, rest) = html.split_once("<!-- planbook:body -->")?;
     let (_, tail) = rest.split_once("<!-- planbook:end-body -->")?;
-    // The fonts are asked for at once: the short document is otherwise
-    // printed sooner than the full one and may not wait for them.
-    let root = if html.contains("href=\"../assets/") {
-        "../"
-    } else {
-        ""
-    };
-    // The faces base.html preloads: the subsets the build writes
-    // (src/fonts.rs); the whole TTFs this named before are not in output/.
-    let preload: String = ["NanumSquare-R", "NanumSquare-B"]
-        .iter()
-        .map(|f| {
-            format!(
-                "<link rel=\"preload\" as=\"font\" type=\"font/woff2\" crossorigin href=\"{root}assets/fonts/{f}.woff2\">\n"
-            )
-        })
-        .collect();
+    // The fonts are preloaded by the document's head (see
+    // `write_print_documents`): the short document is otherwise printed
+    // sooner than the full one and may not wait for them.
     let head = head.replacen(
         "<head>",
         &format!(
-            "<head>\n<base href=\"{}/\">\n{preload}",
+            "<head>\n<base href=\"{}/\">\n",
             pdf::file_url(base).trim_end_matches('/')
         ),
         1,
@@ -386,7 +406,9 @@ fn print_rounds(
     };
     write_print_documents(content, computed, &provisional, out)?;
     let (plan_pdf, summary_pdf) = (tmp.join("plan-0.pdf"), tmp.join("summary-0.pdf"));
+    let clock = std::time::Instant::now();
     let pages = print_both(anchors, docs, (&plan_pdf, &summary_pdf), browser, timeout)?;
+    progress("laid out", clock);
     let (plan_doc, summary_doc) = write_print_documents(content, computed, &pages, out)?;
     // Only the pages that quote page numbers are printed again: the front
     // matter (feedback tables and 목차) and the plan's errata list; the
@@ -413,6 +435,7 @@ fn print_rounds(
             }
             let (plan_front_pdf, summary_front_pdf) =
                 (tmp.join("plan-front.pdf"), tmp.join("summary-front.pdf"));
+            let clock = std::time::Instant::now();
             print_both(
                 anchors,
                 (&plan_front, sm.is_some().then_some(summary_front.as_path())),
@@ -420,6 +443,7 @@ fn print_rounds(
                 browser,
                 timeout,
             )?;
+            progress("printed the front matter with its page numbers", clock);
             let plan = front_pairs(
                 (&plan_pdf, plan_scale),
                 &plan_front_pdf,
@@ -446,6 +470,7 @@ fn print_rounds(
         None => None,
     };
     if let Some((plan_replace, summary_replace)) = replaced {
+        let clock = std::time::Instant::now();
         stamp_numbers(
             anchors,
             &pages,
@@ -456,6 +481,7 @@ fn print_rounds(
             timeout,
             tmp,
         )?;
+        progress("numbered the pages", clock);
         return finish(out, &plan_pdf, &summary_pdf, has_summary, pages, 1);
     }
     // The front matter took more or fewer pages with its numbers: print
@@ -464,7 +490,9 @@ fn print_rounds(
     for round in 1..4 {
         let plan_pdf = tmp.join(format!("plan-{round}.pdf"));
         let summary_pdf = tmp.join(format!("summary-{round}.pdf"));
+        let clock = std::time::Instant::now();
         let next = print_both(anchors, docs, (&plan_pdf, &summary_pdf), browser, timeout)?;
+        progress("printed again: the page numbers moved a page break", clock);
         if next == pages {
             stamp_numbers(
                 anchors,
@@ -482,6 +510,11 @@ fn print_rounds(
         write_print_documents(content, computed, &pages, out)?;
     }
     Err("page numbers did not settle after four prints".into())
+}
+
+/// A step of the print done, on stderr: printing takes seconds per step.
+fn progress(step: &str, since: std::time::Instant) {
+    eprintln!("  {step} in {:.1} s", since.elapsed().as_secs_f64());
 }
 
 /// Which pages of `full` the front matter printed apart replaces, as (page
