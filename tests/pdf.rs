@@ -287,6 +287,24 @@ fn layout_faults(
     faults
 }
 
+/// `planbook build --pdf` of the shipped plan into `out`, which succeeds.
+fn build_pdf(out: &Path) -> std::process::Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_planbook"))
+        .args(["build", "--pdf", "--content"])
+        .arg(content_dir())
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
 /// Where a word lies on its page, as fractions of the page: (x, y) of its
 /// centre, from the top left.
 fn place(p: &PageWords, w: &(f64, f64, f64, f64, String)) -> (f64, f64) {
@@ -381,19 +399,7 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("output");
-    let o = Command::new(env!("CARGO_BIN_EXE_planbook"))
-        .args(["build", "--pdf", "--content"])
-        .arg(content_dir())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let o = build_pdf(&out);
     // One print per document: the numbers replace the front matter's pages
     // and fill the summary's slots; a second print only if the front matter
     // printed apart did not come out as in the first (once in four runs on
@@ -765,19 +771,7 @@ fn printed_contents_point_to_the_pages_where_headings_are() {
     // The same content printed into another folder gives the same bytes:
     // no path of the build (a link's file:// address) is in the PDFs.
     let again = dir.path().join("다른 폴더").join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_planbook"))
-        .args(["build", "--pdf", "--content"])
-        .arg(content_dir())
-        .arg("--out")
-        .arg(&again)
-        .output()
-        .expect("run");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    build_pdf(&again);
     for name in ["plan.pdf", "summary.pdf"] {
         let (a, b) = (
             fs::read(out.join(name)).expect("first"),

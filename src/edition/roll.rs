@@ -629,12 +629,7 @@ fn roll_perf(text: &str, y: &Years) -> String {
         }
         if let Some(map) = t.strip_prefix("trend:") {
             let entries = trend_entries(map);
-            let wanted: Vec<u16> = y
-                .hist_new
-                .iter()
-                .copied()
-                .filter(|yr| *yr != last_new)
-                .collect();
+            let wanted = &trend_years;
             let kept: Vec<String> = entries
                 .iter()
                 .filter(|(yr, _)| wanted.contains(yr))
