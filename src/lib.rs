@@ -181,7 +181,8 @@ pub fn build_with(
 pub struct Printed {
     pub files: Vec<std::path::PathBuf>,
     pub pages: render::Pages,
-    /// Print passes run per document (2 when the numbers settle at once).
+    /// Print passes run per document: 1, since every page number is a slot
+    /// stamped after the print (kept for the build's report).
     pub passes: usize,
     /// The documents Chromium shrank to fit content wider than the page, by
     /// how much (0.87: to 87 %): the build says so, since every page's text
@@ -190,11 +191,12 @@ pub struct Printed {
 }
 
 /// Prints `print.html` (and `summary/print.html`) of a built `out` to
-/// `plan.pdf` (and `summary.pdf`). The first print tells the page of every
-/// heading from the PDF bookmarks; the print documents are rendered again with
-/// those numbers in their contents and printed until the numbers hold. The
-/// pages are then numbered as in the published plan: none on the front
-/// matter, 1, 2, 3 … from Ⅰ-1, i, ii, iii … in the attachments.
+/// `plan.pdf` (and `summary.pdf`), each once. Every page number the
+/// documents quote is an empty slot of a fixed width in that print, so its
+/// pages are final; the print tells the page of every heading from the PDF
+/// bookmarks, and the numbers are stamped into the slots with the page
+/// numbers, as in the published plan: none on the front matter, 1, 2, 3 …
+/// from Ⅰ-1, i, ii, iii … in the attachments.
 pub fn print_pdfs(
     content_dir: &std::path::Path,
     out: &std::path::Path,
@@ -321,66 +323,57 @@ fn write_print_documents(
     Ok((plan.ok_or("no print document rendered")?, summary))
 }
 
-/// Prints both documents side by side (a round takes as long as the plan
-/// alone) and reads the page of every heading from their bookmarks.
+/// A printed document, loaded, and the page of every heading its
+/// bookmarks give.
+struct PrintedDoc {
+    doc: lopdf::Document,
+    pages: std::collections::BTreeMap<String, u32>,
+}
+
+fn print_one(
+    headings: &render::Headings,
+    html: &std::path::Path,
+    pdf: &std::path::Path,
+    browser: &std::path::Path,
+    timeout: std::time::Duration,
+) -> Result<PrintedDoc, String> {
+    pdf::print(browser, html, pdf, timeout)?;
+    let doc =
+        lopdf::Document::load(pdf).map_err(|e| format!("cannot read {}: {e}", pdf.display()))?;
+    let pages = pdf::pages_of(headings, &pdf::outline_of(&doc));
+    Ok(PrintedDoc { doc, pages })
+}
+
+/// Prints both documents side by side (it takes as long as the plan alone)
+/// and reads the page of every heading from their bookmarks.
 fn print_both(
     anchors: &PrintAnchors,
     (plan_html, summary_html): (&std::path::Path, Option<&std::path::Path>),
     (plan_pdf, summary_pdf): (&std::path::Path, &std::path::Path),
     browser: &std::path::Path,
     timeout: std::time::Duration,
-) -> Result<render::Pages, String> {
+) -> Result<(render::Pages, PrintedDoc, Option<PrintedDoc>), String> {
     let (plan, summary) = std::thread::scope(|s| {
         let summary = s.spawn(|| {
-            let Some(html) = summary_html else {
-                return Ok(Default::default());
-            };
-            pdf::print(browser, html, summary_pdf, timeout)?;
-            Ok::<_, String>(pdf::pages_of(&anchors.summary, &pdf::outline(summary_pdf)?))
+            summary_html
+                .map(|html| print_one(&anchors.summary, html, summary_pdf, browser, timeout))
+                .transpose()
         });
-        let plan = pdf::print(browser, plan_html, plan_pdf, timeout)
-            .and_then(|()| pdf::outline(plan_pdf))
-            .map(|marks| pdf::pages_of(&anchors.main, &marks));
+        let plan = print_one(&anchors.main, plan_html, plan_pdf, browser, timeout);
         let summary = summary
             .join()
             .unwrap_or_else(|_| Err("printing the summary failed".into()));
         (plan, summary)
     });
-    Ok(anchors.pages(plan?, summary?))
-}
-
-/// The print document without its body (chapters and attachments; the
-/// plan's errata list stays), to be printed apart with the page numbers:
-/// the pages that quote them. `base` is the folder of the document, for its
-/// styles and fonts. None when the template's markers are not there.
-///
-/// Chromium shrinks a print to fit its widest content, and the body's wide
-/// tables are not in the front matter: `scale_width`, how wide the print's
-/// 600 px `#pb-scale` link came out, gives the width of content that makes
-/// the front matter shrink as much (an empty box, out of the flow).
-fn front_matter(html: &str, base: &std::path::Path, scale_width: Option<f32>) -> Option<String> {
-    let (head, rest) = html.split_once("<!-- planbook:body -->")?;
-    let (_, tail) = rest.split_once("<!-- planbook:end-body -->")?;
-    // The fonts are preloaded by the document's head (see
-    // `write_print_documents`): the short document is otherwise printed
-    // sooner than the full one and may not wait for them.
-    let head = head.replacen(
-        "<head>",
-        &format!(
-            "<head>\n<base href=\"{}/\">\n",
-            pdf::file_url(base).trim_end_matches('/')
-        ),
-        1,
+    let (plan, summary) = (plan?, summary?);
+    let pages = anchors.pages(
+        plan.pages.clone(),
+        summary
+            .as_ref()
+            .map(|s| s.pages.clone())
+            .unwrap_or_default(),
     );
-    let sizer = match scale_width {
-        // The text width of an A4 page less print.css's side margins.
-        Some(w) if w > 1.0 && w < 599.0 => format!(
-            "<div style=\"position: absolute; left: 0; top: 0; height: 1px; width: {:.3}px\"></div>\n",
-            (210.0 - 2.0 * pdf::PAGE_MARGINS_MM[1]) / 25.4 * 96.0 * 600.0 / w
-        ),
-        _ => String::new(),
-    };
-    Some(format!("{head}{sizer}{tail}"))
+    Ok((pages, plan, summary))
 }
 
 fn print_rounds(
@@ -398,8 +391,9 @@ fn print_rounds(
         plan_html.as_path(),
         has_summary.then_some(summary_html.as_path()),
     );
-    // The one print: every page reference holds a placeholder as wide as its
-    // number, so the pages laid out are those of the finished documents.
+    // The one print: every page number is a blank slot of a fixed width
+    // (render::page_slot), so the pages laid out are those of the finished
+    // documents and nothing is printed again.
     let provisional = render::Pages {
         provisional: true,
         ..Default::default()
@@ -407,153 +401,39 @@ fn print_rounds(
     write_print_documents(content, computed, &provisional, out)?;
     let (plan_pdf, summary_pdf) = (tmp.join("plan-0.pdf"), tmp.join("summary-0.pdf"));
     let clock = std::time::Instant::now();
-    let pages = print_both(anchors, docs, (&plan_pdf, &summary_pdf), browser, timeout)?;
+    let (pages, plan, summary) =
+        print_both(anchors, docs, (&plan_pdf, &summary_pdf), browser, timeout)?;
     progress("laid out", clock);
-    let (plan_doc, summary_doc) = write_print_documents(content, computed, &pages, out)?;
-    // Only the pages that quote page numbers are printed again: the front
-    // matter (feedback tables and 목차) and the plan's errata list; the
-    // summary's references to the plan are slots stamped with the numbers.
-    let abs_out = std::fs::canonicalize(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let (plan_front, summary_front) = (tmp.join("plan-front.html"), tmp.join("summary-front.html"));
-    let (plan_scale, summary_scale) = (
-        pdf::scale_link_width(&plan_pdf)?,
-        if has_summary {
-            pdf::scale_link_width(&summary_pdf)?
-        } else {
-            None
-        },
-    );
-    let fronts = front_matter(&plan_doc, &abs_out, plan_scale).zip(match &summary_doc {
-        Some(h) => front_matter(h, &abs_out.join("summary"), summary_scale).map(Some),
-        None => Some(None),
-    });
-    let replaced = match fronts {
-        Some((p, sm)) => {
-            std::fs::write(&plan_front, p).map_err(|e| e.to_string())?;
-            if let Some(sm) = &sm {
-                std::fs::write(&summary_front, sm).map_err(|e| e.to_string())?;
-            }
-            let (plan_front_pdf, summary_front_pdf) =
-                (tmp.join("plan-front.pdf"), tmp.join("summary-front.pdf"));
-            let clock = std::time::Instant::now();
-            print_both(
-                anchors,
-                (&plan_front, sm.is_some().then_some(summary_front.as_path())),
-                (&plan_front_pdf, &summary_front_pdf),
-                browser,
-                timeout,
-            )?;
-            progress("printed the front matter with its page numbers", clock);
-            let plan = front_pairs(
-                (&plan_pdf, plan_scale),
-                &plan_front_pdf,
-                anchors.plan_body.as_ref().and_then(|a| pages.plan.get(a)),
-                pages
-                    .plan
-                    .get("errata-page")
-                    .filter(|_| plan_doc.contains("id=\"errata-page\"")),
-            )?
-            .map(|pairs| (plan_front_pdf.clone(), pairs));
-            let summary = if has_summary {
-                front_pairs(
-                    (&summary_pdf, summary_scale),
-                    &summary_front_pdf,
-                    pages.summary_first.as_ref(),
-                    None,
-                )?
-                .map(|pairs| Some((summary_front_pdf.clone(), pairs)))
-            } else {
-                Some(None)
-            };
-            plan.zip(summary)
-        }
-        None => None,
-    };
-    if let Some((plan_replace, summary_replace)) = replaced {
-        let clock = std::time::Instant::now();
-        stamp_numbers(
-            anchors,
-            &pages,
-            (&plan_pdf, &summary_pdf, has_summary),
-            (Some(plan_replace), summary_replace),
-            out,
-            browser,
-            timeout,
-            tmp,
-        )?;
-        progress("numbered the pages", clock);
-        return finish(out, &plan_pdf, &summary_pdf, has_summary, pages, 1);
-    }
-    // The front matter took more or fewer pages with its numbers: print
-    // everything again, until the numbers hold.
-    let mut pages = pages;
-    for round in 1..4 {
-        let plan_pdf = tmp.join(format!("plan-{round}.pdf"));
-        let summary_pdf = tmp.join(format!("summary-{round}.pdf"));
-        let clock = std::time::Instant::now();
-        let next = print_both(anchors, docs, (&plan_pdf, &summary_pdf), browser, timeout)?;
-        progress("printed again: the page numbers moved a page break", clock);
-        if next == pages {
-            stamp_numbers(
-                anchors,
-                &pages,
-                (&plan_pdf, &summary_pdf, has_summary),
-                (None, None),
-                out,
-                browser,
-                timeout,
-                tmp,
-            )?;
-            return finish(out, &plan_pdf, &summary_pdf, has_summary, pages, round + 1);
-        }
-        pages = next;
-        write_print_documents(content, computed, &pages, out)?;
-    }
-    Err("page numbers did not settle after four prints".into())
+    let shrunk: Vec<(std::path::PathBuf, f32)> =
+        [(Some(&plan), "plan.pdf"), (summary.as_ref(), "summary.pdf")]
+            .into_iter()
+            .filter_map(|(d, name)| {
+                let w = pdf::scale_width_of(&d?.doc).filter(|w| *w < 599.0)?;
+                Some((out.join(name), w / 600.0))
+            })
+            .collect();
+    // The print document as printed, with its numbers, for the browser.
+    write_print_documents(content, computed, &pages, out)?;
+    let clock = std::time::Instant::now();
+    stamp_numbers(
+        anchors,
+        &pages,
+        (
+            (plan.doc, &plan_pdf),
+            summary.map(|s| (s.doc, summary_pdf.as_path())),
+        ),
+        out,
+        browser,
+        timeout,
+        tmp,
+    )?;
+    progress("numbered the pages", clock);
+    finish(out, &plan_pdf, &summary_pdf, has_summary, pages, shrunk)
 }
 
 /// A step of the print done, on stderr: printing takes seconds per step.
 fn progress(step: &str, since: std::time::Instant) {
     eprintln!("  {step} in {:.1} s", since.elapsed().as_secs_f64());
-}
-
-/// Which pages of `full` the front matter printed apart replaces, as (page
-/// of `full`, page of `front`): its pages before the body (which begins on
-/// PDF page `body`) and, from PDF page `errata` (the plan's errata list) to
-/// the end, the pages after them. None when `front` does not have as many
-/// pages: the numbers moved a page break, and the document is printed again.
-/// So also when the front matter did not come out shrunk as the print
-/// (`scale`: see [`front_matter`]).
-fn front_pairs(
-    (full, scale): (&std::path::Path, Option<f32>),
-    front: &std::path::Path,
-    body: Option<&u32>,
-    errata: Option<&u32>,
-) -> Result<Option<Vec<(u32, u32)>>, String> {
-    let front_scale = pdf::scale_link_width(front)?;
-    if scale
-        .zip(front_scale)
-        .is_none_or(|(a, b)| (a - b).abs() > 0.5)
-    {
-        return Ok(None);
-    }
-    let count = |p: &std::path::Path| {
-        lopdf::Document::load(p)
-            .map(|d| d.get_pages().len() as u32)
-            .map_err(|e| format!("cannot read {}: {e}", p.display()))
-    };
-    let (n, m) = (count(full)?, count(front)?);
-    let Some(&body) = body else {
-        return Ok(None);
-    };
-    let lead = body.saturating_sub(1);
-    let tail = errata.map_or(0, |&e| (n + 1).saturating_sub(e));
-    if lead + tail != m || lead == 0 {
-        return Ok(None);
-    }
-    let mut pairs: Vec<(u32, u32)> = (1..=lead).map(|p| (p, p)).collect();
-    pairs.extend((0..tail).map(|k| (n - tail + 1 + k, lead + 1 + k)));
-    Ok(Some(pairs))
 }
 
 fn finish(
@@ -562,16 +442,8 @@ fn finish(
     summary_pdf: &std::path::Path,
     has_summary: bool,
     pages: render::Pages,
-    passes: usize,
+    shrunk: Vec<(std::path::PathBuf, f32)>,
 ) -> Result<Printed, String> {
-    let mut shrunk = Vec::new();
-    for (pdf, name) in [(plan_pdf, "plan.pdf"), (summary_pdf, "summary.pdf")] {
-        if name == "plan.pdf" || has_summary {
-            if let Some(w) = pdf::scale_link_width(pdf)?.filter(|w| *w < 599.0) {
-                shrunk.push((out.join(name), w / 600.0));
-            }
-        }
-    }
     let mut files = vec![out.join("plan.pdf")];
     move_file(plan_pdf, &out.join("plan.pdf"))?;
     if has_summary {
@@ -581,24 +453,22 @@ fn finish(
     Ok(Printed {
         files,
         pages,
-        passes,
+        passes: 1,
         shrunk,
     })
 }
 
-/// A print of a document's front matter, and which of its pages replace
-/// which (see `front_pairs`).
-type Replace = Option<(std::path::PathBuf, Vec<(u32, u32)>)>;
-
-/// Numbers the pages of both PDFs (printed with empty feet), side by side;
-/// gives them their front matter printed with the numbers, and the
-/// summary's references to the plan their page.
+/// Numbers the pages of both PDFs (printed with empty feet), side by side,
+/// and stamps every page-number slot: the 목차 and errata pages, the
+/// feedback tables' (p.N) and the summary's references to the plan.
 #[allow(clippy::too_many_arguments)]
 fn stamp_numbers(
     anchors: &PrintAnchors,
     pages: &render::Pages,
-    (plan_pdf, summary_pdf, has_summary): (&std::path::Path, &std::path::Path, bool),
-    (plan_replace, summary_replace): (Replace, Replace),
+    (plan, summary): (
+        (lopdf::Document, &std::path::Path),
+        Option<(lopdf::Document, &std::path::Path)>,
+    ),
     out: &std::path::Path,
     browser: &std::path::Path,
     timeout: std::time::Duration,
@@ -627,28 +497,44 @@ fn stamp_numbers(
     for d in [&plan_tmp, &summary_tmp] {
         std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
     }
+    // A number of the plan: its printed label and its PDF page.
+    let plan_page = |anchor: &str| {
+        let page = *pages.plan.get(anchor)?;
+        Some((pages.plan_label(page)?, page))
+    };
+    let summary_page = |anchor: &str| {
+        let page = *pages.summary.get(anchor)?;
+        Some((pages.summary_label(page)?, page))
+    };
+    let fill = |s: &pdf::Slot, in_plan: bool| -> Option<pdf::Fill> {
+        use render::SlotKind::{Feedback, Toc};
+        let other = (!in_plan).then(|| "plan.pdf".to_string());
+        let ((label, page), file, text): (_, _, fn(&str) -> String) = match s.kind {
+            pdf::SlotUse::Reference => (plan_page(&s.fragment)?, other, |l| format!("{l}쪽")),
+            pdf::SlotUse::Page(Toc) if in_plan => (plan_page(&s.fragment)?, None, str::to_string),
+            pdf::SlotUse::Page(Toc) => (summary_page(&s.fragment)?, None, str::to_string),
+            pdf::SlotUse::Page(Feedback) => {
+                (plan_page(&s.fragment)?, other, |l| format!("(p.{l})"))
+            }
+        };
+        Some(pdf::Fill {
+            text: text(&label),
+            page,
+            file,
+        })
+    };
     std::thread::scope(|s| {
         let summary = s.spawn(|| {
-            if !has_summary || pages.summary_first.is_none() {
+            let Some(summary) = summary.filter(|_| pages.summary_first.is_some()) else {
                 return Ok(());
-            }
-            // A reference to a section of the plan: its printed page, and
-            // the plan's PDF page for the link.
-            let slot = |anchor: &str| {
-                let page = *pages.plan.get(anchor)?;
-                Some((format!("{}쪽", pages.plan_label(page)?), page))
             };
             pdf::stamp_page_numbers(
                 browser,
-                summary_pdf,
+                summary,
                 &|p| pages.summary_label(p),
                 &runs(pages.summary_first, None),
                 anchors.date.as_deref(),
-                summary_replace
-                    .as_ref()
-                    .map(|(p, pairs)| (p.as_path(), pairs.as_slice())),
-                &slot,
-                "plan.pdf",
+                &|slot| fill(slot, false),
                 &assets,
                 &summary_tmp,
                 timeout,
@@ -661,7 +547,7 @@ fn stamp_numbers(
         }
         let plan = pdf::stamp_page_numbers(
             browser,
-            plan_pdf,
+            plan,
             &|p| {
                 if dividers.contains(&p) {
                     None
@@ -671,11 +557,7 @@ fn stamp_numbers(
             },
             &runs(pages.plan_first, pages.plan_roman_from),
             anchors.date.as_deref(),
-            plan_replace
-                .as_ref()
-                .map(|(p, pairs)| (p.as_path(), pairs.as_slice())),
-            &|_| None,
-            "plan.pdf",
+            &|slot| fill(slot, true),
             &assets,
             &plan_tmp,
             timeout,

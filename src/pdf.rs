@@ -117,8 +117,10 @@ pub enum LabelStyle {
     Roman,
 }
 
-/// Prints `label(k)` at the foot of page `k` (from 1) of `pdf` (no number
-/// where it is `None`), in place, and records `runs` as the PDF's page labels.
+/// Prints `label(k)` at the foot of page `k` (from 1) of `doc` (no number
+/// where it is `None`), records `runs` as the PDF's page labels, and saves
+/// it as `pdf` (loaded once by the caller: a 150-page print takes 0.2 s to
+/// parse).
 ///
 /// Chromium counts pages through the whole document and ignores a reset of
 /// the page counter, so it can neither leave the front matter uncounted nor
@@ -131,45 +133,43 @@ pub enum LabelStyle {
 /// [`make_reproducible`]; `date` is a PDF date, `D:20250701000000Z`).
 /// `assets` is the built site's `assets/` folder; `work` a scratch folder.
 ///
-/// Before that, `replace` (another print of the same document, and pairs of
-/// (page here, page there)) gives pages their content from that print: the
-/// front matter printed again with the page numbers. And a page-reference
-/// slot (see [`slots`]) gets the text `slot` gives for its fragment, laid
-/// over it with the page number, and its link then opens that page
-/// (counted from 1) of `slot_file`, the PDF it refers to.
+/// A page-number slot (see [`slots`]) gets the text `fill` gives it, laid
+/// over it with the page number, and its link then opens the page `fill`
+/// names; a slot with no fill stays blank, but for the summary's references
+/// to the plan, which must all have their page.
 #[allow(clippy::too_many_arguments)]
 pub fn stamp_page_numbers(
     browser: &Path,
-    pdf: &Path,
+    (mut doc, pdf): (Document, &Path),
     label: &dyn Fn(u32) -> Option<String>,
     runs: &[(u32, LabelStyle)],
     date: Option<&str>,
-    replace: Option<(&Path, &[(u32, u32)])>,
-    slot: &dyn Fn(&str) -> Option<(String, u32)>,
-    slot_file: &str,
+    fill: &dyn Fn(&Slot) -> Option<Fill>,
     assets: &Path,
     work: &Path,
     timeout: Duration,
 ) -> Result<(), String> {
-    let mut doc = Document::load(pdf).map_err(|e| format!("cannot read {}: {e}", pdf.display()))?;
-    if let Some((from, pairs)) = replace {
-        let other =
-            Document::load(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
-        replace_pages(&mut doc, &other, pairs).map_err(|e| format!("{}: {e}", pdf.display()))?;
-    }
     let found = slots(&doc)?;
+    let mut fills = Vec::new();
     let mut marks: BTreeMap<u32, Marks> = BTreeMap::new();
     for s in &found {
-        let (text, _) = slot(&s.fragment).ok_or_else(|| {
-            format!(
-                "{}: page {}: no number for the reference #{}{}",
-                pdf.display(),
-                s.page,
-                crate::render::PAGE_SLOT_PREFIX,
-                s.fragment
-            )
-        })?;
-        marks.entry(s.page).or_default().push((s.rect, text));
+        let Some(f) = fill(s) else {
+            if s.kind == SlotUse::Reference {
+                return Err(format!(
+                    "{}: page {}: no number for the reference #{}{}",
+                    pdf.display(),
+                    s.page,
+                    crate::render::PAGE_SLOT_PREFIX,
+                    s.fragment
+                ));
+            }
+            continue;
+        };
+        marks
+            .entry(s.page)
+            .or_default()
+            .push((s.rect, f.text.clone(), s.kind));
+        fills.push((s.annot, f));
     }
     let targets: Vec<(ObjectId, String, Marks)> = doc
         .get_pages()
@@ -231,21 +231,35 @@ pub fn stamp_page_numbers(
             .map_err(|e| format!("{}: {e}", pdf.display()))?;
     }
     // The slot's link, a marker to nowhere, now opens the page it names.
-    for s in &found {
-        if let Some((_, page)) = slot(&s.fragment) {
-            let mut action = Dictionary::new();
-            action.set("S", Object::Name(b"GoToR".to_vec()));
-            action.set("F", Object::string_literal(slot_file));
-            action.set(
-                "D",
-                Object::Array(vec![
-                    Object::Integer(i64::from(page.max(1)) - 1),
-                    Object::Name(b"Fit".to_vec()),
-                ]),
-            );
-            if let Ok(annot) = doc.get_dictionary_mut(s.annot) {
-                annot.set("A", Object::Dictionary(action));
+    let page_ids = doc.get_pages();
+    for (annot, f) in &fills {
+        let mut action = Dictionary::new();
+        let index = i64::from(f.page.max(1)) - 1;
+        match &f.file {
+            Some(file) => {
+                action.set("S", Object::Name(b"GoToR".to_vec()));
+                action.set("F", Object::string_literal(file.as_str()));
+                action.set(
+                    "D",
+                    Object::Array(vec![Object::Integer(index), Object::Name(b"Fit".to_vec())]),
+                );
             }
+            None => {
+                let Some(&target) = page_ids.get(&f.page) else {
+                    continue;
+                };
+                action.set("S", Object::Name(b"GoTo".to_vec()));
+                action.set(
+                    "D",
+                    Object::Array(vec![
+                        Object::Reference(target),
+                        Object::Name(b"Fit".to_vec()),
+                    ]),
+                );
+            }
+        }
+        if let Ok(annot) = doc.get_dictionary_mut(*annot) {
+            annot.set("A", Object::Dictionary(action));
         }
     }
     // Viewers then show and accept the printed numbers (page "iii").
@@ -380,14 +394,47 @@ pub fn pdf_date(source_date_epoch: Option<&str>, edition_date: &str) -> Option<S
 pub struct Slot {
     pub page: u32,
     pub rect: [f32; 4],
+    /// What the slot is for, from its prefix.
+    pub kind: SlotUse,
     /// The anchor after the prefix.
     pub fragment: String,
     annot: ObjectId,
 }
 
+/// What a slot holds: the summary's reference to the plan ("24쪽"), or a
+/// page number of the front matter and the errata list (see
+/// [`crate::render::SlotKind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotUse {
+    Reference,
+    Page(crate::render::SlotKind),
+}
+
+impl SlotUse {
+    const ALL: [SlotUse; 3] = [
+        SlotUse::Reference,
+        SlotUse::Page(crate::render::SlotKind::Toc),
+        SlotUse::Page(crate::render::SlotKind::Feedback),
+    ];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            SlotUse::Reference => crate::render::PAGE_SLOT_PREFIX,
+            SlotUse::Page(k) => k.prefix(),
+        }
+    }
+}
+
+/// What a slot gets: its text, the page (from 1) its link opens, and the
+/// PDF that page is in (None: this one).
+pub struct Fill {
+    pub text: String,
+    pub page: u32,
+    pub file: Option<String>,
+}
+
 /// Every page-reference slot of `doc`, in page order.
 pub fn slots(doc: &Document) -> Result<Vec<Slot>, String> {
-    let marker = format!("#{}", crate::render::PAGE_SLOT_PREFIX);
     let mut out = Vec::new();
     for (n, page) in doc.get_pages() {
         let Some(annots) = page_annots(doc, page) else {
@@ -409,7 +456,13 @@ pub fn slots(doc: &Document) -> Result<Vec<Slot>, String> {
                 continue;
             };
             let uri = String::from_utf8_lossy(uri);
-            let Some((_, fragment)) = uri.split_once(&marker) else {
+            let Some((_, fragment)) = uri.rsplit_once('#') else {
+                continue;
+            };
+            let Some((kind, fragment)) = SlotUse::ALL
+                .iter()
+                .find_map(|k| Some((*k, fragment.strip_prefix(k.prefix())?)))
+            else {
                 continue;
             };
             let rect = annot_rect(doc, annot);
@@ -419,6 +472,7 @@ pub fn slots(doc: &Document) -> Result<Vec<Slot>, String> {
             out.push(Slot {
                 page: n,
                 rect: [x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)],
+                kind,
                 fragment: fragment.to_string(),
                 annot: *id,
             });
@@ -467,7 +521,7 @@ fn annot_rect(doc: &Document, annot: &Dictionary) -> Vec<f32> {
         .unwrap_or_default()
 }
 
-fn scale_width_of(doc: &Document) -> Option<f32> {
+pub fn scale_width_of(doc: &Document) -> Option<f32> {
     let &first = doc.get_pages().get(&1)?;
     let annots = page_annots(doc, first)?;
     for a in annots {
@@ -485,57 +539,6 @@ fn scale_width_of(doc: &Document) -> Option<f32> {
         }
     }
     None
-}
-
-/// Gives page `here` of `doc` the content of page `there` of `other`, for
-/// each pair (pages from 1): `other` is the same document's front matter
-/// printed again with its page numbers, laid out on the same pages. The
-/// page keeps its links, tags and size (the same layout puts them where
-/// they were); only what is drawn, and the resources it draws with, change.
-pub fn replace_pages(
-    doc: &mut Document,
-    other: &Document,
-    pairs: &[(u32, u32)],
-) -> Result<(), String> {
-    let here = doc.get_pages();
-    let there = other.get_pages();
-    let mut copied = BTreeMap::new();
-    for &(h, t) in pairs {
-        let (Some(&hp), Some(&tp)) = (here.get(&h), there.get(&t)) else {
-            return Err(format!("no page {h} to replace by page {t}"));
-        };
-        let (a, b) = (media_box(doc, hp)?, media_box(other, tp)?);
-        if a.iter().zip(&b).any(|(x, y)| (x - y).abs() > 1.0) {
-            return Err(format!("page {h} ({a:?}) replaced by a {b:?} page"));
-        }
-        let contents = match other.get_dictionary(tp).and_then(|d| d.get(b"Contents")) {
-            Ok(c) => import(other, doc, c, &mut copied, b"PBFRNT"),
-            Err(_) => Object::Array(Vec::new()),
-        };
-        let resources = import(
-            other,
-            doc,
-            &Object::Dictionary(inherited_resources(other, tp)?),
-            &mut copied,
-            b"PBFRNT",
-        );
-        let page = doc
-            .get_dictionary_mut(hp)
-            .map_err(|e| format!("page {h}: {e}"))?;
-        let old = page.get(b"Contents").ok().cloned();
-        page.set("Contents", contents);
-        page.set("Resources", resources);
-        // The content drawn before is no one's now.
-        let old: Vec<ObjectId> = match old {
-            Some(Object::Reference(id)) => vec![id],
-            Some(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
-            _ => Vec::new(),
-        };
-        for id in old {
-            doc.objects.remove(&id);
-        }
-    }
-    Ok(())
 }
 
 /// Lays stamp page `stamps[k]` of `numbers` over page `targets[k]` of `doc`.
@@ -615,14 +618,14 @@ fn overlay(
 /// given, styled by the print style of the site. Each sheet is a named page
 /// of its own, so that its footer can say its number literally.
 /// The texts to set in a page's slots, each in its rectangle (PDF units).
-type Marks = Vec<([f32; 4], String)>;
+type Marks = Vec<([f32; 4], String, SlotUse)>;
 
 /// One page of [`numbers_document`]: the size of the page it is laid over,
 /// its footer, and the texts to set in the slots on it (PDF rectangles).
 struct Sheet<'a> {
     size: [f32; 4],
     label: &'a str,
-    marks: &'a [([f32; 4], String)],
+    marks: &'a [([f32; 4], String, SlotUse)],
     /// How much Chromium shrank the print the slots are in.
     scale: f32,
 }
@@ -643,7 +646,7 @@ fn numbers_document(assets: &Path, sheets: &[Sheet]) -> String {
     // spill a page; a slot is placed in it from its page's corner.
     let [top, side, bottom] = PAGE_MARGINS_MM;
     let mut style = format!(
-        ".blank {{ position: relative; height: {}mm; break-after: page; }} .blank.landscape {{ height: {}mm; }} .blank > .page-slot {{ position: absolute; margin: 0; }}",
+        ".blank {{ position: relative; height: {}mm; break-after: page; }} .blank.landscape {{ height: {}mm; }} .blank > .page-slot {{ position: absolute; margin: 0; }} .blank > .pb-stamp {{ position: absolute; margin: 0; line-height: 1.3; white-space: nowrap; font-weight: 400; text-align: left; }} .blank > .pb-stamp.right {{ text-align: right; }}",
         297.0 - top - bottom - 5.0,
         210.0 - top - bottom - 5.0
     );
@@ -678,15 +681,28 @@ fn numbers_document(assets: &Path, sheets: &[Sheet]) -> String {
             "<div class=\"blank n{k}{}\">",
             if landscape { " landscape" } else { "" }
         ));
-        for (r, text) in sheet.marks {
-            html.push_str(&format!(
-                "<span class=\"page-slot\" style=\"left: {:.3}pt; top: {:.3}pt; width: {:.3}pt; zoom: {:.4}\">{}</span>",
+        for (r, text, kind) in sheet.marks {
+            let place = format!(
+                "left: {:.3}pt; top: {:.3}pt; width: {:.3}pt; zoom: {:.4}",
                 (r[0] - s[0] - side * mm) / sheet.scale,
                 (s[3] - r[3] - top * mm) / sheet.scale,
                 (r[2] - r[0]) / sheet.scale,
-                sheet.scale,
-                crate::render::escape::html_text(text)
-            ));
+                sheet.scale
+            );
+            let text = crate::render::escape::html_text(text);
+            match kind {
+                // In print.css's metrics for the summary's references.
+                SlotUse::Reference => html.push_str(&format!(
+                    "<span class=\"page-slot\" style=\"{place}\">{text}</span>"
+                )),
+                // The slot's text size is that of its line, which the slot
+                // is 1.3 times as high as (print.css `.pb-slot`).
+                SlotUse::Page(k) => html.push_str(&format!(
+                    "<span class=\"pb-stamp{}\" style=\"{place}; font-size: {:.3}pt\">{text}</span>",
+                    if *k == crate::render::SlotKind::Toc { " right" } else { "" },
+                    (r[3] - r[1]) / 1.3 / sheet.scale
+                )),
+            }
         }
         html.push_str("</div>\n");
     }
@@ -891,6 +907,11 @@ fn dest_page(doc: &Document, o: &Object) -> Option<ObjectId> {
 /// (title, page number from 1) of every bookmark, in document order.
 pub fn outline(pdf: &Path) -> Result<Vec<(String, u32)>, String> {
     let doc = Document::load(pdf).map_err(|e| format!("cannot read {}: {e}", pdf.display()))?;
+    Ok(outline_of(&doc))
+}
+
+/// [`outline`] of a loaded document.
+pub fn outline_of(doc: &Document) -> Vec<(String, u32)> {
     let page_of: BTreeMap<ObjectId, u32> =
         doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
     let mut out = Vec::new();
@@ -898,10 +919,10 @@ pub fn outline(pdf: &Path) -> Result<Vec<(String, u32)>, String> {
         .catalog()
         .ok()
         .and_then(|c| c.get(b"Outlines").ok())
-        .and_then(|o| deref(&doc, o))
+        .and_then(|o| deref(doc, o))
         .and_then(|o| o.as_dict().ok())
     else {
-        return Ok(out);
+        return out;
     };
     let mut stack: Vec<ObjectId> = Vec::new();
     if let Ok(Object::Reference(first)) = root.get(b"First") {
@@ -917,17 +938,17 @@ pub fn outline(pdf: &Path) -> Result<Vec<(String, u32)>, String> {
         let Ok(item) = doc.get_dictionary(id) else {
             continue;
         };
-        let title = match item.get(b"Title").ok().and_then(|o| deref(&doc, o)) {
+        let title = match item.get(b"Title").ok().and_then(|o| deref(doc, o)) {
             Some(Object::String(b, _)) => text(b),
             _ => String::new(),
         };
         let dest = item
             .get(b"Dest")
             .ok()
-            .and_then(|o| deref(&doc, o))
-            .or_else(|| item.get(b"A").ok().and_then(|o| deref(&doc, o)));
+            .and_then(|o| deref(doc, o))
+            .or_else(|| item.get(b"A").ok().and_then(|o| deref(doc, o)));
         if let Some(page) = dest
-            .and_then(|d| dest_page(&doc, d))
+            .and_then(|d| dest_page(doc, d))
             .and_then(|p| page_of.get(&p))
         {
             out.push((title, *page));
@@ -939,7 +960,7 @@ pub fn outline(pdf: &Path) -> Result<Vec<(String, u32)>, String> {
             stack.push(*first);
         }
     }
-    Ok(out)
+    out
 }
 
 fn norm(s: &str) -> String {
@@ -992,14 +1013,25 @@ mod tests {
     fn page_number_sheets_follow_the_page_orientation() {
         let portrait = [0.0, 0.0, 594.96, 841.92];
         let landscape = [0.0, 0.0, 841.92, 594.96];
-        let slot = [([100.0, 700.0, 140.0, 713.0], "37쪽".to_string())];
-        let sheet = |size, label, marks: &'static [([f32; 4], String)]| Sheet {
+        let slot = [
+            (
+                [100.0, 700.0, 140.0, 713.0],
+                "37쪽".to_string(),
+                SlotUse::Reference,
+            ),
+            (
+                [500.0, 600.0, 522.0, 613.0],
+                "xii".to_string(),
+                SlotUse::Page(crate::render::SlotKind::Toc),
+            ),
+        ];
+        let sheet = |size, label, marks: &'static [([f32; 4], String, SlotUse)]| Sheet {
             size,
             label,
             marks,
             scale: 1.0,
         };
-        let marks: &'static [([f32; 4], String)] = Box::leak(Box::new(slot));
+        let marks: &'static [([f32; 4], String, SlotUse)] = Box::leak(Box::new(slot));
         let html = numbers_document(
             Path::new("/site/assets"),
             &[
@@ -1017,7 +1049,8 @@ mod tests {
             [
                 "<div class=\"blank n0\"></div>",
                 "<div class=\"blank n1 landscape\"></div>",
-                "<div class=\"blank n2\"><span class=\"page-slot\" style=\"left: 57.480pt; top: 86.400pt; width: 40.000pt; zoom: 1.0000\">37쪽</span></div>"
+                "<div class=\"blank n2\"><span class=\"page-slot\" style=\"left: 57.480pt; top: 86.400pt; width: 40.000pt; zoom: 1.0000\">37쪽</span>\
+                 <span class=\"pb-stamp right\" style=\"left: 457.480pt; top: 186.400pt; width: 22.000pt; zoom: 1.0000; font-size: 10.000pt\">xii</span></div>"
             ]
         );
         assert!(html.contains("href=\"file:///site/assets/print.css\""));

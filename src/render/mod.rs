@@ -87,10 +87,10 @@ pub struct Pages {
     /// 요약본 numbers its chapter Ⅰ page 1.
     pub summary_first: Option<u32>,
     /// The one print of a `build --pdf`, before any page is known: every
-    /// page reference holds [`PAGE_PLACEHOLDER`], as wide as the number it
-    /// will hold, so that the pages laid out then are the pages printed with
-    /// the numbers (see `print_pdfs`), and the summary's references to the
-    /// plan are empty slots that get their number stamped on the PDF.
+    /// page number is an empty slot of a fixed width (see [`page_slot`];
+    /// the summary's references to the plan too) that gets its number
+    /// stamped on the PDF, so that the pages laid out then are the pages
+    /// printed (see `print_pdfs`).
     pub provisional: bool,
 }
 
@@ -124,23 +124,73 @@ impl Pages {
         body_number(page, self.summary_first)
     }
 
-    /// The printed page number of a heading of the plan, once known.
-    fn plan_page(&self, anchor: &str) -> Option<String> {
+    /// The printed page number of a heading of the plan as print HTML, once
+    /// known; in the provisional print a slot of `kind` (see [`page_slot`]).
+    fn plan_page(&self, anchor: &str, kind: SlotKind) -> Option<String> {
         if self.provisional {
-            return Some(PAGE_PLACEHOLDER.to_string());
+            return Some(page_slot(kind, anchor));
         }
-        self.plan.get(anchor).and_then(|&p| self.plan_label(p))
+        let label = self.plan.get(anchor).and_then(|&p| self.plan_label(p))?;
+        Some(kind.shown(&label))
     }
 
-    /// The printed page number of a heading of the summary, once known.
+    /// The printed page number of a heading of the summary as print HTML,
+    /// once known (a slot in the provisional print).
     fn summary_page(&self, anchor: &str) -> Option<String> {
         if self.provisional {
-            return Some(PAGE_PLACEHOLDER.to_string());
+            return Some(page_slot(SlotKind::Toc, anchor));
         }
-        self.summary
+        let label = self
+            .summary
             .get(anchor)
-            .and_then(|&p| self.summary_label(p))
+            .and_then(|&p| self.summary_label(p))?;
+        Some(SlotKind::Toc.shown(&label))
     }
+}
+
+/// What a page number in the print documents is for, and so how the number
+/// stamped into its slot reads: a 목차 line's or the errata list's page
+/// (`12`, right-aligned; the page of the document it is in) or a feedback
+/// table's `(p.12)` (the plan's page, in either document).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotKind {
+    Toc,
+    Feedback,
+}
+
+impl SlotKind {
+    /// The fragment prefix of the slot's link (after `#`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            SlotKind::Toc => "pbtoc-",
+            SlotKind::Feedback => "pbfb-",
+        }
+    }
+
+    /// The page label as the page shows it, escaped.
+    pub fn shown(self, label: &str) -> String {
+        match self {
+            SlotKind::Toc => escape(label),
+            SlotKind::Feedback => format!("(p.{})", escape(label)),
+        }
+    }
+}
+
+/// An empty slot for a page number, printed blank and stamped with the
+/// number once the print has told it (src/pdf.rs): a link Chromium keeps
+/// with its place on the page. Its target is this document with a query,
+/// so that Chromium writes it as a link out (an in-document link to no
+/// element would be dropped); the stamp then makes it open the page.
+/// Every number in the front matter is one, so that the one print's pages
+/// are final: nothing printed after it can move a page break.
+fn page_slot(kind: SlotKind, anchor: &str) -> String {
+    format!(
+        "<a class=\"pb-slot {}\" href=\"print.html?pb#{}{}\">{}</a>",
+        kind.prefix().trim_end_matches('-'),
+        kind.prefix(),
+        html_attr(anchor),
+        PAGE_PLACEHOLDER
+    )
 }
 
 /// Page `page` counted from the body's first page `first`; before it none.
@@ -389,7 +439,9 @@ impl Renderer<'_> {
                 .unwrap_or_else(|| id.to_string());
             // In print, once a first print has told them, the plan's page too.
             let page = match mode {
-                LinkMode::Print => a.and_then(|a| self.pages.plan_page(&a.anchor)),
+                LinkMode::Print => {
+                    a.and_then(|a| self.pages.plan_page(&a.anchor, SlotKind::Feedback))
+                }
                 LinkMode::Site { .. } => None,
             };
             serde_json::json!({
@@ -713,9 +765,9 @@ fn errata_body(r: &Renderer, mode: &LinkMode) -> Option<String> {
             .sections
             .values()
             .find(|a| a.page == url)
-            .and_then(|a| r.pages.plan_page(&a.anchor))
+            .and_then(|a| r.pages.plan_page(&a.anchor, SlotKind::Toc))
             .unwrap_or_default();
-        format!("<td>{}</td>", escape(&page))
+        format!("<td>{page}</td>")
     };
     let published = r.computed.edition == crate::publish::Edition::Published;
     // Where a figure's disagreement comes from: its root, or how many
@@ -1522,8 +1574,8 @@ fn summary_edition(r: &Renderer, main_nav: &Nav) -> Result<Vec<OutFile>, String>
                 String::new()
             } else {
                 r.pages
-                    .plan_page(main_anchor)
-                    .map(|p| format!(", <span class=\"page-slot\">{}쪽</span>", escape(&p)))
+                    .plan_page(main_anchor, SlotKind::Toc)
+                    .map(|p| format!(", <span class=\"page-slot\">{p}쪽</span>"))
                     .unwrap_or_default()
             };
             let print_body = format!(
@@ -1689,7 +1741,7 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                 .file
                 .as_ref()
                 .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 1));
-            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.plan_page(&e.anchor)})
+            serde_json::json!({"title": f.title, "anchor": e.anchor, "body": body, "page": r.pages.plan_page(&e.anchor, SlotKind::Toc)})
         })
         .collect();
     let chapters: Vec<serde_json::Value> = plan
@@ -1705,12 +1757,12 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                     let items: Vec<serde_json::Value> = se
                         .items
                         .iter()
-                        .map(|i| serde_json::json!({"number": i.number, "title": i.title, "anchor": i.anchor, "page": r.pages.plan_page(&i.anchor)}))
+                        .map(|i| serde_json::json!({"number": i.number, "title": i.title, "anchor": i.anchor, "page": r.pages.plan_page(&i.anchor, SlotKind::Toc)}))
                         .collect();
                     serde_json::json!({
                         "number": se.number, "title": s.title, "anchor": se.anchor,
                         "items": items, "body": r.section_body(s, &mode, true),
-                        "mark": r.consult_mark(&s.id), "page": r.pages.plan_page(&se.anchor),
+                        "mark": r.consult_mark(&s.id), "page": r.pages.plan_page(&se.anchor, SlotKind::Toc),
                     })
                 })
                 .collect();
@@ -1729,7 +1781,7 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
                 .file
                 .as_ref()
                 .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 1));
-            serde_json::json!({"title": a.title, "anchor": e.anchor, "body": body, "page": r.pages.plan_page(&e.anchor)})
+            serde_json::json!({"title": a.title, "anchor": e.anchor, "body": body, "page": r.pages.plan_page(&e.anchor, SlotKind::Toc)})
         })
         .collect();
     let mut ctx = Context::new();
@@ -1739,7 +1791,10 @@ fn print_document(r: &Renderer, nav: &Nav) -> Result<OutFile, String> {
     ctx.insert("attachments", &attachments);
     // The errata list closes the print document, after the attachments.
     ctx.insert("errata", &errata_body(r, &mode));
-    ctx.insert("errata_page", &r.pages.plan_page("errata-page"));
+    ctx.insert(
+        "errata_page",
+        &r.pages.plan_page("errata-page", SlotKind::Toc),
+    );
     // Printed for the PDF: the pages are numbered afterwards (from Ⅰ-1, then
     // i, ii, iii … in the attachments), so the print leaves every foot empty.
     ctx.insert("numbers_stamped", &r.pages.plan_stamped());
