@@ -39,23 +39,37 @@ pub fn analyse_edition(
     dir: &std::path::Path,
     edition: publish::Edition,
 ) -> Result<(Content, Computed, Diagnostics), (Failure, Diagnostics)> {
+    let timing = std::env::var_os("PLANBOOK_TIMING").is_some();
+    let clock = std::cell::Cell::new(std::time::Instant::now());
+    let lap = |stage: &str| {
+        if timing {
+            eprintln!("analyse {stage}: {:?}", clock.get().elapsed());
+            clock.set(std::time::Instant::now());
+        }
+    };
     let (content, mut diags) = load::load(dir)?;
+    lap("load");
     let mut computed = compute_all(&content);
+    lap("compute");
     diags.extend(validate::validate(&content, &computed));
+    lap("validate");
     diags.extend(edition::notes(&content, &|k| {
         computed.values.contains_key(k)
     }));
     edition::relax(&mut diags);
+    lap("edition notes");
     // The templates are content too: `check` reports what `build` would
     // refuse (a recursive macro, an unbounded loop, a syntax error).
     if let Err(e) = render::templates::load(dir) {
         diags.push(validate::diagnostic::Diagnostic::template_error(&e));
     }
+    lap("templates");
     if diags.has_errors() {
         return Err((Failure::Content, diags));
     }
     computed.audit = audit_notes(&diags);
     publish::apply(&content, &mut computed, edition);
+    lap("published figures");
     Ok((content, computed, diags))
 }
 
@@ -155,9 +169,18 @@ pub fn build_with(
     };
     // Before the content is read: a refused --out costs no analysis, and an
     // output stranded by a killed build is back even if this build stops.
+    let timing = std::env::var_os("PLANBOOK_TIMING").is_some();
+    let clock = std::time::Instant::now();
+    let lap = |stage: &str| {
+        if timing {
+            eprintln!("build {stage}: {:?}", clock.elapsed());
+        }
+    };
     let target =
         output::prepare(content_dir, out).map_err(|e| report(Diagnostics::default(), e))?;
+    lap("prepared the output");
     let (content, computed, diagnostics) = analyse_edition(content_dir, edition)?;
+    lap("analysed");
     let files =
         match render::render_with_options(&content, &computed, &render::Pages::default(), opts) {
             Ok(f) => f,
@@ -170,9 +193,11 @@ pub fn build_with(
                 return Err((Failure::Content, d));
             }
         };
+    lap("rendered");
     if let Err(e) = target.write(&files) {
         return Err(report(diagnostics, e));
     }
+    lap("written");
     Ok(Built { diagnostics, files })
 }
 

@@ -930,7 +930,17 @@ pub fn render_with_cache(
     opts: RenderOptions,
     xlsx_cache: Option<&XlsxCache>,
 ) -> Result<Vec<OutFile>, String> {
+    // PLANBOOK_TIMING=1: each stage of the render on stderr.
+    let timing = std::env::var_os("PLANBOOK_TIMING").is_some();
+    let clock = std::cell::Cell::new(std::time::Instant::now());
+    let lap = |stage: &str| {
+        if timing {
+            eprintln!("render {stage}: {:?}", clock.get().elapsed());
+            clock.set(std::time::Instant::now());
+        }
+    };
     let tera = templates::load(&content.dir)?;
+    lap("templates");
     let titles = |it: &mut dyn Iterator<Item = (String, String)>| it.collect::<BTreeMap<_, _>>();
     let table_titles = titles(
         &mut computed
@@ -964,6 +974,7 @@ pub fn render_with_cache(
     };
     let plan = &content.plan.value;
     let nav = r.nav();
+    lap("registry and nav");
     let mut files = Vec::new();
     let mut pages: Vec<Page> = Vec::new();
 
@@ -1051,11 +1062,14 @@ pub fn render_with_cache(
         });
     }
 
+    lap("section pages");
     // index.html: cover and contents.
     let index = index_page(&r, &nav, "", "표지 및 목차")?;
     let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
     files.extend(wrap_pages(&r, &nav, &all, "print.html")?);
+    lap("site pages");
     files.extend(summary_edition(&r, &nav)?);
+    lap("summary edition");
     let search_page = Page {
         url: "search.html".into(),
         title: "검색".into(),
@@ -1073,6 +1087,7 @@ pub fn render_with_cache(
     if let Some(errata) = errata_page(&r) {
         files.extend(wrap_pages(&r, &nav, &[&errata], "print.html")?);
     }
+    lap("search and 404 pages");
     // The index is a script, not JSON: pages opened from file:// cannot fetch().
     let docs = r.search.borrow();
     let data = json_in_script(&serde_json::to_string(&*docs).map_err(|e| e.to_string())?);
@@ -1081,8 +1096,10 @@ pub fn render_with_cache(
         bytes: format!("window.PLANBOOK_SEARCH={data};\n").into_bytes(),
     });
 
+    lap("search index");
     files.push(print_document(&r, &nav)?);
     files.push(toc::script(&nav, "assets/toc.js")?);
+    lap("print document and toc");
     if let Some(e) = r.errors.borrow().first() {
         return Err(e.clone());
     }
@@ -1091,6 +1108,7 @@ pub fn render_with_cache(
     }
     files.extend(r.csv.files()?);
 
+    lap("csv of narrative tables");
     for t in &computed.tables {
         files.push(OutFile {
             path: table_csv(&t.id),
@@ -1133,6 +1151,7 @@ pub fn render_with_cache(
             *c.lock().unwrap_or_else(|e| e.into_inner()) = kept;
         }
     }
+    lap("table csv and xlsx");
     for c in &computed.charts {
         let svg = r.svg(c);
         files.push(OutFile {
@@ -1140,8 +1159,10 @@ pub fn render_with_cache(
             bytes: standalone_svg(&svg).into_bytes(),
         });
     }
+    lap("chart svgs");
     let assets = templates::assets(&files)?;
     files.extend(assets);
+    lap("assets and fonts");
     files.push(OutFile {
         path: ".gitkeep".into(),
         bytes: Vec::new(),

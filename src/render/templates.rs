@@ -211,7 +211,15 @@ pub fn assets(built: &[OutFile]) -> Result<Vec<OutFile>, String> {
             .map(|f| f.bytes.as_slice())
             .chain(std::iter::once(style.as_bytes())),
     );
+    let t = std::time::Instant::now();
     let web = crate::fonts::web_fonts(&used)?;
+    if std::env::var_os("PLANBOOK_TIMING").is_some() {
+        eprintln!(
+            "render fonts: {:?} ({} characters)",
+            t.elapsed(),
+            used.len()
+        );
+    }
     // The rules go where the theme marks them, ahead of every other rule.
     let style = match style.split_once(FONT_FACE_MARK) {
         Some((head, tail)) => format!("{head}{}{tail}", web.css),
