@@ -250,7 +250,7 @@ struct Renderer<'a> {
     content: &'a Content,
     computed: &'a Computed,
     registry: Registry,
-    tera: templates::Theme,
+    tera: std::sync::Arc<templates::Theme>,
     /// Template failures met while rendering: the build fails rather than
     /// writing a page with a hole in it.
     errors: std::cell::RefCell<Vec<String>>,

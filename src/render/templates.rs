@@ -5,6 +5,7 @@ use super::budget::{locate, Source, MAX_OUTPUT};
 use super::OutFile;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 
 const TEMPLATES: [(&str, &str); 9] = [
@@ -39,37 +40,51 @@ pub struct Theme {
     sources: BTreeMap<String, Source>,
 }
 
-pub fn load(content_dir: &Path) -> Result<Theme, String> {
+/// The theme of a content folder: its templates, or the built-in ones.
+/// A build loads it twice (`check`'s part of the build, then the render)
+/// and `serve` at every rebuild, 6 ms each time: the last theme is kept
+/// and given again while every template's text is the same.
+pub fn load(content_dir: &Path) -> Result<Arc<Theme>, String> {
+    static LAST: Mutex<Option<(Vec<Template>, Arc<Theme>)>> = Mutex::new(None);
+    let texts = sources_of(content_dir)?;
+    if let Ok(last) = LAST.lock() {
+        if let Some((_, theme)) = last.as_ref().filter(|(t, _)| *t == texts) {
+            return Ok(Arc::clone(theme));
+        }
+    }
+    let theme = Arc::new(compile(&texts)?);
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((texts, Arc::clone(&theme)));
+    }
+    Ok(theme)
+}
+
+/// (name, path shown in messages, text, whether the plan has it) of a
+/// template of the theme.
+type Template = (String, String, String, bool);
+
+/// Every template of the theme.
+fn sources_of(content_dir: &Path) -> Result<Vec<Template>, String> {
     // Templates are content: read through the content folder's checks (no
     // symlink out, regular files, size limit) like every other file.
     let root = crate::load::files::Root::new(content_dir)
         .map_err(|e| format!("cannot read {}: {e}", content_dir.display()))?;
-    let mut tera = Tera::default();
-    // Tera's default also escapes `/`, which turns every URL into &#x2F;.
-    tera.set_escape_fn(super::escape::html_attr);
-    // `{{ x | sanitize | safe }}`: record fields that hold markup (chemical
-    // formulae with <sub>) keep the plan's tags and nothing executable.
-    tera.register_filter(
-        "sanitize",
-        |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-            let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-            Ok(tera::Value::String(super::escape::sanitize_html(&s)))
-        },
-    );
-    let mut sources = BTreeMap::new();
-    let mut plan_templates = Vec::new();
+    let mut out = Vec::new();
     for (name, builtin) in TEMPLATES.iter().filter(|(n, _)| n.ends_with(".html")) {
         let custom = content_dir.join("templates").join(name);
-        let (text, path) = if custom.is_file() {
-            plan_templates.push((*name).to_string());
+        if custom.is_file() {
             let t = root
                 .read(&custom)
                 .map_err(|e| format!("{} {e}", custom.display()))?;
-            (t, custom.display().to_string())
+            out.push(((*name).to_string(), custom.display().to_string(), t, true));
         } else {
-            ((*builtin).to_string(), format!("{name} (built-in theme)"))
-        };
-        add(&mut tera, &mut sources, name, path, text)?;
+            out.push((
+                (*name).to_string(),
+                format!("{name} (built-in theme)"),
+                (*builtin).to_string(),
+                false,
+            ));
+        }
     }
     // Record templates belong to the plan: content/templates/records/*.html.
     let dir = content_dir.join("templates/records");
@@ -87,15 +102,32 @@ pub fn load(content_dir: &Path) -> Result<Theme, String> {
                     .map(|n| n.to_string_lossy())
                     .unwrap_or_default()
             );
-            plan_templates.push(name.clone());
-            add(
-                &mut tera,
-                &mut sources,
-                &name,
-                p.display().to_string(),
-                text,
-            )?;
+            out.push((name, p.display().to_string(), text, true));
         }
+    }
+    Ok(out)
+}
+
+fn compile(texts: &[Template]) -> Result<Theme, String> {
+    let mut tera = Tera::default();
+    // Tera's default also escapes `/`, which turns every URL into &#x2F;.
+    tera.set_escape_fn(super::escape::html_attr);
+    // `{{ x | sanitize | safe }}`: record fields that hold markup (chemical
+    // formulae with <sub>) keep the plan's tags and nothing executable.
+    tera.register_filter(
+        "sanitize",
+        |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+            let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            Ok(tera::Value::String(super::escape::sanitize_html(&s)))
+        },
+    );
+    let mut sources = BTreeMap::new();
+    let mut plan_templates = Vec::new();
+    for (name, path, text, custom) in texts {
+        if *custom {
+            plan_templates.push(name.clone());
+        }
+        add(&mut tera, &mut sources, name, path.clone(), text.clone())?;
     }
     super::budget::check(&tera, &plan_templates, &sources)?;
     Ok(Theme { tera, sources })
