@@ -646,7 +646,7 @@ fn numbers_document(assets: &Path, sheets: &[Sheet]) -> String {
     // spill a page; a slot is placed in it from its page's corner.
     let [top, side, bottom] = PAGE_MARGINS_MM;
     let mut style = format!(
-        ".blank {{ position: relative; height: {}mm; break-after: page; }} .blank.landscape {{ height: {}mm; }} .blank > .page-slot {{ position: absolute; margin: 0; }} .blank > .pb-stamp {{ position: absolute; margin: 0; line-height: 1.3; white-space: nowrap; font-weight: 400; text-align: left; }} .blank > .pb-stamp.right {{ text-align: right; }}",
+        ".blank {{ position: relative; height: {}mm; break-after: page; }} .blank.landscape {{ height: {}mm; }} .blank > .page-slot {{ position: absolute; margin: 0; }} .blank > .pb-stamp {{ position: absolute; margin: 0; line-height: 1.3; white-space: nowrap; font-weight: 400; text-align: left; }} .blank > .pb-stamp.right {{ text-align: right; }} .blank > .pb-stamp.fb {{ color: var(--muted); }}",
         297.0 - top - bottom - 5.0,
         210.0 - top - bottom - 5.0
     );
@@ -699,7 +699,7 @@ fn numbers_document(assets: &Path, sheets: &[Sheet]) -> String {
                 // is 1.3 times as high as (print.css `.pb-slot`).
                 SlotUse::Page(k) => html.push_str(&format!(
                     "<span class=\"pb-stamp{}\" style=\"{place}; font-size: {:.3}pt\">{text}</span>",
-                    if *k == crate::render::SlotKind::Toc { " right" } else { "" },
+                    if *k == crate::render::SlotKind::Toc { " right" } else { " fb" },
                     (r[3] - r[1]) / 1.3 / sheet.scale
                 )),
             }
