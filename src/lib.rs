@@ -19,6 +19,7 @@ pub mod pdf;
 pub mod publish;
 pub mod render;
 pub mod serve;
+pub mod timing;
 pub mod validate;
 
 use compute::Computed;
@@ -39,14 +40,8 @@ pub fn analyse_edition(
     dir: &std::path::Path,
     edition: publish::Edition,
 ) -> Result<(Content, Computed, Diagnostics), (Failure, Diagnostics)> {
-    let timing = std::env::var_os("PLANBOOK_TIMING").is_some();
-    let clock = std::cell::Cell::new(std::time::Instant::now());
-    let lap = |stage: &str| {
-        if timing {
-            eprintln!("analyse {stage}: {:?}", clock.get().elapsed());
-            clock.set(std::time::Instant::now());
-        }
-    };
+    let stages = timing::Stages::new("analyse");
+    let lap = |stage: &str| stages.lap(stage);
     let (content, mut diags) = load::load(dir)?;
     lap("load");
     let mut computed = compute_all(&content);
@@ -169,13 +164,8 @@ pub fn build_with(
     };
     // Before the content is read: a refused --out costs no analysis, and an
     // output stranded by a killed build is back even if this build stops.
-    let timing = std::env::var_os("PLANBOOK_TIMING").is_some();
-    let clock = std::time::Instant::now();
-    let lap = |stage: &str| {
-        if timing {
-            eprintln!("build {stage}: {:?}", clock.elapsed());
-        }
-    };
+    let stages = timing::Stages::new("build");
+    let lap = |stage: &str| stages.lap(stage);
     let target =
         output::prepare(content_dir, out).map_err(|e| report(Diagnostics::default(), e))?;
     lap("prepared the output");

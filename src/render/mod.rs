@@ -931,14 +931,8 @@ pub fn render_with_cache(
     xlsx_cache: Option<&XlsxCache>,
 ) -> Result<Vec<OutFile>, String> {
     // PLANBOOK_TIMING=1: each stage of the render on stderr.
-    let timing = std::env::var_os("PLANBOOK_TIMING").is_some();
-    let clock = std::cell::Cell::new(std::time::Instant::now());
-    let lap = |stage: &str| {
-        if timing {
-            eprintln!("render {stage}: {:?}", clock.get().elapsed());
-            clock.set(std::time::Instant::now());
-        }
-    };
+    let stages = crate::timing::Stages::new("render");
+    let lap = |stage: &str| stages.lap(stage);
     let tera = templates::load(&content.dir)?;
     lap("templates");
     let titles = |it: &mut dyn Iterator<Item = (String, String)>| it.collect::<BTreeMap<_, _>>();
