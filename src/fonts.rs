@@ -236,27 +236,17 @@ fn unicode_range(chars: &[char]) -> String {
 /// drawings): what the web fonts must draw.
 pub fn used_chars<'a>(texts: impl Iterator<Item = &'a [u8]>) -> BTreeSet<char> {
     // A bit per code point: a build's text is 5 MB, and inserting each of
-    // its characters into the set took 60 ms; marking a bit takes 5.
+    // its characters into the set took 60 ms; marking a bit takes a few.
     let mut seen = vec![0u64; (char::MAX as usize >> 6) + 1];
-    let mut ascii = [false; 128];
     for bytes in texts {
-        let Ok(s) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        for &b in s.as_bytes() {
-            if b < 0x80 {
-                ascii[usize::from(b)] = true;
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            for c in s.chars() {
+                let i = c as usize;
+                seen[i >> 6] |= 1 << (i & 63);
             }
         }
-        for c in s.chars().filter(|c| !c.is_ascii()) {
-            let i = c as usize;
-            seen[i >> 6] |= 1 << (i & 63);
-        }
     }
-    let mut set: BTreeSet<char> = (0u8..128)
-        .filter(|&b| ascii[usize::from(b)])
-        .map(char::from)
-        .collect();
+    let mut set = BTreeSet::new();
     for (w, &word) in seen.iter().enumerate() {
         let mut bits = word;
         while bits != 0 {

@@ -280,13 +280,13 @@ impl PrintAnchors {
 }
 
 /// The print documents rendered with `pages`, written over the built ones
-/// (the rest of out/ stays as built); their HTML, the summary's if written.
+/// (the rest of out/ stays as built).
 fn write_print_documents(
     content: &Content,
     computed: &Computed,
     pages: &render::Pages,
     out: &std::path::Path,
-) -> Result<(String, Option<String>), String> {
+) -> Result<(), String> {
     let rendered = render::render_with_pages(content, computed, pages)?;
     // Every face the build wrote is asked for at once. A face that only
     // draws a few symbols (NanumGothic, DejaVu: src/fonts.rs) is otherwise
@@ -309,33 +309,25 @@ fn write_print_documents(
             })
             .collect()
     };
-    let (plan_preloads, summary_preloads) = (preloads(""), preloads("../"));
-    let (mut plan, mut summary) = (None, None);
+    let mut plan_written = false;
     for f in rendered
         .iter()
         .filter(|f| f.path == "print.html" || f.path == "summary/print.html")
     {
-        let html = String::from_utf8(f.bytes.clone()).map_err(|e| e.to_string())?;
-        let html = html.replacen(
+        let root = if f.path == "print.html" { "" } else { "../" };
+        let html = String::from_utf8_lossy(&f.bytes).replacen(
             "<head>\n",
-            &format!(
-                "<head>\n{}",
-                if f.path == "print.html" {
-                    &plan_preloads
-                } else {
-                    &summary_preloads
-                }
-            ),
+            &format!("<head>\n{}", preloads(root)),
             1,
         );
         std::fs::write(out.join(&f.path), &html).map_err(|e| e.to_string())?;
-        if f.path == "print.html" {
-            plan = Some(html);
-        } else {
-            summary = Some(html);
-        }
+        plan_written |= f.path == "print.html";
     }
-    Ok((plan.ok_or("no print document rendered")?, summary))
+    if plan_written {
+        Ok(())
+    } else {
+        Err("no print document rendered".into())
+    }
 }
 
 /// A printed document, loaded, and the page of every heading its
