@@ -74,6 +74,9 @@ pub fn run(a: &BuildArgs) -> ExitCode {
             if a.pdf {
                 return print(a, start);
             }
+            // The process ends here: its memory goes back with it, without
+            // freeing the rendered files one by one first.
+            std::mem::forget(b);
             ExitCode::SUCCESS
         }
     }

@@ -26,16 +26,57 @@ use diagnostic::{rel, Diagnostic, Diagnostics};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
-    let mut d = Diagnostics::default();
+    // Most checks read the plan and add diagnostics, nothing more: the data
+    // files' on this thread, the others on the second core; their lists
+    // are joined in the order they ran in one after the other, so the
+    // report is the same.
+    let (mut d, other) = std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            let early = records_and_narrative(content, computed);
+            // These come after the grouping below, which must not see them.
+            let mut late = Diagnostics::default();
+            prose::directions(content, computed, &mut late);
+            prose::restated(content, computed, &mut late);
+            counts::check(content, &mut late);
+            (early, late)
+        });
+        (data_files(content, computed), other.join())
+    });
+    let Ok((early, late)) = other else {
+        d.push(Diagnostic::error(
+            "E030",
+            "a validation thread panicked: the plan is not fully checked".to_string(),
+        ));
+        return d;
+    };
+    d.extend(early);
+    compute_errors(content, computed, &mut d);
+    // The groupings read the findings above: the misprints' roots.
+    roots::group(computed, &mut d);
+    let perf: Vec<&crate::model::performance::PerfFile> =
+        content.performance.iter().map(|p| &p.value).collect();
+    input_roots::group(&perf, computed, &mut d);
+    d.extend(late);
+    d
+}
+
+/// `PLANBOOK_TIMING=1`: a lap of the validation on stderr.
+fn laps() -> impl FnMut(&str) {
     let timing = std::env::var_os("PLANBOOK_TIMING").is_some();
     let mut t = std::time::Instant::now();
-    let mut lap = |name: &str| {
+    move |name: &str| {
         if timing {
             use std::io::Write;
             let _ = writeln!(std::io::stderr(), "validate {name}: {:?}", t.elapsed());
         }
         t = std::time::Instant::now();
-    };
+    }
+}
+
+/// The outline's, budgets' and tables' (with their charts') checks.
+fn data_files(content: &Content, computed: &Computed) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    let mut lap = laps();
     outline(content, &mut d);
     lap("outline");
     for b in &content.budgets {
@@ -55,6 +96,14 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
         );
     }
     lap("tables");
+    d
+}
+
+/// The records', performance's and feedback's checks, the ids', the
+/// glyphs' and the narrative's.
+fn records_and_narrative(content: &Content, computed: &Computed) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    let mut lap = laps();
     for r in &content.records {
         records(content, r, &mut d);
     }
@@ -72,14 +121,6 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     narrative(content, computed, &mut d);
     duplicates::check(content, computed, &mut d);
     lap("narrative");
-    compute_errors(content, computed, &mut d);
-    roots::group(computed, &mut d);
-    let perf: Vec<&crate::model::performance::PerfFile> =
-        content.performance.iter().map(|p| &p.value).collect();
-    input_roots::group(&perf, computed, &mut d);
-    prose::directions(content, computed, &mut d);
-    prose::restated(content, computed, &mut d);
-    counts::check(content, &mut d);
     d
 }
 
