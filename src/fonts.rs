@@ -12,8 +12,10 @@
 //! would see a blank.
 
 use ab_glyph::{Font, FontRef};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
+
+include!(concat!(env!("OUT_DIR"), "/font_recipe.rs"));
 
 pub static NANUM_SQUARE_R: &[u8] = include_bytes!("../templates/assets/fonts/NanumSquareR.ttf");
 pub static NANUM_SQUARE_B: &[u8] = include_bytes!("../templates/assets/fonts/NanumSquareB.ttf");
@@ -84,6 +86,45 @@ impl Default for Coverage {
 pub struct WebFonts {
     pub files: Vec<(String, Vec<u8>)>,
     pub css: String,
+    /// How many faces were subset anew; the others were taken from the
+    /// previous output.
+    pub subset: usize,
+}
+
+/// The web fonts of the output a build replaces: a face whose glyphs are
+/// the same is taken from there rather than subset and packed again (most
+/// of a rebuild's font time; an edit seldom brings a new character).
+#[derive(Debug, Clone, Default)]
+pub struct Previous {
+    /// The previous `assets/style.css`. Its `@font-face` rules say what made
+    /// each face: `/* fonts/NAME v=VERSION */`.
+    pub style: String,
+    /// `assets/fonts/NAME.woff2` → its bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Every web font file a build may write, under `assets/fonts/`.
+pub fn file_names() -> Vec<String> {
+    FAMILIES
+        .iter()
+        .flat_map(|f| ["R", "B"].map(|s| format!("{}-{s}.woff2", f.stem)))
+        .collect()
+}
+
+/// What a face's file is made from, and the file: the version its rule
+/// records. A previous file is taken again only when its version, computed
+/// from its bytes, is the one its rule recorded for the same recipe,
+/// name and glyphs.
+fn version(name: &str, glyphs: &[u16], woff2: &[u8]) -> String {
+    let mut h: u64 = FONT_RECIPE;
+    let bytes = name
+        .bytes()
+        .chain(glyphs.iter().flat_map(|g| g.to_le_bytes()))
+        .chain(woff2.iter().copied());
+    for b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// Subsets the bundled faces to `used` and writes them as WOFF2.
@@ -93,7 +134,7 @@ pub struct WebFonts {
 /// query typed later, still falls back to the system's fonts), and the
 /// fallback faces' rules come after it with the exact characters they were
 /// made for: of two faces of one family, the later rule wins for its range.
-pub fn web_fonts(used: &BTreeSet<char>) -> Result<WebFonts, String> {
+pub fn web_fonts(used: &BTreeSet<char>, previous: &Previous) -> Result<WebFonts, String> {
     let used: Vec<char> = used.iter().copied().filter(|c| !c.is_control()).collect();
     // `serve` rebuilds after every edit, and an edit seldom brings a new
     // character: the last result is kept for the same characters.
@@ -103,14 +144,14 @@ pub fn web_fonts(used: &BTreeSet<char>) -> Result<WebFonts, String> {
             return Ok(web.clone());
         }
     }
-    let web = make_web_fonts(&used)?;
+    let web = make_web_fonts(&used, previous)?;
     if let Ok(mut last) = LAST.lock() {
         *last = Some((used, web.clone()));
     }
     Ok(web)
 }
 
-fn make_web_fonts(used: &[char]) -> Result<WebFonts, String> {
+fn make_web_fonts(used: &[char], previous: &Previous) -> Result<WebFonts, String> {
     // The faces are independent: one thread each (subsetting and packing
     // NanumSquare is most of the time, about 15 ms a face).
     let faces: Vec<(usize, u16, &'static [u8])> = FAMILIES
@@ -121,7 +162,9 @@ fn make_web_fonts(used: &[char]) -> Result<WebFonts, String> {
     let made: Vec<Result<Option<WebFace>, String>> = std::thread::scope(|s| {
         let jobs: Vec<_> = faces
             .iter()
-            .map(|&(fi, weight, bytes)| s.spawn(move || web_face(fi, weight, bytes, used)))
+            .map(|&(fi, weight, bytes)| {
+                s.spawn(move || web_face(fi, weight, bytes, used, previous))
+            })
             .collect();
         jobs.into_iter()
             .map(|j| {
@@ -132,17 +175,20 @@ fn make_web_fonts(used: &[char]) -> Result<WebFonts, String> {
     });
     let mut files = Vec::new();
     let mut css = String::new();
+    let mut subset = 0;
     for m in made {
-        if let Some((rule, path, bytes)) = m? {
+        if let Some((rule, path, bytes, new)) = m? {
             css.push_str(&rule);
             files.push((path, bytes));
+            subset += usize::from(new);
         }
     }
-    Ok(WebFonts { files, css })
+    Ok(WebFonts { files, css, subset })
 }
 
-/// The `@font-face` rule, path and WOFF2 of one face.
-type WebFace = (String, String, Vec<u8>);
+/// The `@font-face` rule, path and WOFF2 of one face, and whether it was
+/// subset anew.
+type WebFace = (String, String, Vec<u8>, bool);
 
 /// The `@font-face` rule, path and WOFF2 of one face of family `fi`, or
 /// nothing when an earlier family draws every character it could.
@@ -151,6 +197,7 @@ fn web_face(
     weight: u16,
     bytes: &[u8],
     used: &[char],
+    previous: &Previous,
 ) -> Result<Option<WebFace>, String> {
     let family = FAMILIES.get(fi).ok_or("no such font family")?;
     let font =
@@ -175,19 +222,34 @@ fn web_face(
     // Glyph 0 (.notdef) comes first in every font.
     glyphs.insert(0);
     let glyphs: Vec<u16> = glyphs.into_iter().collect();
-    let woff2 = subset_woff2(bytes, &glyphs)
-        .map_err(|e| format!("subsetting {} {weight}: {e}", family.stem))?;
     let suffix = if weight >= 700 { "B" } else { "R" };
     let name = format!("{}-{suffix}.woff2", family.stem);
+    let path = format!("assets/fonts/{name}");
+    let mark = |v: &str| format!("/* fonts/{name} v={v} */");
+    let kept = previous.files.get(&path).and_then(|b| {
+        let v = version(&name, &glyphs, b);
+        previous.style.contains(&mark(&v)).then(|| (b.clone(), v))
+    });
+    let new = kept.is_none();
+    let (woff2, v) = match kept {
+        Some(k) => k,
+        None => {
+            let woff2 = subset_woff2(bytes, &glyphs)
+                .map_err(|e| format!("subsetting {} {weight}: {e}", family.stem))?;
+            let v = version(&name, &glyphs, &woff2);
+            (woff2, v)
+        }
+    };
     let range = if fi == 0 {
         String::new()
     } else {
         format!(" unicode-range: {};", unicode_range(&mine))
     };
     let rule = format!(
-        "@font-face {{ font-family: \"NanumSquare\"; font-weight: {weight}; src: url(\"fonts/{name}\") format(\"woff2\"); font-display: swap;{range} }}\n"
+        "{} @font-face {{ font-family: \"NanumSquare\"; font-weight: {weight}; src: url(\"fonts/{name}\") format(\"woff2\"); font-display: swap;{range} }}\n",
+        mark(&v)
     );
-    Ok(Some((rule, format!("assets/fonts/{name}"), woff2)))
+    Ok(Some((rule, path, woff2, new)))
 }
 
 fn subset_woff2(bytes: &[u8], glyphs: &[u16]) -> Result<Vec<u8>, String> {
@@ -289,9 +351,44 @@ mod tests {
     }
 
     #[test]
+    fn a_rebuild_takes_again_only_the_faces_its_rules_vouch_for() {
+        let used: Vec<char> = "강원 2025 新 ✓".chars().collect();
+        // make_web_fonts: web_fonts would answer from the process's last result.
+        let fresh = make_web_fonts(&used, &Previous::default()).expect("fresh");
+        let faces = fresh.files.len();
+        assert!(faces >= 3 && fresh.subset == faces, "{}", fresh.subset);
+        let previous = Previous {
+            style: format!("body {{}}\n{}", fresh.css),
+            files: fresh.files.iter().cloned().collect(),
+        };
+        let again = make_web_fonts(&used, &previous).expect("again");
+        assert_eq!(again.subset, 0, "every face taken from the previous output");
+        assert_eq!((&again.files, &again.css), (&fresh.files, &fresh.css));
+        // A file changed since its rule was written is made anew …
+        let mut touched = previous.clone();
+        let (path, bytes) = touched.files.iter_mut().next().expect("a face");
+        bytes.push(0);
+        let path = path.clone();
+        let mended = make_web_fonts(&used, &touched).expect("mended");
+        assert_eq!(mended.subset, 1, "{path} is subset again");
+        assert_eq!((&mended.files, &mended.css), (&fresh.files, &fresh.css));
+        // … and so is a face whose characters change.
+        let more: Vec<char> = "강원도 2025 新 ✓".chars().collect();
+        let other = make_web_fonts(&more, &previous).expect("other");
+        let square = |w: &WebFonts| {
+            w.files
+                .iter()
+                .find(|(p, _)| p.ends_with("NanumSquare-R.woff2"))
+                .map(|(_, b)| b.clone())
+        };
+        assert_ne!(square(&other), square(&fresh));
+        assert_ne!(mapped(&square(&other).expect("face"), '도'), 0);
+    }
+
+    #[test]
     fn each_character_goes_to_the_first_face_that_draws_it() {
         let used: BTreeSet<char> = "강원 2025 新 ❖ ✓ −".chars().collect();
-        let web = web_fonts(&used).expect("web fonts");
+        let web = web_fonts(&used, &Previous::default()).expect("web fonts");
         let file = |name: &str| {
             web.files
                 .iter()

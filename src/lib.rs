@@ -183,6 +183,8 @@ pub fn build_with(
     lap("prepared the output");
     let (content, computed, diagnostics) = analyse_edition(content_dir, edition)?;
     lap("analysed");
+    let mut opts = opts;
+    opts.previous_fonts = std::sync::Arc::new(previous_fonts(&target));
     let files =
         match render::render_with_options(&content, &computed, &render::Pages::default(), opts) {
             Ok(f) => f,
@@ -204,6 +206,27 @@ pub fn build_with(
     // allocations: freeing them took 5–7 ms, on the other core it costs none.
     std::thread::spawn(move || drop((content, computed)));
     Ok(Built { diagnostics, files })
+}
+
+/// The web fonts of the output `target` replaces, for the render to take
+/// again what is unchanged (see [`fonts::Previous`]).
+fn previous_fonts(target: &output::Target) -> fonts::Previous {
+    // A face's subset is tens of KB; anything far larger is not one.
+    const LIMIT: u64 = 8 << 20;
+    let Some(style) = target.previous_file("assets/style.css", LIMIT) else {
+        return fonts::Previous::default();
+    };
+    let files = fonts::file_names()
+        .into_iter()
+        .filter_map(|n| {
+            let path = format!("assets/fonts/{n}");
+            target.previous_file(&path, LIMIT).map(|b| (path, b))
+        })
+        .collect();
+    fonts::Previous {
+        style: String::from_utf8_lossy(&style).into_owned(),
+        files,
+    }
 }
 
 /// What `build --pdf` printed.

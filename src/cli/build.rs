@@ -20,6 +20,7 @@ pub fn run(a: &BuildArgs) -> ExitCode {
     let opts = crate::render::RenderOptions {
         xlsx: a.xlsx,
         base_url: a.base_url.clone(),
+        ..Default::default()
     };
     match crate::build_with(&a.content, &a.out, opts, a.edition()) {
         Err((f, d)) => {

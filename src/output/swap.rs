@@ -335,18 +335,9 @@ fn is_file_at(_: &File, _: &Path) -> bool {
 /// filesystem without hard links (FAT, some network shares; Windows falls
 /// back the same way).
 fn reuse(prev_root: &Path, rel: &Path, bytes: &[u8], new: &Path) -> bool {
-    let mut at = prev_root.to_path_buf();
-    let mut parts = rel.components().peekable();
-    while let Some(c) = parts.next() {
-        at.push(c);
-        let Ok(m) = fs::symlink_metadata(&at) else {
-            return false;
-        };
-        let last = parts.peek().is_none();
-        if (last && !m.file_type().is_file()) || (!last && !m.file_type().is_dir()) {
-            return false;
-        }
-    }
+    let Some(at) = inside(prev_root, rel) else {
+        return false;
+    };
     let Ok(before) = fs::symlink_metadata(&at) else {
         return false;
     };
@@ -367,6 +358,38 @@ fn reuse(prev_root: &Path, rel: &Path, bytes: &[u8], new: &Path) -> bool {
             let _ = fs::remove_file(new);
             false
         }
+    }
+}
+
+/// `root/rel` when every folder on the way is a folder and `rel` a regular
+/// file: no symbolic link leads out of the previous output.
+fn inside(root: &Path, rel: &Path) -> Option<PathBuf> {
+    let mut at = root.to_path_buf();
+    let mut parts = rel.components().peekable();
+    while let Some(c) = parts.next() {
+        at.push(c);
+        let m = fs::symlink_metadata(&at).ok()?;
+        let last = parts.peek().is_none();
+        if (last && !m.file_type().is_file()) || (!last && !m.file_type().is_dir()) {
+            return None;
+        }
+    }
+    Some(at)
+}
+
+impl Target {
+    /// A file of the output this build replaces, when that output is
+    /// planbook's, the file is regular and under `limit` bytes; else none.
+    /// For what a rebuild may take again (the web fonts).
+    pub fn previous_file(&self, rel: &str, limit: u64) -> Option<Vec<u8>> {
+        if self.found().ok()? != Found::Previous {
+            return None;
+        }
+        let at = inside(&self.path(), checked_path(rel).ok()?)?;
+        if fs::symlink_metadata(&at).ok()?.len() > limit {
+            return None;
+        }
+        fs::read(at).ok()
     }
 }
 

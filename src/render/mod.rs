@@ -279,6 +279,9 @@ pub struct RenderOptions {
     /// The site's public URL ([`share::parse_base_url`]): canonical links
     /// and sitemap.xml. Without it every link stays relative.
     pub base_url: Option<String>,
+    /// The web fonts of the output this build replaces (`build`), taken
+    /// again where their glyphs are unchanged.
+    pub previous_fonts: std::sync::Arc<crate::fonts::Previous>,
 }
 
 /// Workbooks by everything they are made from (the table's number and the
@@ -1154,7 +1157,7 @@ pub fn render_with_cache(
         });
     }
     lap("chart svgs");
-    let assets = templates::assets(&files)?;
+    let assets = templates::assets(&files, &opts.previous_fonts)?;
     files.extend(assets);
     lap("assets and fonts");
     files.push(OutFile {

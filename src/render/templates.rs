@@ -213,7 +213,10 @@ pub fn message(sources: &BTreeMap<String, Source>, name: &str, e: &tera::Error) 
 
 /// The theme's assets for a build whose other files are `built`: the web
 /// fonts are subset to the characters of those files and of the assets.
-pub fn assets(built: &[OutFile]) -> Result<Vec<OutFile>, String> {
+pub fn assets(
+    built: &[OutFile],
+    previous: &crate::fonts::Previous,
+) -> Result<Vec<OutFile>, String> {
     let style = TEMPLATES
         .iter()
         .find(|(n, _)| *n == "style.css")
@@ -244,12 +247,14 @@ pub fn assets(built: &[OutFile]) -> Result<Vec<OutFile>, String> {
             .chain(std::iter::once(style.as_bytes())),
     );
     let t = std::time::Instant::now();
-    let web = crate::fonts::web_fonts(&used)?;
+    let web = crate::fonts::web_fonts(&used, previous)?;
     if std::env::var_os("PLANBOOK_TIMING").is_some() {
         eprintln!(
-            "render fonts: {:?} ({} characters)",
+            "render fonts: {:?} ({} characters, {} of {} faces subset)",
             t.elapsed(),
-            used.len()
+            used.len(),
+            web.subset,
+            web.files.len()
         );
     }
     // The rules go where the theme marks them, ahead of every other rule.
