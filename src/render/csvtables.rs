@@ -22,7 +22,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, OnceLock};
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Inner {
     /// Ids (lowercased) of the tables of `data/`, whose CSV are written apart.
     reserved: BTreeSet<String>,
@@ -35,6 +35,15 @@ struct Inner {
     errors: Vec<String>,
     /// Whether `tables/<id>.xlsx` are written beside (and linked).
     xlsx: bool,
+    /// The owner keys in the order their ids were given.
+    order: Vec<String>,
+}
+
+/// Where a [`CsvTables::fork`] began: what the two had in common.
+#[derive(Debug, Clone, Copy)]
+pub struct Fork {
+    given: usize,
+    errors: usize,
 }
 
 /// The CSV of the tables met while rendering, shared by every page.
@@ -177,6 +186,7 @@ impl CsvTables {
             id = format!("{base}-{n}");
         }
         s.taken.insert(id.to_lowercase(), key.clone());
+        s.order.push(key.clone());
         s.by_owner.insert(key, id.clone());
         s.grids.insert(id.clone(), cells());
         id
@@ -205,6 +215,64 @@ impl CsvTables {
     /// Author's ids that are not ids.
     pub fn errors(&self) -> Vec<String> {
         self.inner.borrow().errors.clone()
+    }
+
+    /// A copy to render another part with, on another thread, while this one
+    /// goes on; [`CsvTables::join`] takes its new tables back.
+    pub fn fork(&self) -> (CsvTables, Fork) {
+        let inner = self.inner.borrow().clone();
+        let at = Fork {
+            given: inner.order.len(),
+            errors: inner.errors.len(),
+        };
+        (
+            CsvTables {
+                inner: RefCell::new(inner),
+            },
+            at,
+        )
+    }
+
+    /// Takes in the tables `later` met since `at`, as if it had rendered
+    /// after this one: true when every id is the one that order gives.
+    /// An id of `later` is free of everything this one held at the fork;
+    /// it is the id the serial order gives unless this one has since given
+    /// it, or the same table, away. Then nothing is taken (false), and the
+    /// later part must be rendered again, after this one.
+    pub fn join(&self, later: CsvTables, at: Fork) -> bool {
+        let later = later.inner.into_inner();
+        let mut s = self.inner.borrow_mut();
+        let new = later.order.get(at.given..).unwrap_or_default();
+        let clash = new.iter().any(|key| {
+            s.by_owner.contains_key(key)
+                || later
+                    .by_owner
+                    .get(key)
+                    .is_some_and(|id| s.taken.contains_key(&id.to_lowercase()))
+        });
+        if clash {
+            return false;
+        }
+        for key in new {
+            let Some(id) = later.by_owner.get(key) else {
+                continue;
+            };
+            s.taken.insert(id.to_lowercase(), key.clone());
+            s.order.push(key.clone());
+            s.by_owner.insert(key.clone(), id.clone());
+            if let Some(cells) = later.grids.get(id) {
+                s.grids.insert(id.clone(), cells.clone());
+            }
+        }
+        s.errors.extend(
+            later
+                .errors
+                .get(at.errors..)
+                .unwrap_or_default()
+                .iter()
+                .cloned(),
+        );
+        true
     }
 }
 
@@ -609,6 +677,45 @@ mod tests {
             ["tables/mine.csv", "tables/mine-2.csv", "tables/x-t1-2.csv"]
         );
         assert_eq!(body(&files[0].bytes), "a,,b\r\n1 2,3,\r\n");
+    }
+
+    #[test]
+    fn a_fork_joins_with_the_ids_of_the_serial_order_or_not_at_all() {
+        let table = |id: &str| format!("<!-- csv: {id} -->\n<table><tr><td>{id}</td></tr></table>");
+        let names = |t: &CsvTables| -> Vec<String> {
+            t.files().unwrap().into_iter().map(|f| f.path).collect()
+        };
+        let start = || {
+            let t = CsvTables::new(std::iter::empty(), false);
+            t.link(&table("a"), "site", "s", "");
+            t
+        };
+        // Serial: the main part, then the later one.
+        let serial = start();
+        serial.link(&table("b"), "summary", "m", "");
+        let later_html = serial.link(&table("c"), "print", "p", "");
+        // Forked: the later part on its own copy, joined after.
+        let main = start();
+        let (later, at) = main.fork();
+        let forked_html = later.link(&table("c"), "print", "p", "");
+        main.link(&table("b"), "summary", "m", "");
+        assert!(main.join(later, at));
+        assert_eq!(forked_html, later_html);
+        assert_eq!(names(&main), names(&serial));
+        // An id the main part gave since the fork would have been taken:
+        // the serial order gives the later table `b-2`, so no join.
+        let main = start();
+        let (later, at) = main.fork();
+        later.link(&table("b"), "print", "p", "");
+        main.link(&table("b"), "summary", "m", "");
+        assert!(!main.join(later, at));
+        assert_eq!(names(&main), ["tables/a.csv", "tables/b.csv"]);
+        // The same table met by both: the main part's rendering holds it.
+        let main = start();
+        let (later, at) = main.fork();
+        later.link(&table("b"), "shared", "p", "");
+        main.link(&table("b"), "shared", "p", "");
+        assert!(!main.join(later, at));
     }
 
     #[test]

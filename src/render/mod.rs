@@ -290,6 +290,48 @@ pub struct RenderOptions {
 /// render's workbooks.
 pub type XlsxCache = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>;
 
+impl<'a> Renderer<'a> {
+    /// A renderer to render a later part with on another thread, holding
+    /// what this one has made so far; [`Renderer::join`] takes back what it
+    /// adds, as if it had rendered after this one.
+    fn fork(&self) -> (Renderer<'a>, csvtables::Fork) {
+        let (csv, at) = self.csv.fork();
+        let r = Renderer {
+            content: self.content,
+            computed: self.computed,
+            registry: self.registry.clone(),
+            tera: std::sync::Arc::clone(&self.tera),
+            errors: Default::default(),
+            svgs: self.svgs.clone(),
+            pages: self.pages.clone(),
+            search: Default::default(),
+            table_cache: self.table_cache.clone(),
+            search_tables: self.search_tables.clone(),
+            xlsx: self.xlsx,
+            csv,
+            base_url: self.base_url.clone(),
+        };
+        (r, at)
+    }
+
+    /// Takes in the errors, drawings and tables of a [`Renderer::fork`]
+    /// that rendered a later part; false (nothing taken) when a table of
+    /// that part would have had another id in the serial order. Its search
+    /// blocks are not taken: the later parts are the print documents,
+    /// which hold none.
+    fn join(&self, later: Renderer<'a>, at: csvtables::Fork) -> bool {
+        if !self.csv.join(later.csv, at) {
+            return false;
+        }
+        self.errors.borrow_mut().extend(later.errors.into_inner());
+        let mut svgs = self.svgs.borrow_mut();
+        for (id, svg) in later.svgs.into_inner() {
+            svgs.entry(id).or_insert(svg);
+        }
+        true
+    }
+}
+
 impl Renderer<'_> {
     /// A figure id `table.row.col` as a reader names it: the table's
     /// number, the row's and the column's labels.
@@ -1065,7 +1107,53 @@ pub fn render_with_cache(
     let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
     files.extend(wrap_pages(&r, &nav, &all, "print.html")?);
     lap("site pages");
-    files.extend(summary_edition(&r, &nav)?);
+    // The print document on the other core while the summary edition and
+    // the last site pages render here: it needs the site's tables (their
+    // CSV ids), and nothing after it reads what it adds.
+    let (print_r, at) = r.fork();
+    let (rest, printed) = std::thread::scope(|s| {
+        let nav = &nav;
+        let printed = s.spawn(move || {
+            let file = print_document(&print_r, nav);
+            (print_r, file)
+        });
+        (last_site_pages(&r, nav, &lap), printed.join())
+    });
+    files.extend(rest?);
+    let joined = match printed {
+        Ok((print_r, file)) => r.join(print_r, at).then_some(file),
+        Err(_) => None,
+    };
+    let forked = joined.is_some();
+    let print = match joined {
+        Some(file) => file?,
+        // A table id the serial order would give otherwise: rendered again
+        // here, after the rest.
+        None => print_document(&r, &nav)?,
+    };
+    files.push(print);
+    files.push(toc::script(&nav, "assets/toc.js")?);
+    lap(if forked {
+        "print document and toc (joined)"
+    } else {
+        "print document and toc (rendered again)"
+    });
+    if let Some(e) = r.errors.borrow().first() {
+        return Err(e.clone());
+    }
+    if let Some(e) = r.csv.errors().first() {
+        return Err(e.clone());
+    }
+    files.extend(r.csv.files()?);
+
+    lap("csv of narrative tables");
+    more_files(&r, computed, opts, xlsx_cache, files, &lap)
+}
+
+/// The summary edition, the search and 404 pages, the errata page and the
+/// search index: the site pages rendered after the plan's own.
+fn last_site_pages(r: &Renderer, nav: &Nav, lap: &dyn Fn(&str)) -> Result<Vec<OutFile>, String> {
+    let mut files = summary_edition(r, nav)?;
     lap("summary edition");
     let search_page = Page {
         url: "search.html".into(),
@@ -1073,16 +1161,16 @@ pub fn render_with_cache(
         body: r.tera.render("search.html", &Context::new())?,
         breadcrumbs: Vec::new(),
     };
-    files.extend(wrap_pages(&r, &nav, &[&search_page], "print.html")?);
+    files.extend(wrap_pages(r, nav, &[&search_page], "print.html")?);
     let missing = Page {
         url: "404.html".into(),
         title: "찾을 수 없는 쪽".into(),
         body: "<h1>찾을 수 없는 쪽</h1>\n<p>찾는 쪽이 이 사이트에 없습니다. 주소를 확인하거나 <a href=\"index.html\">표지 및 목차</a>에서, 또는 <a href=\"search.html\">검색</a>으로 찾아 주십시오.</p>\n".into(),
         breadcrumbs: Vec::new(),
     };
-    files.extend(wrap_pages(&r, &nav, &[&missing], "print.html")?);
-    if let Some(errata) = errata_page(&r) {
-        files.extend(wrap_pages(&r, &nav, &[&errata], "print.html")?);
+    files.extend(wrap_pages(r, nav, &[&missing], "print.html")?);
+    if let Some(errata) = errata_page(r) {
+        files.extend(wrap_pages(r, nav, &[&errata], "print.html")?);
     }
     lap("search and 404 pages");
     // The index is a script, not JSON: pages opened from file:// cannot fetch().
@@ -1094,18 +1182,19 @@ pub fn render_with_cache(
     });
 
     lap("search index");
-    files.push(print_document(&r, &nav)?);
-    files.push(toc::script(&nav, "assets/toc.js")?);
-    lap("print document and toc");
-    if let Some(e) = r.errors.borrow().first() {
-        return Err(e.clone());
-    }
-    if let Some(e) = r.csv.errors().first() {
-        return Err(e.clone());
-    }
-    files.extend(r.csv.files()?);
+    Ok(files)
+}
 
-    lap("csv of narrative tables");
+/// The tables' CSV and workbooks, the charts' SVG, the theme's assets and
+/// the sitemap; all files sorted by path.
+fn more_files(
+    r: &Renderer,
+    computed: &Computed,
+    opts: RenderOptions,
+    xlsx_cache: Option<&XlsxCache>,
+    mut files: Vec<OutFile>,
+    lap: &dyn Fn(&str),
+) -> Result<Vec<OutFile>, String> {
     for t in &computed.tables {
         files.push(OutFile {
             path: table_csv(&t.id),
@@ -1423,10 +1512,65 @@ fn wrap_pages(
     pages: &[&Page],
     print_url: &str,
 ) -> Result<Vec<OutFile>, String> {
-    let plan = &r.content.plan.value;
-    let custom_base = r.content.dir.join("templates/base.html").is_file();
-    let mut files = Vec::new();
-    for (i, p) in pages.iter().enumerate() {
+    let search_tables = r.search_tables.borrow();
+    let w = Wrap {
+        content: r.content,
+        tera: &r.tera,
+        base_url: r.base_url.as_deref(),
+        custom_base: r.content.dir.join("templates/base.html").is_file(),
+        search_tables: &search_tables,
+        nav,
+        pages,
+        print_url,
+    };
+    // Each page is wrapped on its own: half of them on each core, taken
+    // back in order (the search blocks too).
+    let n = pages.len();
+    let wrapped: Vec<Result<(OutFile, Vec<SearchDoc>), String>> = if n < 8 {
+        (0..n).map(|i| w.page(i)).collect()
+    } else {
+        std::thread::scope(|s| {
+            let w = &w;
+            let second = s.spawn(move || (n / 2..n).map(|i| w.page(i)).collect::<Vec<_>>());
+            let mut first: Vec<_> = (0..n / 2).map(|i| w.page(i)).collect();
+            match second.join() {
+                Ok(v) => first.extend(v),
+                Err(_) => first.push(Err("a thread wrapping pages panicked".into())),
+            }
+            first
+        })
+    };
+    drop(search_tables);
+    let mut files = Vec::with_capacity(n);
+    let mut search = r.search.borrow_mut();
+    for x in wrapped {
+        let (file, docs) = x?;
+        search.extend(docs);
+        files.push(file);
+    }
+    Ok(files)
+}
+
+/// What wrapping a page in the theme's layout reads: nothing it writes.
+struct Wrap<'a> {
+    content: &'a Content,
+    tera: &'a templates::Theme,
+    base_url: Option<&'a str>,
+    custom_base: bool,
+    search_tables: &'a BTreeMap<String, SearchTable>,
+    nav: &'a Nav,
+    pages: &'a [&'a Page],
+    print_url: &'a str,
+}
+
+impl Wrap<'_> {
+    /// Page `i` in the layout, and its search blocks.
+    fn page(&self, i: usize) -> Result<(OutFile, Vec<SearchDoc>), String> {
+        let plan = &self.content.plan.value;
+        let pages = self.pages;
+        let Some(p) = pages.get(i) else {
+            return Err(format!("no page {i} to wrap"));
+        };
         let link = |q: &Page| Link {
             title: q.title.clone(),
             url: q.url.clone(),
@@ -1443,32 +1587,28 @@ fn wrap_pages(
         if let Some(at) = body.find("</h1>") {
             body.insert_str(at + 5, &format!("\n{toc}"));
         }
-        if p.url != "404.html" {
-            r.search.borrow_mut().extend(search_docs(
-                &p.url,
-                &p.title,
-                &body,
-                &heads,
-                &r.search_tables.borrow(),
-            ));
-        }
+        let docs = if p.url != "404.html" {
+            search_docs(&p.url, &p.title, &body, &heads, self.search_tables)
+        } else {
+            Vec::new()
+        };
         let mut ctx = Context::new();
         ctx.insert("edition", &plan.edition);
         // The theme's sidebar is toc.js, written once: its base.html does not
         // read `nav`, and serialising the whole outline into every page's
         // context made the build quadratic in the plan's size. A plan's own
         // base.html may still read it.
-        if custom_base {
-            ctx.insert("nav", nav);
+        if self.custom_base {
+            ctx.insert("nav", self.nav);
         }
         ctx.insert("root", &depth_root(&p.url));
         ctx.insert("body", &body);
-        ctx.insert("print_url", print_url);
-        ctx.insert("has_summary", &!r.content.summaries.is_empty());
+        ctx.insert("print_url", self.print_url);
+        ctx.insert("has_summary", &!self.content.summaries.is_empty());
         if let Some(d) = share::description(&body) {
             ctx.insert("description", &d);
         }
-        if let Some(base) = &r.base_url {
+        if let Some(base) = self.base_url {
             ctx.insert("canonical", &format!("{base}{}", p.url));
             // The 404 page is served at any address: its links need the base.
             if p.url == "404.html" {
@@ -1483,13 +1623,15 @@ fn wrap_pages(
                 "next": pages.get(i + 1).map(|q| link(q)),
             }),
         );
-        let html = r.tera.render("base.html", &ctx)?;
-        files.push(OutFile {
-            path: p.url.clone(),
-            bytes: html.into_bytes(),
-        });
+        let html = self.tera.render("base.html", &ctx)?;
+        Ok((
+            OutFile {
+                path: p.url.clone(),
+                bytes: html.into_bytes(),
+            },
+            docs,
+        ))
     }
-    Ok(files)
 }
 
 /// The summary edition (요약본): one page per chapter holding the summary of

@@ -33,7 +33,7 @@ impl LinkMode {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Registry {
     pub tables: BTreeMap<String, Anchor>,
     pub figures: BTreeMap<String, Anchor>,
