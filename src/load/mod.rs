@@ -469,42 +469,54 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
             }
         }
     }
-    let mut narratives = BTreeMap::new();
     let summary_files: Vec<String> = summaries.iter().map(|(_, f)| f.clone()).collect();
+    // Each file once: found here, in the outline's order, then read and
+    // parsed side by side, their diagnostics taken in that order.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut found: Vec<(String, Result<PathBuf, Diagnostic>)> = Vec::new();
     for file in narrative_files(&plan.value)
         .into_iter()
         .chain(summary_files)
     {
-        if narratives.contains_key(&file) {
+        if !seen.insert(file.clone()) {
             continue;
         }
         let loc = || plan.spans().scalar("file", &file);
         let path = match root.resolve(&file) {
-            Ok(p) => p,
+            Ok(p) if root.exists(&p) => Ok(p),
+            Ok(_) => Err(Diagnostic::error(
+                "E013",
+                format!("narrative file `{file}` does not exist"),
+            )
+            .at_loc(&plan_rel, loc())
+            .help("create the Markdown file, or remove `file:` to mark the section 작성 예정")),
+            Err(e) => Err(Diagnostic::error("E013", format!("narrative path {e}"))
+                .at_loc(&plan_rel, loc())
+                .help("name a Markdown file inside the content folder, e.g. chapters/I/I-1.md")),
+        };
+        found.push((file, path));
+    }
+    let parsed = par_map(&found, |(_, path)| {
+        let mut d = Diagnostics::default();
+        let n = match path {
+            Ok(path) => read_source(&root, path, &mut d).map(|src| {
+                let (n, more) = narrative::parse(&rel(path), &src);
+                for x in more {
+                    d.push(x);
+                }
+                n
+            }),
             Err(e) => {
-                diags.push(
-                    Diagnostic::error("E013", format!("narrative path {e}"))
-                        .at_loc(&plan_rel, loc())
-                        .help("name a Markdown file inside the content folder, e.g. chapters/I/I-1.md"),
-                );
-                continue;
+                d.push(e.clone());
+                None
             }
         };
-        if !root.exists(&path) {
-            diags.push(
-                Diagnostic::error("E013", format!("narrative file `{file}` does not exist"))
-                    .at_loc(&plan_rel, loc())
-                    .help(
-                        "create the Markdown file, or remove `file:` to mark the section 작성 예정",
-                    ),
-            );
-            continue;
-        }
-        if let Some(src) = read_source(&root, &path, &mut diags) {
-            let (n, d) = narrative::parse(&rel(&path), &src);
-            for x in d {
-                diags.push(x);
-            }
+        (n, d)
+    });
+    let mut narratives = BTreeMap::new();
+    for ((file, _), (n, d)) in found.into_iter().zip(parsed) {
+        diags.extend(d);
+        if let Some(n) = n {
             narratives.insert(file, n);
         }
     }
