@@ -315,19 +315,27 @@ impl<'a> Renderer<'a> {
     }
 
     /// Takes in the errors, drawings and tables of a [`Renderer::fork`]
-    /// that rendered a later part; false (nothing taken) when a table of
-    /// that part would have had another id in the serial order. Its search
-    /// blocks are not taken: the later parts are the print documents,
-    /// which hold none.
+    /// that rendered a later part, as the serial order would have them
+    /// (the first rendering of a table holds); false (nothing taken) when a
+    /// table of that part would have had another id in the serial order.
+    /// Search blocks are made only when pages are wrapped, never in a fork.
     fn join(&self, later: Renderer<'a>, at: csvtables::Fork) -> bool {
         if !self.csv.join(later.csv, at) {
             return false;
         }
         self.errors.borrow_mut().extend(later.errors.into_inner());
-        let mut svgs = self.svgs.borrow_mut();
-        for (id, svg) in later.svgs.into_inner() {
-            svgs.entry(id).or_insert(svg);
+        fn first_holds<V>(
+            into: &std::cell::RefCell<BTreeMap<String, V>>,
+            from: BTreeMap<String, V>,
+        ) {
+            let mut into = into.borrow_mut();
+            for (k, v) in from {
+                into.entry(k).or_insert(v);
+            }
         }
+        first_holds(&self.svgs, later.svgs.into_inner());
+        first_holds(&self.table_cache, later.table_cache.into_inner());
+        first_holds(&self.search_tables, later.search_tables.into_inner());
         true
     }
 }
@@ -1015,93 +1023,40 @@ pub fn render_with_cache(
     let nav = r.nav();
     lap("registry and nav");
     let mut files = Vec::new();
-    let mut pages: Vec<Page> = Vec::new();
+    let jobs = page_jobs(plan, &nav);
+    // The pages of the plan's second half on a forked renderer on the other
+    // core, taken back after the first half's as if rendered after them;
+    // rendered again here, in order, when that would change a table's id.
+    let half = halfway(&jobs, content);
+    let (first, second) = jobs.split_at(half);
+    let (later_r, at) = r.fork();
+    let (pages, later) = std::thread::scope(|s| {
+        let later = s.spawn(move || {
+            let pages: Result<Vec<Page>, String> =
+                second.iter().map(|j| page_of(&later_r, j)).collect();
+            (later_r, pages)
+        });
+        let pages: Result<Vec<Page>, String> = first.iter().map(|j| page_of(&r, j)).collect();
+        (pages, later.join())
+    });
+    let joined = match later {
+        Ok((later_r, p)) => r.join(later_r, at).then_some(p),
+        Err(_) => None,
+    };
+    let forked = joined.is_some();
+    let later = match joined {
+        Some(p) => p,
+        None => second.iter().map(|j| page_of(&r, j)).collect(),
+    };
+    // The first error in page order, as one thread would meet it.
+    let mut pages = pages?;
+    pages.extend(later?);
 
-    for (f, entry) in plan
-        .front
-        .iter()
-        .filter(|f| f.id != "cover")
-        .zip(&nav.front)
-    {
-        let mode = LinkMode::Site {
-            root: depth_root(&entry.url),
-        };
-        let body = f
-            .file
-            .as_ref()
-            .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 0));
-        pages.push(Page {
-            url: entry.url.clone(),
-            title: f.title.clone(),
-            body: format!("<h1>{}</h1>\n{body}", escape(&f.title)),
-            breadcrumbs: Vec::new(),
-        });
-    }
-    for (c, centry) in plan.chapters.iter().zip(&nav.chapters) {
-        let mode = LinkMode::Site {
-            root: depth_root(&centry.url),
-        };
-        let intro = c
-            .file
-            .as_ref()
-            .map(|f| r.narrative(f, &mode, 0))
-            .unwrap_or_default();
-        let mut ctx = Context::new();
-        ctx.insert("root", &depth_root(&centry.url));
-        ctx.insert(
-            "chapter",
-            &serde_json::json!({
-                "number": centry.number, "title": centry.title, "anchor": centry.anchor,
-                "sections": centry.sections, "intro": intro,
-            }),
-        );
-        let body = r.tera.render("chapter.html", &ctx)?;
-        pages.push(Page {
-            url: centry.url.clone(),
-            title: format!("{}. {}", centry.number, c.title),
-            body,
-            breadcrumbs: Vec::new(),
-        });
-        for (s, sentry) in c.sections.iter().zip(&centry.sections) {
-            let mode = LinkMode::Site {
-                root: depth_root(&sentry.url),
-            };
-            let body = format!(
-                "<h1 id=\"{}\">{} {}{}</h1>\n{}",
-                html_attr(&sentry.anchor),
-                escape(&sentry.number),
-                escape(&s.title),
-                r.consult_mark(&s.id),
-                r.section_body(s, &mode, false)
-            );
-            pages.push(Page {
-                url: sentry.url.clone(),
-                title: format!("{} {}", sentry.number, s.title),
-                body,
-                breadcrumbs: vec![Link {
-                    title: format!("{}. {}", centry.number, c.title),
-                    url: centry.url.clone(),
-                }],
-            });
-        }
-    }
-    for (a, entry) in plan.attachments.iter().zip(&nav.attachments) {
-        let mode = LinkMode::Site {
-            root: depth_root(&entry.url),
-        };
-        let body = a
-            .file
-            .as_ref()
-            .map_or_else(|| PENDING.to_string(), |file| r.narrative(file, &mode, 0));
-        pages.push(Page {
-            url: entry.url.clone(),
-            title: a.title.clone(),
-            body: format!("<h1>{}</h1>\n{body}", escape(&a.title)),
-            breadcrumbs: Vec::new(),
-        });
-    }
-
-    lap("section pages");
+    lap(if forked {
+        "section pages (joined)"
+    } else {
+        "section pages (second half rendered again)"
+    });
     // index.html: cover and contents.
     let index = index_page(&r, &nav, "", "표지 및 목차")?;
     let all: Vec<&Page> = std::iter::once(&index).chain(pages.iter()).collect();
@@ -1264,6 +1219,139 @@ fn more_files(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// A page of the plan's own: front page, chapter, section or attachment.
+enum PageJob<'p> {
+    Front(&'p crate::model::outline::Leaf, &'p NavEntry),
+    Chapter(&'p crate::model::outline::Chapter, &'p NavEntry),
+    Section(&'p crate::model::outline::Section, &'p NavEntry, Link),
+    Attachment(&'p crate::model::outline::Leaf, &'p NavEntry),
+}
+
+/// The plan's own pages in their order: front pages, each chapter then its
+/// sections, attachments.
+fn page_jobs<'p>(plan: &'p crate::model::outline::PlanFile, nav: &'p Nav) -> Vec<PageJob<'p>> {
+    let mut jobs = Vec::new();
+    for (f, e) in plan
+        .front
+        .iter()
+        .filter(|f| f.id != "cover")
+        .zip(&nav.front)
+    {
+        jobs.push(PageJob::Front(f, e));
+    }
+    for (c, ce) in plan.chapters.iter().zip(&nav.chapters) {
+        jobs.push(PageJob::Chapter(c, ce));
+        for (s, se) in c.sections.iter().zip(&ce.sections) {
+            let up = Link {
+                title: format!("{}. {}", ce.number, c.title),
+                url: ce.url.clone(),
+            };
+            jobs.push(PageJob::Section(s, se, up));
+        }
+    }
+    for (a, e) in plan.attachments.iter().zip(&nav.attachments) {
+        jobs.push(PageJob::Attachment(a, e));
+    }
+    jobs
+}
+
+/// Where the pages split into two halves of about the same narrative text.
+fn halfway(jobs: &[PageJob], content: &Content) -> usize {
+    let len = |f: &Option<String>| {
+        f.as_ref()
+            .and_then(|f| content.narratives.get(f))
+            .map_or(0, |n| n.src.len())
+    };
+    let size = |j: &PageJob| match j {
+        PageJob::Front(f, _) => len(&f.file),
+        PageJob::Chapter(c, _) => len(&c.file),
+        PageJob::Section(s, _, _) => {
+            len(&s.file) + s.items.iter().map(|i| len(&i.file)).sum::<usize>()
+        }
+        PageJob::Attachment(a, _) => len(&a.file),
+    };
+    let total: usize = jobs.iter().map(size).sum();
+    let mut run = 0;
+    for (i, j) in jobs.iter().enumerate() {
+        if run * 2 >= total {
+            return i;
+        }
+        run += size(j);
+    }
+    jobs.len()
+}
+
+/// One page of the plan's own, rendered.
+fn page_of(r: &Renderer, job: &PageJob) -> Result<Page, String> {
+    let site = |url: &str| LinkMode::Site {
+        root: depth_root(url),
+    };
+    Ok(match job {
+        PageJob::Front(f, entry) => {
+            let body = f.file.as_ref().map_or_else(
+                || PENDING.to_string(),
+                |file| r.narrative(file, &site(&entry.url), 0),
+            );
+            Page {
+                url: entry.url.clone(),
+                title: f.title.clone(),
+                body: format!("<h1>{}</h1>\n{body}", escape(&f.title)),
+                breadcrumbs: Vec::new(),
+            }
+        }
+        PageJob::Chapter(c, centry) => {
+            let intro = c
+                .file
+                .as_ref()
+                .map(|f| r.narrative(f, &site(&centry.url), 0))
+                .unwrap_or_default();
+            let mut ctx = Context::new();
+            ctx.insert("root", &depth_root(&centry.url));
+            ctx.insert(
+                "chapter",
+                &serde_json::json!({
+                    "number": centry.number, "title": centry.title, "anchor": centry.anchor,
+                    "sections": centry.sections, "intro": intro,
+                }),
+            );
+            Page {
+                url: centry.url.clone(),
+                title: format!("{}. {}", centry.number, c.title),
+                body: r.tera.render("chapter.html", &ctx)?,
+                breadcrumbs: Vec::new(),
+            }
+        }
+        PageJob::Section(s, sentry, up) => {
+            let body = format!(
+                "<h1 id=\"{}\">{} {}{}</h1>\n{}",
+                html_attr(&sentry.anchor),
+                escape(&sentry.number),
+                escape(&s.title),
+                r.consult_mark(&s.id),
+                r.section_body(s, &site(&sentry.url), false)
+            );
+            Page {
+                url: sentry.url.clone(),
+                title: format!("{} {}", sentry.number, s.title),
+                body,
+                breadcrumbs: vec![up.clone()],
+            }
+        }
+        PageJob::Attachment(a, entry) => {
+            let body = a.file.as_ref().map_or_else(
+                || PENDING.to_string(),
+                |file| r.narrative(file, &site(&entry.url), 0),
+            );
+            Page {
+                url: entry.url.clone(),
+                title: a.title.clone(),
+                body: format!("<h1>{}</h1>\n{body}", escape(&a.title)),
+                breadcrumbs: Vec::new(),
+            }
+        }
+    })
 }
 
 /// One searchable block: a page part under one heading.
