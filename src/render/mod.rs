@@ -1223,10 +1223,10 @@ fn more_files(
 
 /// A page of the plan's own: front page, chapter, section or attachment.
 enum PageJob<'p> {
-    Front(&'p crate::model::outline::Leaf, &'p NavEntry),
+    /// A front page or an attachment.
+    Leaf(&'p crate::model::outline::Leaf, &'p NavEntry),
     Chapter(&'p crate::model::outline::Chapter, &'p NavEntry),
     Section(&'p crate::model::outline::Section, &'p NavEntry, Link),
-    Attachment(&'p crate::model::outline::Leaf, &'p NavEntry),
 }
 
 /// The plan's own pages in their order: front pages, each chapter then its
@@ -1239,7 +1239,7 @@ fn page_jobs<'p>(plan: &'p crate::model::outline::PlanFile, nav: &'p Nav) -> Vec
         .filter(|f| f.id != "cover")
         .zip(&nav.front)
     {
-        jobs.push(PageJob::Front(f, e));
+        jobs.push(PageJob::Leaf(f, e));
     }
     for (c, ce) in plan.chapters.iter().zip(&nav.chapters) {
         jobs.push(PageJob::Chapter(c, ce));
@@ -1252,7 +1252,7 @@ fn page_jobs<'p>(plan: &'p crate::model::outline::PlanFile, nav: &'p Nav) -> Vec
         }
     }
     for (a, e) in plan.attachments.iter().zip(&nav.attachments) {
-        jobs.push(PageJob::Attachment(a, e));
+        jobs.push(PageJob::Leaf(a, e));
     }
     jobs
 }
@@ -1265,12 +1265,11 @@ fn halfway(jobs: &[PageJob], content: &Content) -> usize {
             .map_or(0, |n| n.src.len())
     };
     let size = |j: &PageJob| match j {
-        PageJob::Front(f, _) => len(&f.file),
+        PageJob::Leaf(f, _) => len(&f.file),
         PageJob::Chapter(c, _) => len(&c.file),
         PageJob::Section(s, _, _) => {
             len(&s.file) + s.items.iter().map(|i| len(&i.file)).sum::<usize>()
         }
-        PageJob::Attachment(a, _) => len(&a.file),
     };
     let total: usize = jobs.iter().map(size).sum();
     let mut run = 0;
@@ -1289,7 +1288,7 @@ fn page_of(r: &Renderer, job: &PageJob) -> Result<Page, String> {
         root: depth_root(url),
     };
     Ok(match job {
-        PageJob::Front(f, entry) => {
+        PageJob::Leaf(f, entry) => {
             let body = f.file.as_ref().map_or_else(
                 || PENDING.to_string(),
                 |file| r.narrative(file, &site(&entry.url), 0),
@@ -1337,18 +1336,6 @@ fn page_of(r: &Renderer, job: &PageJob) -> Result<Page, String> {
                 title: format!("{} {}", sentry.number, s.title),
                 body,
                 breadcrumbs: vec![up.clone()],
-            }
-        }
-        PageJob::Attachment(a, entry) => {
-            let body = a.file.as_ref().map_or_else(
-                || PENDING.to_string(),
-                |file| r.narrative(file, &site(&entry.url), 0),
-            );
-            Page {
-                url: entry.url.clone(),
-                title: a.title.clone(),
-                body: format!("<h1>{}</h1>\n{body}", escape(&a.title)),
-                breadcrumbs: Vec::new(),
             }
         }
     })
