@@ -60,23 +60,11 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     d
 }
 
-/// `PLANBOOK_TIMING=1`: a lap of the validation on stderr.
-fn laps() -> impl FnMut(&str) {
-    let timing = std::env::var_os("PLANBOOK_TIMING").is_some();
-    let mut t = std::time::Instant::now();
-    move |name: &str| {
-        if timing {
-            use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "validate {name}: {:?}", t.elapsed());
-        }
-        t = std::time::Instant::now();
-    }
-}
-
 /// The outline's, budgets' and tables' (with their charts') checks.
 fn data_files(content: &Content, computed: &Computed) -> Diagnostics {
     let mut d = Diagnostics::default();
-    let mut lap = laps();
+    let stages = crate::timing::Stages::new("validate");
+    let lap = |stage: &str| stages.lap(stage);
     outline(content, &mut d);
     lap("outline");
     for b in &content.budgets {
@@ -103,7 +91,8 @@ fn data_files(content: &Content, computed: &Computed) -> Diagnostics {
 /// glyphs' and the narrative's.
 fn records_and_narrative(content: &Content, computed: &Computed) -> Diagnostics {
     let mut d = Diagnostics::default();
-    let mut lap = laps();
+    let stages = crate::timing::Stages::new("validate");
+    let lap = |stage: &str| stages.lap(stage);
     for r in &content.records {
         records(content, r, &mut d);
     }
