@@ -35,14 +35,14 @@ fn main() {
     let chapter = tmp.join("chapters/VIII/VIII-2-1.md");
     let (mut whole, mut uncached, mut analyse, mut render, mut no_xlsx) =
         (vec![], vec![], vec![], vec![], vec![]);
-    let cache = planbook::render::XlsxCache::default();
-    let _ = planbook::serve::build_site_with(&tmp, Some(&cache));
+    let mut kept = planbook::serve::Kept::default();
+    let _ = planbook::serve::build_site_with(&tmp, &mut kept);
     for i in 0..runs {
         let mut text = std::fs::read_to_string(&chapter).expect("read");
         text.push_str(&format!("\n편집 {i} 문장.\n"));
         std::fs::write(&chapter, text).expect("write");
         let t = Instant::now();
-        let site = planbook::serve::build_site_with(&tmp, Some(&cache));
+        let site = planbook::serve::build_site_with(&tmp, &mut kept);
         whole.push(t.elapsed());
         let t = Instant::now();
         let fresh = planbook::serve::build_site(&tmp);

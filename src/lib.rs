@@ -40,6 +40,36 @@ pub fn analyse_edition(
     dir: &std::path::Path,
     edition: publish::Edition,
 ) -> Result<(Content, Computed, Diagnostics), (Failure, Diagnostics)> {
+    analyse_reusing(dir, edition, None, false).map(|(c, computed, d, _)| (c, computed, d))
+}
+
+/// What a narrative-only edit leaves of an analysis: the plan's data as
+/// loaded (its narrative is replaced), computed and checked. `serve` keeps
+/// one between rebuilds; whether an edit touched only narrative is the
+/// caller's to know (`serve` compares its snapshots of the folder).
+pub struct DataSide {
+    pub content: Content,
+    pub parts: DataParts,
+}
+
+/// The [`DataSide`] beside its content: kept apart because the content
+/// goes on to the render.
+pub struct DataParts {
+    load: Diagnostics,
+    computed: Computed,
+    checks: Option<Diagnostics>,
+}
+
+/// [`analyse_edition`] over `kept`'s data when given, reading the
+/// narrative alone; with `keep`, also the data side of this analysis, when
+/// its data had no error (a rebuild must find and report those again).
+#[allow(clippy::type_complexity)]
+pub fn analyse_reusing(
+    dir: &std::path::Path,
+    edition: publish::Edition,
+    kept: Option<DataSide>,
+    keep: bool,
+) -> Result<(Content, Computed, Diagnostics, Option<DataParts>), (Failure, Diagnostics)> {
     let stages = timing::Stages::new("analyse");
     let lap = |stage: &str| stages.lap(stage);
     // The theme compiles on the other core while the content loads: it
@@ -47,13 +77,26 @@ pub fn analyse_edition(
     // process's cache.
     let (loaded, theme) = std::thread::scope(|s| {
         let theme = s.spawn(|| render::templates::load(dir));
-        (load::load(dir), theme.join())
+        let loaded = match kept {
+            Some(DataSide { content, parts }) => {
+                Ok((content, parts.load, Some(parts.computed), parts.checks))
+            }
+            None => load::load_data(dir).map(|(content, load)| (content, load, None, None)),
+        };
+        (loaded, theme.join())
     });
-    let (content, mut diags) = loaded?;
+    let (mut content, load_diags, computed, mut checks) = loaded?;
+    let keep = keep && !load_diags.has_errors();
+    let mut diags = load_diags.clone();
+    load::load_narratives(&mut content, &mut diags);
+    if diags.has_errors() {
+        return Err((load::failure(&diags), diags));
+    }
     lap("load");
-    let mut computed = compute_all(&content);
+    let mut computed = computed.unwrap_or_else(|| compute_all(&content));
+    let kept_computed = keep.then(|| computed.clone());
     lap("compute");
-    diags.extend(validate::validate(&content, &computed));
+    diags.extend(validate::validate_with(&content, &computed, &mut checks));
     lap("validate");
     diags.extend(edition::notes(&content, &|k| {
         computed.values.contains_key(k)
@@ -77,7 +120,12 @@ pub fn analyse_edition(
     computed.audit = audit_notes(&diags);
     publish::apply(&content, &mut computed, edition);
     lap("published figures");
-    Ok((content, computed, diags))
+    let parts = kept_computed.map(|computed| DataParts {
+        load: load_diags,
+        computed,
+        checks,
+    });
+    Ok((content, computed, diags, parts))
 }
 
 /// What the audit found about each inconsistent published figure, for the

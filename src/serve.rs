@@ -83,31 +83,86 @@ impl Shared {
 /// Builds the plan in memory: analyse and render, as `build` does, without
 /// an output folder.
 pub fn build_site(dir: &Path) -> Result<Vec<OutFile>, Diagnostics> {
-    build_site_with(dir, None)
+    build_site_with(dir, &mut Kept::default())
 }
 
-/// [`build_site`] reusing the workbooks of the previous rebuild that
-/// `cache` holds (see [`crate::render::XlsxCache`]): they were a third of
-/// the render.
-pub fn build_site_with(
-    dir: &Path,
-    cache: Option<&crate::render::XlsxCache>,
-) -> Result<Vec<OutFile>, Diagnostics> {
-    let (content, computed, diags) = crate::analyse(dir).map_err(|(_, d)| d)?;
+/// What a rebuild takes from the one before, where it is the same: each
+/// table's workbook (keyed by the table and its number, see
+/// [`crate::render::XlsxCache`]), the web fonts (taken again when their
+/// glyphs are, as `build` takes them from the output it replaces), and,
+/// after an edit of Markdown files alone, the data side of the analysis:
+/// the data files as loaded, computed and checked.
+#[derive(Default)]
+pub struct Kept {
+    pub xlsx: crate::render::XlsxCache,
+    fonts: Arc<crate::fonts::Previous>,
+    data: Option<(Snapshot, crate::DataSide)>,
+    /// Whether the last rebuild took the data side from the one before.
+    pub data_reused: bool,
+}
+
+/// Whether two snapshots of the content folder differ in Markdown files
+/// alone: the same files, and every other one as it was. The data side
+/// reads no Markdown, and no file but through the folder.
+fn only_narrative_changed(old: &Snapshot, new: &Snapshot) -> bool {
+    let md = |p: &Path| p.extension().is_some_and(|x| x == "md");
+    old.len() == new.len()
+        && old
+            .iter()
+            .zip(new)
+            .all(|((pa, a), (pb, b))| pa == pb && (a == b || md(pa)))
+}
+
+/// [`build_site`] taking from `kept` what the previous rebuild left there
+/// and is still the same, and leaving this one's.
+pub fn build_site_with(dir: &Path, kept: &mut Kept) -> Result<Vec<OutFile>, Diagnostics> {
+    // Taken before anything is read: a file changed while this build reads
+    // it makes the next snapshot differ from this one.
+    let now = snapshot(dir);
+    let reuse = match kept.data.take() {
+        Some((then, data)) if only_narrative_changed(&then, &now) => Some(data),
+        _ => None,
+    };
+    kept.data_reused = reuse.is_some();
+    let (content, computed, diags, parts) =
+        crate::analyse_reusing(dir, crate::publish::Edition::Published, reuse, true)
+            .map_err(|(_, d)| d)?;
     // The spreadsheets too: an author checks them in the preview.
     let opts = crate::render::RenderOptions {
         xlsx: true,
+        previous_fonts: Arc::clone(&kept.fonts),
         ..Default::default()
     };
     let pages = crate::render::Pages::default();
-    match crate::render::render_with_cache(&content, &computed, &pages, opts, cache) {
-        Ok(files) => Ok(files),
+    let files =
+        crate::render::render_with_cache(&content, &computed, &pages, opts, Some(&kept.xlsx));
+    if let Some(parts) = parts {
+        kept.data = Some((now, crate::DataSide { content, parts }));
+    }
+    match files {
+        Ok(files) => {
+            kept.fonts = Arc::new(fonts_of(&files));
+            Ok(files)
+        }
         Err(e) => {
             let mut d = diags;
             d.push(Diagnostic::error("E030", format!("rendering failed: {e}")));
             Err(d)
         }
     }
+}
+
+/// The web fonts and the style sheet vouching for them, of a built site.
+fn fonts_of(files: &[OutFile]) -> crate::fonts::Previous {
+    let mut out = crate::fonts::Previous::default();
+    for f in files {
+        if f.path == "assets/style.css" {
+            out.style = String::from_utf8_lossy(&f.bytes).into_owned();
+        } else if f.path.starts_with("assets/fonts/") {
+            out.files.insert(f.path.clone(), f.bytes.clone());
+        }
+    }
+    out
 }
 
 pub fn to_site(files: Vec<OutFile>) -> Site {
@@ -402,9 +457,9 @@ pub fn snapshot(dir: &Path) -> Snapshot {
 }
 
 /// One rebuild: the new site, or the overlay; with a progress line.
-pub fn rebuild(dir: &Path, cache: &crate::render::XlsxCache) -> (Result<Site, String>, String) {
+pub fn rebuild(dir: &Path, kept: &mut Kept) -> (Result<Site, String>, String) {
     let start = Instant::now();
-    match build_site_with(dir, Some(cache)) {
+    match build_site_with(dir, kept) {
         Ok(files) => {
             let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
             let ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -436,8 +491,8 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let say = crate::cli::say;
     let shared = Arc::new(Shared::default());
     let mut seen = snapshot(&opts.content);
-    let cache = crate::render::XlsxCache::default();
-    let (first, msg) = rebuild(&opts.content, &cache);
+    let mut kept = Kept::default();
+    let (first, msg) = rebuild(&opts.content, &mut kept);
     say(&msg);
     shared.publish(first);
 
@@ -466,7 +521,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
             continue;
         }
         seen = now;
-        let (result, msg) = rebuild(&opts.content, &cache);
+        let (result, msg) = rebuild(&opts.content, &mut kept);
         say(&msg);
         shared.publish(result);
     }
@@ -567,9 +622,10 @@ mod tests {
         assert!(s.contains("var v=7;"));
     }
 
-    /// A rebuild that reuses the previous workbooks serves exactly what a
-    /// build from nothing serves, after a narrative edit that renumbers the
-    /// tables and a data edit that changes a table.
+    /// A rebuild that reuses the previous data side and workbooks serves
+    /// exactly what a build from nothing serves: after a narrative edit
+    /// that renumbers the tables (the data side kept), and after a data
+    /// edit that changes a table (the data loaded again).
     #[test]
     fn a_cached_rebuild_equals_a_fresh_build() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -578,9 +634,19 @@ mod tests {
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
             &content,
         );
-        let cache = crate::render::XlsxCache::default();
-        build_site_with(&content, Some(&cache)).expect("first");
-        assert!(!cache.lock().expect("lock").is_empty());
+        let mut kept = Kept::default();
+        build_site_with(&content, &mut kept).expect("first");
+        assert!(!kept.data_reused);
+        assert!(!kept.xlsx.lock().expect("lock").is_empty());
+        let same = |kept: &mut Kept| {
+            let cached = build_site_with(&content, kept).expect("cached");
+            let fresh = build_site(&content).expect("fresh");
+            assert_eq!(cached.len(), fresh.len());
+            for (a, b) in cached.iter().zip(&fresh) {
+                assert_eq!(a.path, b.path);
+                assert!(a.bytes == b.bytes, "{} differs", a.path);
+            }
+        };
         // III-1-2's first embedded table moves behind the others: the
         // tables of the page are numbered anew.
         let moved_in = content.join("chapters/III/III-1-2.md");
@@ -592,6 +658,8 @@ mod tests {
             .to_string();
         let moved = format!("{}\n{first}\n", text.replacen(&format!("{first}\n"), "", 1));
         std::fs::write(&moved_in, moved).expect("write");
+        same(&mut kept);
+        assert!(kept.data_reused, "a Markdown edit keeps the data side");
         // A value of a data table changes.
         let data = content.join("data/tables/v-6.yaml");
         let yaml = std::fs::read_to_string(&data).expect("read");
@@ -604,13 +672,27 @@ mod tests {
         let d = edited.as_bytes()[digit];
         edited.replace_range(digit..=digit, if d == b'9' { "8" } else { "9" });
         std::fs::write(&data, edited).expect("write");
-        let cached = build_site_with(&content, Some(&cache)).expect("cached");
-        let fresh = build_site(&content).expect("fresh");
-        assert_eq!(cached.len(), fresh.len());
-        for (a, b) in cached.iter().zip(&fresh) {
-            assert_eq!(a.path, b.path);
-            assert!(a.bytes == b.bytes, "{} differs", a.path);
-        }
+        same(&mut kept);
+        assert!(!kept.data_reused, "a data edit loads the data again");
+        // A sentence quoting a figure the data does not have: the
+        // narrative's checks run over the kept data and locate it.
+        std::fs::write(
+            &moved_in,
+            format!("{text}\n없는 값 {{{{val no.such.figure}}}}.\n"),
+        )
+        .expect("write");
+        let Err(d) = build_site_with(&content, &mut kept) else {
+            panic!("an unknown figure is an error")
+        };
+        assert!(kept.data_reused);
+        assert!(
+            d.items
+                .iter()
+                .any(|x| x.is_error()
+                    && x.file.as_deref().is_some_and(|f| f.ends_with("III-1-2.md"))),
+            "{}",
+            d.render_human()
+        );
     }
 
     fn copy(from: &Path, to: &Path) {

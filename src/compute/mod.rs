@@ -81,7 +81,7 @@ impl std::fmt::Display for ComputeError {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Computed {
     /// In dataset order.
     pub tables: Vec<Table>,

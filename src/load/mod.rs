@@ -245,7 +245,7 @@ fn check_outline_ids(plan: &Loaded<PlanFile>, diags: &mut Diagnostics) {
     }
 }
 
-fn failure(diags: &Diagnostics) -> Failure {
+pub(crate) fn failure(diags: &Diagnostics) -> Failure {
     if diags.items.iter().any(|d| d.code == "E001") {
         Failure::Io
     } else {
@@ -255,6 +255,20 @@ fn failure(diags: &Diagnostics) -> Failure {
 
 /// Loads everything under `dir`. On failure the diagnostics say why.
 pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)> {
+    let (mut content, mut diags) = load_data(dir)?;
+    load_narratives(&mut content, &mut diags);
+    if diags.has_errors() {
+        return Err((failure(&diags), diags));
+    }
+    Ok((content, diags))
+}
+
+/// The outline and the data files, with no narrative yet: everything a
+/// narrative-only edit leaves as it was (`serve` keeps it between such
+/// rebuilds). An `Err` only when nothing can be read on; the content
+/// errors found are in the diagnostics, for [`load`] to report with the
+/// narrative's.
+pub fn load_data(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)> {
     let mut diags = Diagnostics::default();
     let plan_path = dir.join("plan.yaml");
     let root = match Root::new(dir) {
@@ -469,7 +483,40 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
             }
         }
     }
-    let summary_files: Vec<String> = summaries.iter().map(|(_, f)| f.clone()).collect();
+    // KSIC names before the narrative: a count may filter on the name a
+    // table shows.
+    ksic::resolve(&mut tables, &records, &mut diags);
+    Ok((
+        Content {
+            dir: dir.to_path_buf(),
+            plan,
+            budgets,
+            tables,
+            records,
+            performance,
+            feedback,
+            companies,
+            summaries,
+            narratives: BTreeMap::new(),
+        },
+        diags,
+    ))
+}
+
+/// Reads and parses the narrative files the outline names (its own are
+/// replaced), then resolves their counts and blocks against the data.
+pub fn load_narratives(content: &mut Content, diags: &mut Diagnostics) {
+    let dir = content.dir.clone();
+    let Ok(root) = Root::new(&dir) else {
+        diags.push(Diagnostic::error(
+            "E001",
+            format!("the content folder {} cannot be read", rel(&dir).display()),
+        ));
+        return;
+    };
+    let plan = &content.plan;
+    let plan_rel = rel(&plan.path);
+    let summary_files: Vec<String> = content.summaries.iter().map(|(_, f)| f.clone()).collect();
     // Each file once: found here, in the outline's order, then read and
     // parsed side by side, their diagnostics taken in that order.
     let mut seen = std::collections::BTreeSet::new();
@@ -520,30 +567,11 @@ pub fn load(dir: &Path) -> Result<(Content, Diagnostics), (Failure, Diagnostics)
             narratives.insert(file, n);
         }
     }
-    crate::validate::resolve_counts(&tables, &records, narratives.values_mut());
+    crate::validate::resolve_counts(&content.tables, &content.records, narratives.values_mut());
     for x in narrative::resolve_blocks(narratives.values_mut()) {
         diags.push(x);
     }
-
-    ksic::resolve(&mut tables, &records, &mut diags);
-    if diags.has_errors() {
-        return Err((failure(&diags), diags));
-    }
-    Ok((
-        Content {
-            dir: dir.to_path_buf(),
-            plan,
-            budgets,
-            tables,
-            records,
-            performance,
-            feedback,
-            companies,
-            summaries,
-            narratives,
-        },
-        diags,
-    ))
+    content.narratives = narratives;
 }
 
 /// A part without `file:` takes its narrative from the conventional path

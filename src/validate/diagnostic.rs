@@ -175,7 +175,7 @@ pub fn display_path(p: &Path) -> String {
 
 /// Diagnostics gathered across stages, with the sources they point into so
 /// that the human report can quote the offending line.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
     sources: BTreeMap<String, String>,

@@ -26,23 +26,38 @@ use diagnostic::{rel, Diagnostic, Diagnostics};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
+    validate_with(content, computed, &mut None)
+}
+
+/// [`validate`] taking the data files' checks from an earlier run over the
+/// same data when `data_checks` holds them (they read no narrative), else
+/// leaving them there for the next.
+pub fn validate_with(
+    content: &Content,
+    computed: &Computed,
+    data_checks: &mut Option<Diagnostics>,
+) -> Diagnostics {
     // Most checks read the plan and add diagnostics, nothing more: the data
-    // files' on this thread, the others on the second core; their lists
+    // files' on this thread, the others on the second core (the late ones
+    // here instead when the data files' are at hand already); their lists
     // are joined in the order they ran in one after the other, so the
     // report is the same.
+    let here = data_checks.is_some();
     let (mut d, other) = std::thread::scope(|s| {
         let other = s.spawn(|| {
             let early = records_and_narrative(content, computed);
-            // These come after the grouping below, which must not see them.
-            let mut late = Diagnostics::default();
-            prose::directions(content, computed, &mut late);
-            prose::restated(content, computed, &mut late);
-            counts::check(content, &mut late);
-            (early, late)
+            (early, (!here).then(|| late_checks(content, computed)))
         });
-        (data_files(content, computed), other.join())
+        let d = data_checks
+            .get_or_insert_with(|| data_files(content, computed))
+            .clone();
+        let late = here.then(|| late_checks(content, computed));
+        (
+            d,
+            other.join().map(|(early, there)| (early, late.or(there))),
+        )
     });
-    let Ok((early, late)) = other else {
+    let Ok((early, Some(late))) = other else {
         d.push(Diagnostic::error(
             "E030",
             "a validation thread panicked: the plan is not fully checked".to_string(),
@@ -58,6 +73,16 @@ pub fn validate(content: &Content, computed: &Computed) -> Diagnostics {
     input_roots::group(&perf, computed, &mut d);
     d.extend(late);
     d
+}
+
+/// The prose's and counts' checks: after the groupings, which must not see
+/// what they find.
+fn late_checks(content: &Content, computed: &Computed) -> Diagnostics {
+    let mut late = Diagnostics::default();
+    prose::directions(content, computed, &mut late);
+    prose::restated(content, computed, &mut late);
+    counts::check(content, &mut late);
+    late
 }
 
 /// The outline's, budgets' and tables' (with their charts') checks.
