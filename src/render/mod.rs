@@ -1171,7 +1171,7 @@ fn more_files(
                 None => t,
             };
             let label = r.registry.table_label(&t.id);
-            let key = xlsx_cache.map(|_| format!("{label}\0{t:?}"));
+            let key = xlsx_cache.map(|_| xlsx_key(&label, t));
             let cached = xlsx_cache
                 .zip(key.as_ref())
                 .and_then(|(c, k)| c.lock().unwrap_or_else(|e| e.into_inner()).get(k).cloned());
@@ -1219,6 +1219,16 @@ fn more_files(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// What a table's workbook is made of (`xlsx::table_xlsx` reads these
+/// fields and no other), as the key of `serve`'s workbook cache: formatted
+/// in full, a table's ranges were most of the cost of the key.
+fn xlsx_key(label: &str, t: &crate::model::table::Table) -> String {
+    format!(
+        "{label}\0{:?}\0{:?}\0{:?}\0{:?}\0{:?}\0{:?}\0{:?}",
+        t.id, t.title, t.unit, t.source, t.label_header, t.columns, t.rows
+    )
 }
 
 /// A page of the plan's own: front page, chapter, section or attachment.
